@@ -1,0 +1,62 @@
+using Dapper;
+using FastEndpoints;
+using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using MySqlConnector;
+
+namespace Mall.Features.Auth.Login;
+
+public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrottle throttle, RefreshTokens refreshTokens,
+    AccessTokenIssuer issuer, AuthOptions options, TimeProvider clock) : Endpoint<Request, TokenResponse>
+{
+    private const string FindUser = "SELECT id AS Id, password_hash AS PasswordHash, role AS Role FROM users WHERE account = @Account";
+    private const string BadCredentials = "The account or password is incorrect.";
+
+    public override void Configure()
+    {
+        Post("auth/login");
+        AllowAnonymous();
+        Summary(s =>
+        {
+            s.Summary = "Sign in";
+            s.Description = "Browsers get the refresh token as an HttpOnly cookie scoped to /api/v1/auth; " +
+                            "client \"native\" gets it in the body. Five failures per account in 15 minutes " +
+                            "(and more per client IP) lock further tries with 429 and Retry-After.";
+            s.ExampleRequest = new Request("li.lei@example.com", "correct-horse-42", "web-3f2a", "browser");
+            s.ResponseExamples[200] = new TokenResponse("eyJhbGciOiJFUzI1NiIs…", "Bearer", 900, null);
+            s.Responses[200] = "Signed in.";
+            s.Responses[400] = "Missing or malformed fields.";
+            s.Responses[401] = "Unknown account or wrong password (one message for both).";
+            s.Responses[429] = "Too many failed attempts; see Retry-After.";
+        });
+        Description(d => d.Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+            .ProducesProblemDetails(429), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var account = Accounts.Normalize(req.Account);
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (await throttle.RetryAfterAsync(account, ip) is { } wait)
+        {
+            await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(FindUser, new { Account = account }, cancellationToken: ct));
+        if (!passwords.Verify(user?.PasswordHash, req.Password))
+        {
+            await throttle.RecordFailureAsync(account, ip);
+            await Send.ResultAsync(Problem.Unauthorized(BadCredentials));
+            return;
+        }
+
+        await throttle.ResetAsync(account);
+        var refresh = await refreshTokens.IssueAsync(user!.Id, req.DeviceId);
+        var access = issuer.Issue(user.Id, user.Role, refresh.FamilyId);
+        await Send.OkAsync(TokenResponse.From(access, refresh, req.Client == TokenClients.Native, HttpContext.Response, options, clock), ct);
+    }
+
+    private sealed record UserRow(long Id, string PasswordHash, string Role);
+}

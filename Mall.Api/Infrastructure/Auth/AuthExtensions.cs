@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mall.Infrastructure.Auth;
+
+public static class AuthExtensions
+{
+    public static void AddMallAuth(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        var keys = SigningKeys.Load(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddSingleton<AccessTokenDenylist>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessTokenDenylist>());
+
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    IssuerSigningKey = keys.PublicKey,
+                    // Pinning the algorithm is what rejects "alg: none" and HS256-with-the-public-key tricks.
+                    ValidAlgorithms = [SigningKeys.Algorithm],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = MallClaims.Subject,
+                    RoleClaimType = MallClaims.Role,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // SignalR's WebSocket transport cannot send headers: the hub takes the token from the query.
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                            context.Token = token;
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        var denylist = context.HttpContext.RequestServices.GetRequiredService<AccessTokenDenylist>();
+                        var tokenId = context.Principal?.FindFirst(MallClaims.TokenId)?.Value;
+                        if (tokenId is null || denylist.IsDenied(tokenId)) context.Fail("The access token has been revoked.");
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminOnlyPolicy, policy => policy.RequireRole(Roles.Admin));
+    }
+}

@@ -1,0 +1,45 @@
+using Dapper;
+using EvolveDb;
+using EvolveDb.Dialect;
+using MySqlConnector;
+
+namespace Mall.Infrastructure;
+
+public static class DatabaseExtensions
+{
+    /// <summary>One pooled MySqlDataSource for the whole process; slices open connections from it and own their SQL.</summary>
+    public static void AddMallDatabase(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Mall")
+            ?? throw new InvalidOperationException("ConnectionStrings:Mall is not configured.");
+        builder.Services.AddMySqlDataSource(connectionString);
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    /// <summary>Applies the embedded SQL migrations (Mall.Api/Migrations) with Evolve before the host serves requests.</summary>
+    public static async Task MigrateMallDatabaseAsync(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Database:MigrateOnStart", true)) return;
+        var dataSource = app.Services.GetRequiredService<MySqlDataSource>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var evolve = new Evolve(connection, message => logger.LogInformation("{EvolveMessage}", message), DBMS.MySQL)
+        {
+            EmbeddedResourceAssemblies = [typeof(DatabaseExtensions).Assembly],
+            EmbeddedResourceFilters = ["Mall.Migrations"],
+            IsEraseDisabled = true,
+            // Several API instances may start together; Evolve serialises them with a database lock.
+            EnableClusterMode = true,
+        };
+        evolve.Migrate();
+
+        foreach (var seeder in app.Services.GetServices<IStartupSeeder>())
+            await seeder.SeedAsync(CancellationToken.None);
+    }
+}
+
+/// <summary>Runs once after migrations (demo data, the admin account). Must be idempotent: every start runs it.</summary>
+public interface IStartupSeeder
+{
+    Task SeedAsync(CancellationToken ct);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using FluentValidation.Results;
+using Scalar.AspNetCore;
+
+namespace Mall.Infrastructure;
+
+public static class EndpointExtensions
+{
+    public static void AddMallEndpoints(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddFastEndpoints();
+        builder.Services.SwaggerDocument(options =>
+        {
+            options.ShortSchemaNames = true;
+            options.EnableJWTBearerAuth = true;
+            options.DocumentSettings = settings =>
+            {
+                settings.DocumentName = "v1";
+                settings.Title = "Mall API";
+                settings.Version = "v1";
+                settings.Description = "Flash-sale-ready shop. Money is integer cents; times are ISO-8601 UTC. " +
+                                       "Every error is RFC 9457 application/problem+json.";
+            };
+        });
+    }
+
+    public static void UseMallEndpoints(this WebApplication app)
+    {
+        app.UseFastEndpoints(config =>
+        {
+            config.Endpoints.RoutePrefix = "api/v1";
+            config.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            config.Serializer.Options.Converters.Add(new JsonStringEnumConverter());
+            config.Serializer.Options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            config.Errors.ContentType = "application/problem+json";
+            config.Errors.ResponseBuilder = ValidationProblem;
+        });
+        app.UseOpenApi(settings => settings.Path = "/openapi/{documentName}.json");
+    }
+
+    public static void MapMallApiReference(this WebApplication app) =>
+        app.MapScalarApiReference("/scalar", options => options
+            .WithTitle("Mall API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp());
+
+    /// <summary>Validation failures as RFC 9457 with <c>errors</c>: camelCase field name → messages.</summary>
+    private static object ValidationProblem(List<ValidationFailure> failures, HttpContext http, int statusCode)
+    {
+        var errors = failures
+            .GroupBy(f => CamelCase(f.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
+        return new ValidationProblemBody(
+            Type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            Title: "One or more validation errors occurred.",
+            Status: statusCode,
+            Detail: string.Join(" ", errors.SelectMany(e => e.Value).Take(3)),
+            Instance: http.Request.Path,
+            TraceId: ProblemDetailsExtensions.TraceId(http),
+            Errors: errors);
+    }
+
+    private static string CamelCase(string name) =>
+        string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+}
+
+public sealed record ValidationProblemBody(
+    string Type, string Title, int Status, string Detail, string Instance, string TraceId,
+    Dictionary<string, string[]> Errors);

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Mall.Infrastructure;
+
+public static class LoggingExtensions
+{
+    /// <summary>Serilog, compact JSON on stdout. Trace and span ids come from the current Activity on every event.</summary>
+    public static void AddMallLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("MySqlConnector", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new CompactJsonFormatter()));
+    }
+
+    /// <summary>
+    /// One summary event per request (method, route, status, elapsed, request id, user id). Endpoints marked
+    /// <see cref="QuietRequestLog"/> (the seckill hot path) log their successes at Debug only.
+    /// </summary>
+    public static void UseMallRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = (http, _, exception) =>
+                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : http.GetEndpoint()?.Metadata.GetMetadata<QuietRequestLog>() is not null ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+            options.EnrichDiagnosticContext = (diagnostics, http) =>
+            {
+                diagnostics.Set("RequestId", http.TraceIdentifier);
+                var userId = http.User.FindFirstValue("sub");
+                if (userId is not null) diagnostics.Set("UserId", userId);
+            };
+        });
+    }
+}
+
+/// <summary>Endpoint metadata: log this endpoint's successful requests at Debug (hot paths).</summary>
+public sealed class QuietRequestLog;

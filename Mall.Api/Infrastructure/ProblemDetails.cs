@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mall.Infrastructure;
+
+/// <summary>
+/// RFC 9457 for every error: validation failures (400 with <c>errors</c>, field → messages), the problems slices
+/// return on purpose (<see cref="Problem"/>), empty 401/403/404/405 from the framework, and unhandled exceptions
+/// (500 with a trace id, never a stack trace).
+/// </summary>
+public static class ProblemDetailsExtensions
+{
+    public static void AddMallProblemDetails(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
+            if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+                context.ProblemDetails.Detail = "An unexpected error occurred. Quote the trace id when reporting it.";
+        });
+        // Oversized or malformed requests surface as BadHttpRequestException; they are the client's fault.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes(builder.Configuration));
+    }
+
+    private static long MaxBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Kestrel:MaxRequestBodyBytes") ?? 1024 * 1024;
+
+    public static void UseMallProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad
+                ? bad.StatusCode
+                : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
+        app.UseStatusCodePages();
+
+        // Kestrel enforces the limit while reading; answering early on Content-Length gives the same 413 as a
+        // problem document, and holds behind any server (the test host has no Kestrel).
+        var maxBodyBytes = MaxBodyBytes(app.Configuration);
+        app.Use((http, next) => http.Request.ContentLength > maxBodyBytes
+            ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The request body may not exceed {maxBodyBytes} bytes.").ExecuteAsync(http)
+            : next(http));
+    }
+
+    public static string TraceId(HttpContext http) => Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+}
+
+/// <summary>Builds the problem responses slices send for expected outcomes (404, 409, 429, …).</summary>
+public static class Problem
+{
+    public static IResult Of(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+
+    public static IResult NotFound(string what) => Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.");
+
+    public static IResult Conflict(string detail) => Of(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return Of(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+    }
+
+    public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+
+    /// <summary>A 400 shaped like a validation failure, for checks that can only run inside the handler.</summary>
+    public static IResult Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            title: "One or more validation errors occurred.");
+}

@@ -1,0 +1,38 @@
+using Mall.Features.Auth;
+using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Microsoft.AspNetCore.HttpOverrides;
+
+// The composition root reads as a table of contents: one line per capability.
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddMallLogging();
+builder.AddMallConfigurationGuards();
+builder.AddMallDatabase();
+builder.AddMallRedis();
+builder.AddMallClock();
+builder.AddMallProblemDetails();
+builder.AddMallAuth();
+builder.AddMallEndpoints();
+builder.AddMallHealthChecks();
+
+// Features (vertical slices in ../Features), one line each.
+builder.AddAuthFeature();
+
+var app = builder.Build();
+
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseMallProblemDetails();
+app.UseMallRequestLogging();
+app.UseMallMetrics();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMallEndpoints();
+app.MapMallHealthChecks();
+app.MapMallApiReference();
+
+await app.MigrateMallDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,153 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Mall.Tests.Infrastructure;
+
+/// <summary>
+/// The real API in-process, against the real MariaDB and Redis started by scripts/services.sh. Every instance
+/// gets its own fresh database (mall_test_*) and its own Redis key prefix, so test classes and parallel runs
+/// never see each other's data; both are removed on dispose. Use it as a class fixture:
+/// <c>public sealed class LoginTests(MallApp app) : IClassFixture&lt;MallApp&gt;</c>.
+/// </summary>
+public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
+    public string DatabaseName => $"mall_test_{RunId}";
+    public string KeyPrefix => $"test:{RunId}:";
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("mall-test-").FullName;
+
+    /// <summary>Set when a test class needs to move time (token expiry, order expiry). Starts at the real now.</summary>
+    public FakeTimeProvider? FakeClock { get; protected init; }
+
+    public string ConnectionString { get; }
+    public string RedisConnectionString { get; }
+
+    public MallApp()
+    {
+        var baseDb = Environment.GetEnvironmentVariable("ConnectionStrings__Mall")
+                     ?? "Server=127.0.0.1;Port=3306;Database=mall;User ID=mall;Password=mall-dev-password";
+        ConnectionString = new MySqlConnectionStringBuilder(baseDb) { Database = DatabaseName, MaximumPoolSize = 200 }.ConnectionString;
+        RedisConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Redis") ?? "127.0.0.1:6379,password=mall-dev-redis";
+    }
+
+    /// <summary>Extra configuration a derived fixture needs (e.g. shorter timeouts).</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>Extra service replacements a derived fixture needs.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Mall"] = ConnectionString,
+            ["ConnectionStrings:Redis"] = RedisConnectionString,
+            ["Redis:KeyPrefix"] = KeyPrefix,
+            ["Mall:DataDir"] = DataDir,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            if (FakeClock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(FakeClock);
+            }
+            ConfigureTestServices(services);
+        });
+    }
+
+    public virtual async Task InitializeAsync()
+    {
+        await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Database = "" }.ConnectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"CREATE DATABASE `{DatabaseName}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        _ = Server; // start the host now: migrations run here, not inside the first test
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        MySqlConnection.ClearAllPools();
+        await using (var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Database = "" }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{DatabaseName}`");
+        }
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString + ",allowAdmin=true"))
+        {
+            var server = redis.GetServers()[0];
+            var keys = new List<RedisKey>();
+            await foreach (var key in server.KeysAsync(pattern: KeyPrefix + "*", pageSize: 1000)) keys.Add(key);
+            foreach (var chunk in keys.Chunk(500)) await redis.GetDatabase().KeyDeleteAsync(chunk);
+        }
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>The Redis database as the app sees it (already scoped to this run's key prefix).</summary>
+    public IDatabase Redis => Service<IDatabase>();
+
+    public async Task<MySqlConnection> OpenDbAsync()
+    {
+        var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>A fresh shopper, registered and signed in through the public API.</summary>
+    public async Task<Shopper> NewShopperAsync(string? account = null)
+    {
+        account ??= $"s{Guid.NewGuid():N}"[..20] + "@test.mall";
+        const string password = "correct-horse-42";
+        var anonymous = CreateClient();
+        var register = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { account, password });
+        register.EnsureSuccessStatusCode();
+        var userId = (await register.Content.ReadFromJsonAsync<RegisterBody>())!.UserId;
+        return await SignInAsync(account, password, userId);
+    }
+
+    /// <summary>The seeded admin (admin@mall.local, development password), signed in.</summary>
+    public async Task<Shopper> AdminAsync()
+    {
+        await using var db = await OpenDbAsync();
+        var id = await db.ExecuteScalarAsync<long>("SELECT id FROM users WHERE account = 'admin@mall.local'");
+        return await SignInAsync("admin@mall.local", "Admin#2026", id);
+    }
+
+    public async Task<Shopper> SignInAsync(string account, string password, long userId)
+    {
+        var client = CreateClient();
+        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { account, password, client = "native" });
+        login.EnsureSuccessStatusCode();
+        var tokens = (await login.Content.ReadFromJsonAsync<TokenBody>())!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        return new Shopper(userId, account, password, tokens.AccessToken, tokens.RefreshToken!, client);
+    }
+
+    private sealed record RegisterBody(long UserId);
+    public sealed record TokenBody(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken);
+}
+
+/// <summary>A signed-in user and an HttpClient that sends their bearer token.</summary>
+public sealed record Shopper(long UserId, string Account, string Password, string AccessToken, string RefreshToken, HttpClient Client);
+
+/// <summary>A <see cref="MallApp"/> whose clock only moves when the test says so.</summary>
+public class MallAppWithFakeClock : MallApp
+{
+    public MallAppWithFakeClock() => FakeClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+}
