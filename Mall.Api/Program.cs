@@ -15,6 +15,7 @@ builder.AddMallProblemDetails();
 builder.AddMallAuth();
 builder.AddMallEndpoints();
 builder.AddMallHealthChecks();
+builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
@@ -28,6 +29,7 @@ app.UseMallMetrics();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMallEndpoints();
+app.MapMallHubs();
 app.MapMallHealthChecks();
 app.MapMallApiReference();
 
