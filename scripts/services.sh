@@ -134,6 +134,8 @@ ENV
 
 case "${1:-}" in
   up) install_missing; db_up; redis_up; say "ready (data in $DATA)";;
+  # Only makes sure the database exists (another shop's, or a test suite's, on the running server).
+  db-create) db_up;;
   down) db_down; redis_down;;
   db-up) install_missing; db_up;;
   db-down) db_down;;
