@@ -1,3 +1,76 @@
-// The load-test CLI arrives with its own issue; until then it only says so.
-Console.Error.WriteLine("Mall.LoadTests: no scenarios yet.");
-return 2;
+using Mall.LoadTests.Baseline;
+using Mall.LoadTests.Cli;
+using Mall.LoadTests.Scenarios;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mall.LoadTests;
+
+/// <summary>
+/// Mall's load-test CLI. Not top-level statements: the test project references both this assembly and Mall.Api,
+/// whose entry point is the global Program class.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, AnsiConsole.Console);
+
+    public static int Run(string[] args, IAnsiConsole console)
+    {
+        var app = new CommandApp(new ConsoleResolver(console));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("mall bench");
+            config.ConfigureConsole(console);
+            config.AddCommand<SeckillCommand>("seckill")
+                .WithDescription("N shoppers race for one activity's stock: token step, then attempt step; invariants checked against MySQL and Redis.")
+                .WithExample("seckill", "--shoppers", "20000", "--stock", "10000", "-c", "256", "--baseline");
+            config.AddCommand<BrowseCommand>("browse")
+                .WithDescription("The cached read path: home, listing, product detail.")
+                .WithExample("browse", "-c", "256", "-d", "20", "--baseline");
+            config.AddCommand<CheckoutCommand>("checkout")
+                .WithDescription("Cart → order (Idempotency-Key), the MySQL stock-locking path.");
+            config.AddCommand<LoginCommand>("login")
+                .WithDescription("Abuse check: password guessing must be throttled (429) after the limits.")
+                .WithExample("login", "-c", "1", "-n", "60");
+            config.AddCommand<BaselineServerCommand>("baseline-server").IsHidden();
+            config.SetExceptionHandler((exception, _) => Report(console, exception));
+        });
+        return app.Run(args);
+    }
+
+    /// <summary>Every failure is one clear line and an exit code; never a stack trace.</summary>
+    private static int Report(IAnsiConsole console, Exception exception)
+    {
+        var (code, kind) = exception switch
+        {
+            CommandParseException or CommandRuntimeException or UsageException => (ExitCodes.Usage, "error"),
+            RunFailure => (ExitCodes.CannotRun, "cannot run"),
+            OperationCanceledException => (ExitCodes.CannotRun, "cancelled"),
+            _ => (ExitCodes.CannotRun, "failed"),
+        };
+        var message = exception is CommandParseException or CommandRuntimeException or UsageException or RunFailure or OperationCanceledException
+            ? exception.Message
+            : $"{exception.GetType().Name}: {exception.Message}";
+        console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
+        if (code == ExitCodes.Usage) console.MarkupLine("see: mall bench --help, or mall bench <scenario> --help");
+        return code;
+    }
+}
+
+/// <summary>Gives commands the console the app was started with (so tests can capture the output).</summary>
+internal sealed class ConsoleResolver(IAnsiConsole console) : ITypeRegistrar, ITypeResolver
+{
+    public ITypeResolver Build() => this;
+    public void Register(Type service, Type implementation) { }
+    public void RegisterInstance(Type service, object implementation) { }
+    public void RegisterLazy(Type service, Func<object> factory) { }
+
+    public object? Resolve(Type? type)
+    {
+        if (type is null) return null;
+        if (type == typeof(IAnsiConsole)) return console;
+        var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault();
+        if (constructor is null) return Activator.CreateInstance(type);
+        return constructor.Invoke(constructor.GetParameters().Select(p => Resolve(p.ParameterType)).ToArray());
+    }
+}

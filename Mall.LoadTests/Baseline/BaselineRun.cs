@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Mall.LoadTests.Cli;
+using Mall.LoadTests.Engine;
+using Mall.LoadTests.Scenarios;
+using StackExchange.Redis;
+
+namespace Mall.LoadTests.Baseline;
+
+/// <summary>
+/// Starts this executable's hidden baseline-server command as a separate process, measures its two endpoints
+/// with the scenario's load model, and stops it. The figures describe what this machine does right now.
+/// </summary>
+public static class BaselineRun
+{
+    public const string Prefix = "bench-baseline:";
+
+    public static async Task<Dictionary<string, StepSummary>> MeasureAsync(BenchSettings settings, LoadModel model,
+        Func<string, StatsCollector, TimeSpan, Func<Task>, Task> show, CancellationToken ct)
+    {
+        var port = FreePort();
+        using var server = Start(port, settings.ResolveRedis());
+        try
+        {
+            var baseUrl = new Uri($"http://127.0.0.1:{port}");
+            await WaitReadyAsync(baseUrl, server, ct);
+            using var http = HttpClients.Create(baseUrl, model, settings.Timeout);
+            var runner = new Runner(http);
+            var measured = model with { Duration = TimeSpan.FromSeconds(settings.BaselineDuration), Iterations = null };
+            var results = new Dictionary<string, StepSummary>();
+            foreach (var (name, phase) in new[] { ("json", JsonPhase), ("lua", LuaPhase) })
+            {
+                await runner.RunAsync(phase, model with { Duration = TimeSpan.FromSeconds(Math.Min(1, settings.Warmup)), Iterations = null }, null, ct);
+                var stats = new StatsCollector();
+                await show($"baseline {name}", stats, measured.Duration, () => runner.RunAsync(phase, measured, stats, ct));
+                results[name] = stats.Steps.Single(s => s.Name == name).Summarize();
+            }
+            return results;
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync(CancellationToken.None);
+            await CleanUpAsync(settings.ResolveRedis());
+        }
+    }
+
+    private static readonly Phase JsonPhase = new("json", (c, ct) => c.StepAsync("json", () => new HttpRequestMessage(HttpMethod.Get, "/json"), s => s == 200, ct));
+
+    private static readonly Phase LuaPhase = new("lua", (c, ct) => c.StepAsync("lua", () => new HttpRequestMessage(HttpMethod.Post, "/lua")
+    {
+        Content = new StringContent("""{"token":"0123456789abcdef0123456789abcdef","quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
+    }, s => s == 202, ct));
+
+    private static Process Start(int port, string redis)
+    {
+        var entry = typeof(BaselineRun).Assembly.Location;
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Under "dotnet Mall.LoadTests.dll" the host is dotnet and needs the assembly; the apphost does not.
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(entry);
+        foreach (var arg in new[] { "baseline-server", "--port", port.ToString(), "--redis", redis, "--prefix", Prefix }) start.ArgumentList.Add(arg);
+        var process = Process.Start(start) ?? throw new RunFailure("Could not start the baseline server.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(Uri baseUrl, Process server, CancellationToken ct)
+    {
+        using var probe = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited) throw new RunFailure($"The baseline server exited with code {server.ExitCode} (is Redis reachable?).");
+            try
+            {
+                if ((await probe.GetAsync("/json", ct)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            await Task.Delay(100, ct);
+        }
+        throw new RunFailure("The baseline server did not answer within 30 s.");
+    }
+
+    private static async Task CleanUpAsync(string redis)
+    {
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+            await connection.GetDatabase().KeyDeleteAsync([$"{Prefix}{{bl}}:stock", $"{Prefix}{{bl}}:buyers", $"{Prefix}{{bl}}:log"]);
+        }
+        catch (RedisException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public static class HttpClients
+{
+    /// <summary>One pooled client per target: as many connections as the model can have requests in flight.</summary>
+    public static HttpClient Create(Uri baseUrl, LoadModel model, double timeoutSeconds)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = model.Kind == LoadModelKind.Closed ? model.Concurrency : model.MaxInFlight,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        return new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(timeoutSeconds) };
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Mall.LoadTests.Cli;
+using Mall.LoadTests.Engine;
+using Mall.LoadTests.Scenarios;
+
+namespace Mall.LoadTests.Reporting;
+
+public sealed record Machine(int Cores, double MemoryGiB, string Os, string Dotnet)
+{
+    public static Machine Current()
+    {
+        double memory = 0;
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:"));
+            if (line is not null) memory = Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0 / 1024.0, 1);
+        }
+        catch (IOException) { }
+        return new Machine(Environment.ProcessorCount, memory, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
+    }
+}
+
+public sealed record RatioResult(string Label, string Baseline, double Rps, double BaselineRps, double Ratio, double? MinRatio,
+    double P99Ms, double BaselineP99Ms, double? MaxP99Ms, bool? Met, string Note);
+
+public sealed record RunReport(
+    string Scenario, string Description, DateTimeOffset StartedAt, string Target, string LoadModel, double WarmupSeconds, Machine Machine,
+    IReadOnlyList<StepSummary> Steps, IReadOnlyDictionary<string, StepSummary> Baselines, IReadOnlyList<RatioResult> Ratios,
+    IReadOnlyList<Check> Checks, IReadOnlyList<Check> Thresholds, Drain? Drain, IReadOnlyList<string> Notes)
+{
+    public bool Passed => Checks.All(c => c.Passed) && Thresholds.All(t => t.Passed);
+    public long TotalRequests => Steps.Sum(s => s.Requests);
+    public long TotalFailed => Steps.Sum(s => s.Failed);
+}
+
+public static class ReportBuilder
+{
+    public static IReadOnlyList<RatioResult> Ratios(IEnumerable<RatioTarget> targets, IReadOnlyList<StepSummary> steps,
+        IReadOnlyDictionary<string, StepSummary> baselines)
+    {
+        var results = new List<RatioResult>();
+        foreach (var target in targets)
+        {
+            if (!baselines.TryGetValue(target.Baseline, out var baseline)) continue;
+            var chosen = steps.Where(s => target.Steps.Contains(s.Name)).ToList();
+            if (chosen.Count == 0) continue;
+            var rps = CombinedRps(chosen);
+            var p99 = chosen.Max(s => s.P99Ms);
+            var ratio = baseline.Rps <= 0 ? 0 : rps / baseline.Rps;
+            bool? met = target.MinRatio is null && target.MaxP99Ms is null
+                ? null
+                : (target.MinRatio is not { } min || ratio >= min) && (target.MaxP99Ms is not { } max || p99 <= max);
+            results.Add(new RatioResult(target.Label, target.Baseline, rps, baseline.Rps, ratio, target.MinRatio, p99, baseline.P99Ms,
+                target.MaxP99Ms, met, target.Note));
+        }
+        return results;
+    }
+
+    /// <summary>Requests of several steps over their common window (steps of one iteration run side by side).</summary>
+    public static double CombinedRps(IReadOnlyList<StepSummary> steps) =>
+        Rates.PerSecond(steps.Sum(s => s.Requests), steps.Max(s => s.WindowSeconds));
+
+    public static IReadOnlyList<Check> Thresholds(BenchSettings settings, IReadOnlyList<StepSummary> steps)
+    {
+        var checks = new List<Check>();
+        if (settings.MaxP99Ms is { } maxP99)
+            foreach (var step in steps)
+                checks.Add(new Check($"{step.Name}: p99 ≤ {maxP99} ms", step.P99Ms <= maxP99, $"p99 {step.P99Ms:0.##} ms"));
+        if (settings.MinRps is { } minRps)
+            foreach (var step in steps)
+                checks.Add(new Check($"{step.Name}: ≥ {minRps} req/s", step.Rps >= minRps, $"{step.Rps:0.#} req/s"));
+        if (settings.MaxErrorRate is { } maxErrors)
+        {
+            var requests = steps.Sum(s => s.Requests);
+            var rate = Rates.Fraction(steps.Sum(s => s.Failed), requests);
+            checks.Add(new Check($"error rate ≤ {maxErrors:P1}", rate <= maxErrors && requests > 0,
+                requests == 0 ? "no requests were made" : $"{rate:P2} of {requests:N0} requests"));
+        }
+        return checks;
+    }
+}

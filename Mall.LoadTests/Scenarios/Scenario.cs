@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mall.LoadTests.Cli;
+using Mall.LoadTests.Engine;
+using Mall.LoadTests.Shop;
+using Spectre.Console;
+
+namespace Mall.LoadTests.Scenarios;
+
+/// <summary>A named outcome checked after the run (an invariant, an abuse check). A failed check fails the run.</summary>
+public sealed record Check(string Name, bool Passed, string Detail);
+
+/// <summary>
+/// A target from the issue, stated as a ratio of a same-run baseline. Steps: which steps' combined throughput is
+/// compared (requests over the steps' common window).
+/// </summary>
+public sealed record RatioTarget(string Label, string[] Steps, string Baseline, double? MinRatio, double? MaxP99Ms, string Note);
+
+public sealed record Drain(DateTime FirstAcceptUtc, DateTime? FirstOrderUtc, DateTime? LastOrderUtc, long Orders,
+    double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond);
+
+public sealed record ScenarioOutcome(IReadOnlyList<Check> Checks, Drain? Drain, IReadOnlyList<string> Notes);
+
+public sealed class ScenarioContext(Uri baseUrl, HttpClient setupHttp, BenchSettings settings, IAnsiConsole console, string runId)
+{
+    public Uri BaseUrl { get; } = baseUrl;
+    public HttpClient SetupHttp { get; } = setupHttp;
+    public BenchSettings Settings { get; } = settings;
+    public IAnsiConsole Console { get; } = console;
+    public string RunId { get; } = runId;
+
+    private ShopData? _shop;
+
+    /// <summary>Direct access to the shop's database and signing key (the fast way to prepare users).</summary>
+    public ShopData Shop => _shop ??= new ShopData(Settings.ResolveMySql(), TokenSigner.FromDataDir(Settings.ResolveDataDir()), RunId);
+}
+
+public abstract class Scenario
+{
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public abstract string Name { get; }
+    public abstract string Description { get; }
+    public virtual Phase? Warmup => null;
+    public abstract IReadOnlyList<Phase> Phases { get; }
+    public virtual IReadOnlyList<RatioTarget> Targets => [];
+
+    public abstract Task PrepareAsync(ScenarioContext context, CancellationToken ct);
+
+    public virtual Task<ScenarioOutcome> VerifyAsync(ScenarioContext context, CancellationToken ct) =>
+        Task.FromResult(new ScenarioOutcome([], null, []));
+
+    protected static HttpRequestMessage Get(string path, string? token = null) => WithToken(new HttpRequestMessage(HttpMethod.Get, path), token);
+
+    protected static HttpRequestMessage Send<T>(HttpMethod method, string path, T body, string? token = null)
+    {
+        var message = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: Json) };
+        return WithToken(message, token);
+    }
+
+    private static HttpRequestMessage WithToken(HttpRequestMessage message, string? token)
+    {
+        if (token is not null) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return message;
+    }
+
+    protected static async Task<JsonElement> ReadOkAsync(HttpResponseMessage response, string what)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new RunFailure($"{what}: {(int)response.StatusCode} {response.ReasonPhrase} {Trim(body)}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    protected static string Trim(string text) => text.Length > 300 ? text[..300] + "…" : text;
+
+    protected static Func<int, bool> Only(params int[] statuses) => statuses.Contains;
+}
+
+/// <summary>The run could not go on (shop down, an API the scenario needs is missing): exit code 3, one clear line.</summary>
+public sealed class RunFailure(string message) : Exception(message);

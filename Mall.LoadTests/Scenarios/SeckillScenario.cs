@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Mall.LoadTests.Cli;
+using Mall.LoadTests.Engine;
+using Mall.LoadTests.Shop;
+
+namespace Mall.LoadTests.Scenarios;
+
+/// <summary>
+/// N shoppers, one activity with stock S. Every shopper takes a one-time token (step "token"), then attempts
+/// (step "attempt"). Phased (default): all tokens first, then all attempts, so each step is measured at full load
+/// and "attempt" compares directly with the one-Lua-call baseline; interleaved: token then attempt per shopper.
+/// </summary>
+public sealed class SeckillScenario(SeckillSettings settings) : Scenario
+{
+    private const int WarmupShoppers = 32;
+    private IReadOnlyList<BenchUser> _shoppers = [];
+    private IReadOnlyList<BenchUser> _warmupShoppers = [];
+    private string?[] _tokens = [];
+    private BenchUser _admin = null!;
+    private readonly ConcurrentBag<AcceptedReservation> _accepted = [];
+    private long _firstAcceptTicks = long.MaxValue;
+
+    public long ActivityId { get; private set; }
+    public override string Name => "seckill";
+    public override string Description =>
+        $"{settings.Shoppers:N0} shoppers, stock {settings.Stock:N0}, limit {settings.LimitPerUser}/shopper, {settings.Flow}";
+
+    public override IReadOnlyList<RatioTarget> Targets =>
+    [
+        new("seckill attempt vs bare Lua endpoint", ["attempt"], "lua", 0.60, 25,
+            "target: ≥ 60 % of the bare-Lua baseline with p99 ≤ 25 ms at 256 connections"),
+    ];
+
+    public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
+    {
+        var shop = context.Shop;
+        _admin = await shop.AdminAsync(ct);
+        _shoppers = await shop.InsertShoppersAsync(settings.Shoppers + WarmupShoppers, ct);
+        _warmupShoppers = _shoppers.Skip(settings.Shoppers).ToList();
+        _shoppers = _shoppers.Take(settings.Shoppers).ToList();
+        _tokens = new string?[_shoppers.Count];
+        var (_, skuId) = await shop.InsertProductAsync("Seckill bench", 99_900, settings.Stock, ct);
+
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var created = await ReadOkAsync(await context.SetupHttp.SendAsync(Send(HttpMethod.Post, "/api/v1/admin/seckill/activities", new
+        {
+            skuId, title = $"Bench {context.RunId}", priceCents = 100, stock = settings.Stock, limitPerUser = settings.LimitPerUser,
+            startsAt, endsAt = startsAt.AddHours(2),
+        }, _admin.AccessToken), ct), "Creating the seckill activity (POST /api/v1/admin/seckill/activities)");
+        ActivityId = created.GetProperty("id").GetInt64();
+        await ReadOkAsync(await context.SetupHttp.SendAsync(Send(HttpMethod.Post, $"/api/v1/admin/seckill/activities/{ActivityId}/publish",
+            new { }, _admin.AccessToken), ct), "Publishing the activity");
+        var wait = startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+    }
+
+    public override Phase? Warmup => new("warm-up", async (context, ct) =>
+    {
+        var shopper = _warmupShoppers[(int)(context.Index % _warmupShoppers.Count)];
+        await context.StepAsync("warm-up detail", () => Get($"/api/v1/seckill/activities/{ActivityId}"), _ => true, ct);
+        await context.StepAsync("warm-up token", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { }, shopper.AccessToken), _ => true, ct);
+    });
+
+    public override IReadOnlyList<Phase> Phases => settings.Flow == "phased"
+        ? [new Phase("tokens", (c, ct) => TokenAsync(c, ct), _shoppers.Count), new Phase("attempts", (c, ct) => AttemptAsync(c, ct), _shoppers.Count)]
+        : [new Phase("shoppers", async (c, ct) => { if (await TokenAsync(c, ct)) await AttemptAsync(c, ct); }, _shoppers.Count)];
+
+    private async Task<bool> TokenAsync(IterationContext context, CancellationToken ct)
+    {
+        var i = (int)context.Index;
+        var result = await context.StepAsync("token", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { },
+            _shoppers[i].AccessToken), Only(200, 410), ct);
+        if (result.Status != 200) return false;
+        using var body = JsonDocument.Parse(result.Body);
+        _tokens[i] = body.RootElement.GetProperty("token").GetString()!;
+        return true;
+    }
+
+    private async Task AttemptAsync(IterationContext context, CancellationToken ct)
+    {
+        var i = (int)context.Index;
+        if (_tokens[i] is not { } token) return; // no token (sold out before this shopper got one)
+        var result = await context.StepAsync("attempt", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/attempts",
+            new { token, quantity = 1 }, _shoppers[i].AccessToken), Only(202, 409, 410), ct);
+        if (result.Status != 202) return;
+        var now = DateTime.UtcNow.Ticks;
+        var first = Interlocked.Read(ref _firstAcceptTicks);
+        while (now < first && Interlocked.CompareExchange(ref _firstAcceptTicks, now, first) != first) first = Interlocked.Read(ref _firstAcceptTicks);
+        using var body = JsonDocument.Parse(result.Body);
+        _accepted.Add(new AcceptedReservation(body.RootElement.GetProperty("reservationId").ToString(), _shoppers[i].UserId, 1));
+    }
+
+    public override async Task<ScenarioOutcome> VerifyAsync(ScenarioContext context, CancellationToken ct)
+    {
+        var notes = new List<string>();
+        await using var db = await context.Shop.OpenAsync();
+        var expected = _accepted.Count;
+        var deadline = DateTime.UtcNow.AddSeconds(settings.DrainTimeout);
+        IReadOnlyList<SeckillOrderRow> orders;
+        Reconciliation? reconciliation;
+        // Wait for the writer: until every accepted reservation is a row and nothing is pending, or the timeout.
+        while (true)
+        {
+            orders = await SeckillInvariants.ReadOrdersAsync(db, ActivityId, ct);
+            reconciliation = await ReconcileAsync(context, ct);
+            var settled = orders.Count >= expected && reconciliation is not { PendingReservations: > 0 };
+            if (settled || DateTime.UtcNow > deadline) break;
+            await Task.Delay(100, ct);
+        }
+        if (reconciliation is null) notes.Add("The reconcile endpoint did not answer 200; the Redis-side invariants are reported as failed.");
+
+        var checks = SeckillInvariants.Evaluate(_accepted.ToList(), orders, reconciliation, settings.Stock, settings.LimitPerUser).ToList();
+        Drain? drain = null;
+        if (expected > 0)
+        {
+            var firstAccept = new DateTime(Interlocked.Read(ref _firstAcceptTicks), DateTimeKind.Utc);
+            DateTime? firstRow = orders.Count == 0 ? null : DateTime.SpecifyKind(orders.Min(o => o.CreatedAt), DateTimeKind.Utc);
+            DateTime? lastRow = orders.Count == 0 ? null : DateTime.SpecifyKind(orders.Max(o => o.CreatedAt), DateTimeKind.Utc);
+            var span = lastRow is { } l ? Math.Max((l - firstAccept).TotalSeconds, 0.001) : 0;
+            var writerSpan = lastRow is { } last && firstRow is { } f ? Math.Max((last - f).TotalSeconds, 0.001) : 0;
+            drain = new Drain(firstAccept, firstRow, lastRow, orders.Count, span, Rates.PerSecond(orders.Count, span), Rates.PerSecond(orders.Count, writerSpan));
+        }
+        notes.Add($"Activity {ActivityId}: {expected:N0} reservations accepted out of stock {settings.Stock:N0}.");
+        return new ScenarioOutcome(checks, drain, notes);
+    }
+
+    private async Task<Reconciliation?> ReconcileAsync(ScenarioContext context, CancellationToken ct)
+    {
+        using var response = await context.SetupHttp.SendAsync(Get($"/api/v1/admin/seckill/activities/{ActivityId}/reconcile", _admin.AccessToken), ct);
+        if (!response.IsSuccessStatusCode) return null;
+        return JsonSerializer.Deserialize<Reconciliation>(await response.Content.ReadAsStringAsync(ct), Json);
+    }
+}
