@@ -16,10 +16,11 @@ public static class Program
 
     public static int Run(string[] args, IAnsiConsole console)
     {
-        var app = new CommandApp(new ConsoleResolver(console));
+        var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("mall bench");
+            config.Settings.StrictParsing = true;
             config.ConfigureConsole(console);
             config.AddCommand<SeckillCommand>("seckill")
                 .WithDescription("N shoppers race for one activity's stock: token step, then attempt step; invariants checked against MySQL and Redis.")
@@ -54,23 +55,5 @@ public static class Program
         console.MarkupLine($"[red]{kind}:[/] {Markup.Escape(message)}");
         if (code == ExitCodes.Usage) console.MarkupLine("see: mall bench --help, or mall bench <scenario> --help");
         return code;
-    }
-}
-
-/// <summary>Gives commands the console the app was started with (so tests can capture the output).</summary>
-internal sealed class ConsoleResolver(IAnsiConsole console) : ITypeRegistrar, ITypeResolver
-{
-    public ITypeResolver Build() => this;
-    public void Register(Type service, Type implementation) { }
-    public void RegisterInstance(Type service, object implementation) { }
-    public void RegisterLazy(Type service, Func<object> factory) { }
-
-    public object? Resolve(Type? type)
-    {
-        if (type is null) return null;
-        if (type == typeof(IAnsiConsole)) return console;
-        var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault();
-        if (constructor is null) return Activator.CreateInstance(type);
-        return constructor.Invoke(constructor.GetParameters().Select(p => Resolve(p.ParameterType)).ToArray());
     }
 }

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mall.LoadTests.Engine;
+using Mall.LoadTests.Reporting;
+using Mall.LoadTests.Scenarios;
+
+namespace Mall.Tests.LoadTests;
+
+public sealed class ReportTests
+{
+    private static RunReport Sample(bool checkPassed = true)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var step = new StepStats("attempt", start);
+        for (var i = 0; i < 200; i++) step.Record(start, start + Stopwatch.Frequency / 100, 202, null);
+        var lua = new StepStats("lua", start);
+        for (var i = 0; i < 400; i++) lua.Record(start, start + Stopwatch.Frequency / 100, 202, null);
+        var steps = new[] { step.Summarize() };
+        var baselines = new Dictionary<string, StepSummary> { ["lua"] = lua.Summarize() };
+        var targets = new[] { new RatioTarget("attempt vs lua", ["attempt"], "lua", 0.6, 25, "≥ 60 %") };
+        return new RunReport("seckill", "test", DateTimeOffset.UtcNow, "http://127.0.0.1:5280/", "closed, 4 connections", 0,
+            Machine.Current(), steps, baselines, ReportBuilder.Ratios(targets, steps, baselines),
+            [new Check("no lost order", checkPassed, "detail")], [], null, ["a note"]);
+    }
+
+    [Fact]
+    public void The_html_page_is_self_contained_with_both_charts()
+    {
+        var html = ReportFiles.Html(Sample());
+
+        Assert.Equal(2, html.Split("<svg").Length - 1);
+        Assert.DoesNotContain("src=", html);
+        Assert.DoesNotContain("href=", html);
+        Assert.DoesNotContain("@import", html);
+        Assert.DoesNotContain("url(", html);
+    }
+
+    [Fact]
+    public void The_ratio_compares_the_step_with_its_same_run_baseline()
+    {
+        var ratio = Assert.Single(Sample().Ratios);
+
+        Assert.Equal(0.5, ratio.Ratio, 6);
+        Assert.False(ratio.Met);
+    }
+
+    [Fact]
+    public void A_failed_check_fails_the_report_and_all_three_files_are_written()
+    {
+        var folder = Directory.CreateTempSubdirectory("mall-report-").FullName;
+        try
+        {
+            var report = Sample(checkPassed: false);
+            ReportFiles.Write(report, folder);
+
+            Assert.False(report.Passed);
+            Assert.Contains("FAILED", File.ReadAllText(Path.Combine(folder, "report.md")));
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
+            Assert.Equal(200, json.RootElement.GetProperty("steps")[0].GetProperty("requests").GetInt64());
+            Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
