@@ -12,7 +12,12 @@ namespace Mall.LoadTests;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, AnsiConsole.Console);
+    public static int Main(string[] args)
+    {
+        // Logs and CI capture the output: wide enough that the tables stay readable there.
+        if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = 200;
+        return Run(args, AnsiConsole.Console);
+    }
 
     public static int Run(string[] args, IAnsiConsole console)
     {

@@ -216,8 +216,8 @@ public sealed class LoginSettings : BenchSettings
 {
     [CommandOption("--accounts <N>")]
     [Description("Accounts attacked with wrong passwords.")]
-    [DefaultValue(3)]
-    public int Accounts { get; init; } = 3;
+    [DefaultValue(6)]
+    public int Accounts { get; init; } = 6;
 
     [CommandOption("--account-limit <N>")]
     [Description("Failures per account the shop allows before 429 (Auth:Throttle:MaxFailuresPerAccount).")]

@@ -14,11 +14,18 @@ public sealed class StatsCollector
 
     public void Restart() => StartTimestamp = Stopwatch.GetTimestamp();
 
-    public StepStats Step(string name) => _steps.TryGetValue(name, out var step) ? step : _steps.GetOrAdd(name, n =>
+    public StepStats Step(string name)
     {
-        lock (_order) _order.Add(n);
-        return new StepStats(n, StartTimestamp);
-    });
+        if (_steps.TryGetValue(name, out var step)) return step;
+        lock (_order)
+        {
+            if (_steps.TryGetValue(name, out step)) return step;
+            step = new StepStats(name, StartTimestamp);
+            _steps[name] = step;
+            _order.Add(name);
+            return step;
+        }
+    }
 
     public IReadOnlyList<StepStats> Steps
     {
