@@ -180,6 +180,11 @@ public sealed class SeckillSettings : BenchSettings
     [DefaultValue("phased")]
     public string Flow { get; init; } = "phased";
 
+    [CommandOption("--client-ips <N>")]
+    [Description("Distinct client addresses the shoppers come from, sent as X-Forwarded-For the way nginx forwards the real client address in production (the API trusts it from loopback only). 0: one per shopper; 1: all from loopback, so the per-IP limit applies to the whole run.")]
+    [DefaultValue(0)]
+    public int ClientIps { get; init; }
+
     [CommandOption("--drain-timeout <SECONDS>")]
     [Description("How long accepted reservations may take to become order rows before the invariants are checked.")]
     [DefaultValue(30.0)]
@@ -194,6 +199,7 @@ public sealed class SeckillSettings : BenchSettings
         if (LimitPerUser < 1) return ValidationResult.Error("--limit-per-user must be positive.");
         if (Flow is not ("phased" or "interleaved")) return ValidationResult.Error($"--flow must be phased or interleaved (got '{Flow}').");
         if (DrainTimeout <= 0) return ValidationResult.Error("--drain-timeout must be positive.");
+        if (ClientIps < 0) return ValidationResult.Error("--client-ips must not be negative.");
         return ValidationResult.Success();
     }
 }

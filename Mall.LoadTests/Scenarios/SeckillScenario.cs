@@ -59,18 +59,31 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     {
         var shopper = _warmupShoppers[(int)(context.Index % _warmupShoppers.Count)];
         await context.StepAsync("warm-up detail", () => Get($"/api/v1/seckill/activities/{ActivityId}"), _ => true, ct);
-        await context.StepAsync("warm-up token", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { }, shopper.AccessToken), _ => true, ct);
+        await context.StepAsync("warm-up token", () => FromShopper(Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { },
+            shopper.AccessToken), settings.Shoppers + (int)(context.Index % WarmupShoppers)), _ => true, ct);
     });
 
     public override IReadOnlyList<Phase> Phases => settings.Flow == "phased"
         ? [new Phase("tokens", (c, ct) => TokenAsync(c, ct), _shoppers.Count), new Phase("attempts", (c, ct) => AttemptAsync(c, ct), _shoppers.Count)]
         : [new Phase("shoppers", async (c, ct) => { if (await TokenAsync(c, ct)) await AttemptAsync(c, ct); }, _shoppers.Count)];
 
+    /// <summary>
+    /// Shoppers of a real sale come from many addresses and reach the API through nginx, which forwards the
+    /// address in X-Forwarded-For; the bench does the same, so the per-IP limit sees what it would in production.
+    /// </summary>
+    private HttpRequestMessage FromShopper(HttpRequestMessage message, int shopper)
+    {
+        if (settings.ClientIps == 1) return message;
+        var n = settings.ClientIps == 0 ? shopper : shopper % settings.ClientIps;
+        message.Headers.Add("X-Forwarded-For", $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
+        return message;
+    }
+
     private async Task<bool> TokenAsync(IterationContext context, CancellationToken ct)
     {
         var i = (int)context.Index;
-        var result = await context.StepAsync("token", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { },
-            _shoppers[i].AccessToken), Only(200, 410), ct);
+        var result = await context.StepAsync("token", () => FromShopper(Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/token", new { },
+            _shoppers[i].AccessToken), i), Only(200, 410), ct);
         if (result.Status != 200) return false;
         using var body = JsonDocument.Parse(result.Body);
         _tokens[i] = body.RootElement.GetProperty("token").GetString()!;
@@ -81,8 +94,8 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     {
         var i = (int)context.Index;
         if (_tokens[i] is not { } token) return; // no token (sold out before this shopper got one)
-        var result = await context.StepAsync("attempt", () => Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/attempts",
-            new { token, quantity = 1 }, _shoppers[i].AccessToken), Only(202, 409, 410), ct);
+        var result = await context.StepAsync("attempt", () => FromShopper(Send(HttpMethod.Post, $"/api/v1/seckill/activities/{ActivityId}/attempts",
+            new { token, quantity = 1 }, _shoppers[i].AccessToken), i), Only(202, 409, 410), ct);
         if (result.Status != 202) return;
         var now = DateTime.UtcNow.Ticks;
         var first = Interlocked.Read(ref _firstAcceptTicks);
