@@ -17,8 +17,11 @@ public sealed record Check(string Name, bool Passed, string Detail);
 /// </summary>
 public sealed record RatioTarget(string Label, string[] Steps, string Baseline, double? MinRatio, double? MaxP99Ms, string Note);
 
+/// <param name="OrdersPerSecond">orders over first accept → last order row</param>
+/// <param name="WriterOrdersPerSecond">orders over first → last order row</param>
+/// <param name="OrdersPerWriteSecond">orders per second of the writer's busy time (from the shop's /metrics)</param>
 public sealed record Drain(DateTime FirstAcceptUtc, DateTime? FirstOrderUtc, DateTime? LastOrderUtc, long Orders,
-    double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond);
+    double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond, double? OrdersPerWriteSecond, double? AverageBatch);
 
 public sealed record ScenarioOutcome(IReadOnlyList<Check> Checks, Drain? Drain, IReadOnlyList<string> Notes);
 

@@ -20,6 +20,7 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     private BenchUser _admin = null!;
     private readonly ConcurrentBag<AcceptedReservation> _accepted = [];
     private long _firstAcceptTicks = long.MaxValue;
+    private WriterMetrics? _metricsBefore;
 
     public long ActivityId { get; private set; }
     public override string Name => "seckill";
@@ -51,6 +52,7 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         ActivityId = created.GetProperty("id").GetInt64();
         await ReadOkAsync(await context.SetupHttp.SendAsync(Send(HttpMethod.Post, $"/api/v1/admin/seckill/activities/{ActivityId}/publish",
             new { }, _admin.AccessToken), ct), "Publishing the activity");
+        _metricsBefore = await WriterMetrics.ReadAsync(context.SetupHttp, ct);
         var wait = startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
     }
@@ -132,7 +134,9 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
             DateTime? lastRow = orders.Count == 0 ? null : DateTime.SpecifyKind(orders.Max(o => o.CreatedAt), DateTimeKind.Utc);
             var span = lastRow is { } l ? Math.Max((l - firstAccept).TotalSeconds, 0.001) : 0;
             var writerSpan = lastRow is { } last && firstRow is { } f ? Math.Max((last - f).TotalSeconds, 0.001) : 0;
-            drain = new Drain(firstAccept, firstRow, lastRow, orders.Count, span, Rates.PerSecond(orders.Count, span), Rates.PerSecond(orders.Count, writerSpan));
+            var writer = WriterMetrics.Delta(_metricsBefore, await WriterMetrics.ReadAsync(context.SetupHttp, ct));
+            drain = new Drain(firstAccept, firstRow, lastRow, orders.Count, span, Rates.PerSecond(orders.Count, span), Rates.PerSecond(orders.Count, writerSpan),
+                writer?.OrdersPerWriteSecond, writer?.AverageBatch);
         }
         notes.Add($"Activity {ActivityId}: {expected:N0} reservations accepted out of stock {settings.Stock:N0}.");
         return new ScenarioOutcome(checks, drain, notes);
@@ -143,5 +147,38 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         using var response = await context.SetupHttp.SendAsync(Get($"/api/v1/admin/seckill/activities/{ActivityId}/reconcile", _admin.AccessToken), ct);
         if (!response.IsSuccessStatusCode) return null;
         return JsonSerializer.Deserialize<Reconciliation>(await response.Content.ReadAsStringAsync(ct), Json);
+    }
+}
+
+/// <summary>
+/// The order writer's own figures from /metrics (mall_seckill_orders_written_total, mall_seckill_batch_write_seconds):
+/// orders per second of time spent writing, i.e. what the writer sustains while it has work — the drain rate from a
+/// backlog, which the accept rate of a run may not be high enough to show end to end.
+/// </summary>
+public sealed record WriterMetrics(double OrdersWritten, double WriteSeconds, double Batches)
+{
+    public static async Task<WriterMetrics?> ReadAsync(HttpClient http, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/metrics", ct);
+            if (!response.IsSuccessStatusCode) return null;
+            var text = await response.Content.ReadAsStringAsync(ct);
+            double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ") || l.StartsWith(name + "{"))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            return new WriterMetrics(Value("mall_seckill_orders_written_total"), Value("mall_seckill_batch_write_seconds_sum"),
+                Value("mall_seckill_batch_write_seconds_count"));
+        }
+        catch (Exception e) when (e is HttpRequestException or FormatException) { return null; }
+    }
+
+    public static (double? OrdersPerWriteSecond, double? AverageBatch)? Delta(WriterMetrics? before, WriterMetrics? after)
+    {
+        if (before is null || after is null) return null;
+        var orders = after.OrdersWritten - before.OrdersWritten;
+        var seconds = after.WriteSeconds - before.WriteSeconds;
+        var batches = after.Batches - before.Batches;
+        if (orders <= 0 || seconds <= 0 || batches <= 0) return null;
+        return (orders / seconds, orders / batches);
     }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Reproduces every table of docs/benchmarks.md in one command, each run with its same-run baselines:
+#   scripts/bench-all.sh [report-folder]
+# Uses a shop of its own (API 5380, web 8380, database mall_benchall, Redis prefix benchall:) started by
+# ./mall bench if it is not running, and stopped at the end (./mall stop: MariaDB and Redis keep running).
+# Override MALL_API_PORT / MALL_WEB_PORT / MALL_DB_NAME / MALL_REDIS_PREFIX to measure another local shop.
+# Takes about 4 minutes. Run it on a quiet machine: other builds on the same cores move every figure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
+export MALL_API_PORT=${MALL_API_PORT:-5380} MALL_WEB_PORT=${MALL_WEB_PORT:-8380}
+export MALL_DB_NAME=${MALL_DB_NAME:-mall_benchall} MALL_REDIS_PREFIX=${MALL_REDIS_PREFIX:-benchall:}
+OUT=${1:-$MALL_DATA_DIR/bench-all/$(date -u +%Y%m%d-%H%M%S)}
+STARTED_SHOP=0
+mkdir -p "$OUT"
+
+if ! curl -fsS -o /dev/null "http://127.0.0.1:$MALL_API_PORT/health/live" 2>/dev/null; then STARTED_SHOP=1; fi
+cleanup() { if [ "$STARTED_SHOP" = 1 ]; then "$ROOT/mall" stop >/dev/null 2>&1 || true; fi; }
+trap cleanup EXIT
+
+status=0
+bench() { # name, then arguments
+  local name=$1; shift
+  echo "== $name: ./mall bench $*"
+  "$ROOT/mall" bench "$@" --no-live --report-dir "$OUT/$name" || status=1
+}
+
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo ".NET: $(dotnet --version)"
+  echo "Redis: $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
+  echo "MariaDB: $(mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version)"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/machine.txt"
+
+# The seckill burst at 256 connections: 20,000 shoppers for 10,000 units, token phase then attempt phase.
+bench seckill seckill --shoppers 20000 --stock 10000 -c 256 --warmup 3 -d 120 --baseline --baseline-duration 8 --drain-timeout 60
+# The cached read path at 256 connections.
+bench browse browse -c 256 -d 15 --warmup 3 --baseline --baseline-duration 8
+# Normal checkout (MySQL stock locking on one hot SKU).
+bench checkout checkout --shoppers 500 -c 64 -d 15 --warmup 3 --baseline --baseline-duration 8
+# The login throttle under concurrent guessing (abuse check).
+bench login login -c 8 -n 300 --warmup 0
+
+cat "$OUT"/*/report.md >"$OUT/all.md"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+echo "reports: $OUT (all.md has every table)"
+exit $status
