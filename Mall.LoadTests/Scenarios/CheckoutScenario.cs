@@ -7,7 +7,9 @@ namespace Mall.LoadTests.Scenarios;
 /// <summary>
 /// Normal checkout: a shopper puts one unit in the cart (step "cart"), then places the order from the cart with
 /// an Idempotency-Key (step "order", the MySQL stock-locking transaction). The SKU has ample stock, so every
-/// order should succeed; a 409 here means stock locking refused a sale it should have made.
+/// order should succeed; a 409 here means stock locking refused a sale it should have made. The shopper then
+/// cancels (step "cancel"): the shop caps unpaid orders per shopper (Orders:MaxOpenUnpaidOrders), and a
+/// cancellation is the other half of the stock-locking path (locked −= q).
 /// </summary>
 public sealed class CheckoutScenario(CheckoutSettings settings) : Scenario
 {
@@ -17,10 +19,10 @@ public sealed class CheckoutScenario(CheckoutSettings settings) : Scenario
     private long _ordersPlaced;
 
     public override string Name => "checkout";
-    public override string Description => $"{settings.Shoppers:N0} shoppers: cart → order";
+    public override string Description => $"{settings.Shoppers:N0} shoppers: cart → order → cancel";
 
     public override IReadOnlyList<RatioTarget> Targets =>
-        [new("checkout vs bare JSON endpoint", ["cart", "order"], "json", null, null, "no target: for the record")];
+        [new("checkout vs bare JSON endpoint", ["cart", "order", "cancel"], "json", null, null, "no target: for the record")];
 
     public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
@@ -45,7 +47,11 @@ public sealed class CheckoutScenario(CheckoutSettings settings) : Scenario
             message.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
             return message;
         }, Only(201), ct);
-        if (order.Ok && !context.IsWarmup) Interlocked.Increment(ref _ordersPlaced);
+        if (!order.Ok) return;
+        if (!context.IsWarmup) Interlocked.Increment(ref _ordersPlaced);
+        using var placed = System.Text.Json.JsonDocument.Parse(order.Body);
+        var orderNo = placed.RootElement.GetProperty("orderNo").GetString();
+        await context.StepAsync("cancel", () => Send(HttpMethod.Post, $"/api/v1/orders/{orderNo}/cancel", new { }, shopper.AccessToken), Only(200), ct);
     });
 
     public override Task<ScenarioOutcome> VerifyAsync(ScenarioContext context, CancellationToken ct) =>
