@@ -62,14 +62,22 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         }
 
         var collected = new StatsCollector();
+        var cpu = new CpuMeter(settings.WatchPids);
+        cpu.Start();
         foreach (var phase in scenario.Phases)
             await Run($"{scenario.Name}: {phase.Name}", phase, model, collected, mainRunner);
+        var cpuUse = cpu.Stop();
 
         var outcome = await scenario.VerifyAsync(scenarioContext, ct);
+        var notes = outcome.Notes.ToList();
+        if (cpuUse is { } use)
+            notes.Add($"CPU during the measured phases: the machine was busy {use.MachineBusyCores:0.00} of {Environment.ProcessorCount} cores; " +
+                      string.Join(", ", use.Processes.Select(p => $"{p.Process} {p.Cores:0.00}")) +
+                      ". Whatever the listed processes do not account for went to other work on the machine.");
         var steps = collected.Steps.Select(s => s.Summarize()).ToList();
         var report = new RunReport(scenario.Name, scenario.Description, startedAt, baseUrl.ToString(), model.Describe(), settings.Warmup,
             Machine.Current(), steps, baselines, ReportBuilder.Ratios(scenario.Targets, steps, baselines), outcome.Checks,
-            ReportBuilder.Thresholds(settings, steps), outcome.Drain, outcome.Notes);
+            ReportBuilder.Thresholds(settings, steps), outcome.Drain, notes);
         var folder = settings.ReportDir ?? Path.Combine(settings.ResolveDataDir(), "bench-reports", $"{scenario.Name}-{startedAt:yyyyMMdd-HHmmss}");
         ReportFiles.Write(report, folder);
         ConsoleView.Final(console, report, folder);

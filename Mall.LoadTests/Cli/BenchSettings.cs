@@ -89,6 +89,10 @@ public class BenchSettings : CommandSettings
     [Description("Plain progress lines instead of the live view (automatic when the output is not a terminal).")]
     public bool NoLive { get; init; }
 
+    [CommandOption("--watch-pid <PID>")]
+    [Description("A local process whose CPU use the report states for the measured window (the shop's API, mariadbd, redis-server); repeatable. ./mall bench passes them.")]
+    public int[] WatchPids { get; init; } = [];
+
     [CommandOption("--data-dir <DIR>")]
     [Description("The shop's data folder (its development signing key is keys/jwt-signing.pem). Default: $MALL_DATA_DIR or ./.mall.")]
     public string? DataDir { get; init; }
