@@ -62,3 +62,29 @@ public sealed class ReportTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 }
+
+public sealed class ThresholdTests
+{
+    private static StepSummary Step(string name, int requests, int failed, double latencyMs)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var step = new StepStats(name, start);
+        for (var i = 0; i < requests; i++)
+            step.Record(start, start + (long)(latencyMs * Stopwatch.Frequency / 1000), 200, i < failed ? "HTTP 500" : null);
+        return step.Summarize();
+    }
+
+    [Fact]
+    public void Each_threshold_fails_only_when_crossed()
+    {
+        var settings = new Mall.LoadTests.Cli.BenchSettings { MaxP99Ms = 50, MaxErrorRate = 0.05 };
+        var steps = new[] { Step("fast", 100, 0, 10), Step("slow", 100, 12, 80) }; // 12 errors of 200 = 6 %
+
+        var checks = ReportBuilder.Thresholds(settings, steps);
+
+        Assert.True(Assert.Single(checks, c => c.Name.StartsWith("fast: p99")).Passed);
+        Assert.False(Assert.Single(checks, c => c.Name.StartsWith("slow: p99")).Passed);
+        Assert.False(Assert.Single(checks, c => c.Name.StartsWith("error rate")).Passed);
+        Assert.True(ReportBuilder.Thresholds(new Mall.LoadTests.Cli.BenchSettings { MaxErrorRate = 0.06 }, steps).Single().Passed);
+    }
+}
