@@ -1,0 +1,68 @@
+using Mall.Features.Payments.Alipay;
+using Mall.Features.Payments.Sandbox;
+using Mall.Features.Payments.WeChatPay;
+
+namespace Mall.Features.Payments;
+
+public static class PaymentsFeature
+{
+    public static void AddPaymentsFeature(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions();
+        if (options.Sandbox.Enabled && builder.Environment.IsProduction())
+            throw new InvalidOperationException("Refusing to start in Production: Payments:Sandbox:Enabled is true. " +
+                                                "The sandbox gateway fakes payments; configure real merchant credentials instead.");
+        services.AddSingleton(options);
+        services.AddSingleton(options.Sandbox);
+
+        var publicBase = (configuration["Mall:PublicBaseUrl"] ?? "http://127.0.0.1:5080").TrimEnd('/');
+        var notifyBase = (options.NotifyBaseUrl ?? publicBase).TrimEnd('/');
+        var sandboxBase = (options.Sandbox.BaseUrl ?? publicBase).TrimEnd('/') + "/sandbox";
+
+        SandboxKeys? sandboxKeys = null;
+        if (options.Sandbox.Enabled)
+        {
+            var dataDir = configuration["Mall:DataDir"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".mall");
+            sandboxKeys = SandboxKeys.LoadOrCreate(Path.Combine(dataDir, "payments-sandbox"));
+            services.AddSingleton(sandboxKeys);
+            services.AddSingleton(new SandboxContext(sandboxKeys, (options.Sandbox.BaseUrl ?? publicBase).TrimEnd('/')));
+            services.AddSingleton<SandboxStore>();
+            services.AddSingleton<SandboxNotifier>();
+            services.AddHostedService(sp => sp.GetRequiredService<SandboxNotifier>());
+            services.AddSingleton<SandboxWeChatPay>();
+            services.AddSingleton<SandboxAlipay>();
+            services.AddSingleton<SandboxCashier>();
+            services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+        }
+
+        if (WeChatPaySettings.Create(options.WeChatPay, notifyBase, sandboxKeys, sandboxBase) is { } wechat)
+        {
+            services.AddSingleton(wechat);
+            services.AddSingleton<IPaymentProvider, WeChatPayClient>();
+            services.AddHttpClient(WeChatPayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        }
+        if (AlipaySettings.Create(options.Alipay, notifyBase, sandboxKeys, sandboxBase) is { } alipay)
+        {
+            services.AddSingleton(alipay);
+            services.AddSingleton<IPaymentProvider, AlipayClient>();
+            services.AddHttpClient(AlipayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        }
+
+        services.AddSingleton<PaymentProviders>();
+        services.AddSingleton<PaymentSettlement>();
+        services.AddSingleton<NotificationNonces>();
+        services.AddSingleton<PaymentWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentWorker>());
+    }
+
+    /// <summary>The sandbox gateway's routes (WeChat Pay v3, Alipay, the cashier page), only when enabled.</summary>
+    public static void MapPaymentsSandbox(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<SandboxOptions>().Enabled) return;
+        app.Services.GetRequiredService<SandboxWeChatPay>().Map(app);
+        app.Services.GetRequiredService<SandboxAlipay>().Map(app);
+        app.Services.GetRequiredService<SandboxCashier>().Map(app);
+    }
+}
