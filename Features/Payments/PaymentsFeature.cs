@@ -17,9 +17,11 @@ public static class PaymentsFeature
         services.AddSingleton(options);
         services.AddSingleton(options.Sandbox);
 
-        var publicBase = (configuration["Mall:PublicBaseUrl"] ?? "http://127.0.0.1:5080").TrimEnd('/');
-        var notifyBase = (options.NotifyBaseUrl ?? publicBase).TrimEnd('/');
-        var sandboxBase = (options.Sandbox.BaseUrl ?? publicBase).TrimEnd('/') + "/sandbox";
+        static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().TrimEnd('/');
+        var publicBase = Set(configuration["Mall:PublicBaseUrl"]) ?? "http://127.0.0.1:5080";
+        var notifyBase = Set(options.NotifyBaseUrl) ?? publicBase;
+        var sandboxSite = Set(options.Sandbox.BaseUrl) ?? publicBase;
+        var sandboxBase = sandboxSite + "/sandbox";
 
         SandboxKeys? sandboxKeys = null;
         if (options.Sandbox.Enabled)
@@ -27,7 +29,7 @@ public static class PaymentsFeature
             var dataDir = configuration["Mall:DataDir"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".mall");
             sandboxKeys = SandboxKeys.LoadOrCreate(Path.Combine(dataDir, "payments-sandbox"));
             services.AddSingleton(sandboxKeys);
-            services.AddSingleton(new SandboxContext(sandboxKeys, (options.Sandbox.BaseUrl ?? publicBase).TrimEnd('/')));
+            services.AddSingleton(new SandboxContext(sandboxKeys, sandboxSite));
             services.AddSingleton<SandboxStore>();
             services.AddSingleton<SandboxNotifier>();
             services.AddHostedService(sp => sp.GetRequiredService<SandboxNotifier>());

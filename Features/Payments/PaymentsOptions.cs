@@ -166,7 +166,7 @@ public sealed class AlipaySettings
                 : KeyMaterial.Text(o.AlipayPublicKey, o.AlipayPublicKeyPath)
                   ?? throw new InvalidOperationException("Payments:Alipay:AlipayPublicKey or AlipayPublicKeyPath is required.")),
             NotifyUrl = notifyBase + "/api/v1/payments/notify/alipay",
-            ReturnUrl = o.ReturnUrl,
+            ReturnUrl = string.IsNullOrWhiteSpace(o.ReturnUrl) ? null : o.ReturnUrl,
         };
     }
 }

@@ -144,9 +144,9 @@ public sealed class SandboxNotifier(IHttpClientFactory httpClients, SandboxOptio
                 logger.LogInformation("Sandbox notification {Id} attempt {Attempt} not acknowledged: {Status} {Body}",
                     delivery.Id, attempt + 1, (int)response.StatusCode, body);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                log.LastFailure = e.Message;
+                log.LastFailure = e.ToString();
                 logger.LogInformation("Sandbox notification {Id} attempt {Attempt} failed: {Error}", delivery.Id, attempt + 1, e.Message);
             }
             catch (OperationCanceledException)
