@@ -8,7 +8,6 @@ using Mall.Features.Payments.Sandbox;
 using Mall.Features.Payments.WeChatPay;
 using Mall.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Mall.Tests.Payments;
 
@@ -125,11 +124,9 @@ public sealed record PaymentCreated(string PaymentNo, string OrderNo, string Pro
 
 public sealed record DbState(string OrderStatus, long Points, string? Payments, long Locked, long Sold, long LedgerRows);
 
-/// <summary>A clock the test moves, notifications off (so only the active query can settle), certificate verification mode.</summary>
+/// <summary>Notifications off (so only the active query can settle), WeChat Pay in certificate verification mode.</summary>
 public sealed class QuietPaymentsApp : PaymentsApp
 {
-    public QuietPaymentsApp() => FakeClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-
     protected override IDictionary<string, string?> PaymentSettings => new Dictionary<string, string?>
     {
         ["Payments:Sandbox:SendNotifications"] = "false",
