@@ -9,13 +9,15 @@ namespace Mall.Features.Payments;
 public enum SettleOutcome { Paid, Duplicate, Refunding, UnknownPayment, AmountMismatch }
 
 /// <summary>The providers this shop has credentials for (or the sandbox stands in for), by name.</summary>
-public sealed class PaymentProviders(IEnumerable<IPaymentProvider> providers)
+public sealed class PaymentProviders(IServiceProvider services)
 {
-    private readonly Dictionary<string, IPaymentProvider> byName = providers.ToDictionary(p => p.Name);
+    // Resolved on first use: in the sandbox that is what generates its keys.
+    private readonly Lazy<Dictionary<string, IPaymentProvider>> byName =
+        new(() => services.GetServices<IPaymentProvider>().ToDictionary(p => p.Name));
 
-    public IPaymentProvider? Find(string name) => byName.GetValueOrDefault(name);
+    public IPaymentProvider? Find(string name) => byName.Value.GetValueOrDefault(name);
 
-    public IPaymentProvider Get(string name) => byName.TryGetValue(name, out var provider)
+    public IPaymentProvider Get(string name) => byName.Value.TryGetValue(name, out var provider)
         ? provider
         : throw new InvalidOperationException($"Payment provider '{name}' is not configured.");
 }

@@ -23,13 +23,12 @@ public static class PaymentsFeature
         var sandboxSite = Set(options.Sandbox.BaseUrl) ?? publicBase;
         var sandboxBase = sandboxSite + "/sandbox";
 
-        SandboxKeys? sandboxKeys = null;
         if (options.Sandbox.Enabled)
         {
+            // Generated (four RSA keys) when the sandbox is first used, not at start: most test hosts never pay.
             var dataDir = configuration["Mall:DataDir"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".mall");
-            sandboxKeys = SandboxKeys.LoadOrCreate(Path.Combine(dataDir, "payments-sandbox"));
-            services.AddSingleton(sandboxKeys);
-            services.AddSingleton(new SandboxContext(sandboxKeys, sandboxSite));
+            services.AddSingleton(_ => SandboxKeys.LoadOrCreate(Path.Combine(dataDir, "payments-sandbox")));
+            services.AddSingleton(sp => new SandboxContext(sp.GetRequiredService<SandboxKeys>(), sandboxSite));
             services.AddSingleton<SandboxStore>();
             services.AddSingleton<SandboxNotifier>();
             services.AddHostedService(sp => sp.GetRequiredService<SandboxNotifier>());
@@ -39,15 +38,19 @@ public static class PaymentsFeature
             services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         }
 
-        if (WeChatPaySettings.Create(options.WeChatPay, notifyBase, sandboxKeys, sandboxBase) is { } wechat)
+        // Real merchant credentials are loaded and checked now (a bad key fails the start); the sandbox's on first use.
+        var sandbox = options.Sandbox.Enabled;
+        if (!string.IsNullOrWhiteSpace(options.WeChatPay.MchId) || sandbox)
         {
-            services.AddSingleton(wechat);
+            if (!string.IsNullOrWhiteSpace(options.WeChatPay.MchId)) services.AddSingleton(WeChatPaySettings.Create(options.WeChatPay, notifyBase, null, sandboxBase)!);
+            else services.AddSingleton(sp => WeChatPaySettings.Create(options.WeChatPay, notifyBase, sp.GetRequiredService<SandboxKeys>(), sandboxBase)!);
             services.AddSingleton<IPaymentProvider, WeChatPayClient>();
             services.AddHttpClient(WeChatPayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         }
-        if (AlipaySettings.Create(options.Alipay, notifyBase, sandboxKeys, sandboxBase) is { } alipay)
+        if (!string.IsNullOrWhiteSpace(options.Alipay.AppId) || sandbox)
         {
-            services.AddSingleton(alipay);
+            if (!string.IsNullOrWhiteSpace(options.Alipay.AppId)) services.AddSingleton(AlipaySettings.Create(options.Alipay, notifyBase, null, sandboxBase)!);
+            else services.AddSingleton(sp => AlipaySettings.Create(options.Alipay, notifyBase, sp.GetRequiredService<SandboxKeys>(), sandboxBase)!);
             services.AddSingleton<IPaymentProvider, AlipayClient>();
             services.AddHttpClient(AlipayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         }
@@ -63,8 +66,8 @@ public static class PaymentsFeature
     public static void MapPaymentsSandbox(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<SandboxOptions>().Enabled) return;
-        app.Services.GetRequiredService<SandboxWeChatPay>().Map(app);
-        app.Services.GetRequiredService<SandboxAlipay>().Map(app);
-        app.Services.GetRequiredService<SandboxCashier>().Map(app);
+        SandboxWeChatPay.Map(app);
+        SandboxAlipay.Map(app);
+        SandboxCashier.Map(app);
     }
 }

@@ -14,8 +14,10 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
     public const string GatewayPath = "/sandbox/alipay/gateway.do";
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
-    public void Map(IEndpointRouteBuilder routes) =>
-        routes.MapMethods(GatewayPath, ["GET", "POST"], (Func<HttpContext, Task<IResult>>)GatewayAsync).ExcludeFromDescription().DisableAntiforgery();
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapMethods(GatewayPath, ["GET", "POST"],
+            (Func<HttpContext, Task<IResult>>)(http => http.RequestServices.GetRequiredService<SandboxAlipay>().GatewayAsync(http)))
+            .ExcludeFromDescription().DisableAntiforgery();
 
     private async Task<IResult> GatewayAsync(HttpContext http)
     {

@@ -13,10 +13,12 @@ public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier,
 {
     public const string ConfirmButtonId = "sandbox-confirm-pay";
 
-    public void Map(IEndpointRouteBuilder routes)
+    public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/sandbox/cashier/{token}", ShowAsync).ExcludeFromDescription();
-        routes.MapPost("/sandbox/cashier/{token}/confirm", ConfirmAsync).ExcludeFromDescription().DisableAntiforgery();
+        static SandboxCashier Of(HttpContext http) => http.RequestServices.GetRequiredService<SandboxCashier>();
+        routes.MapGet("/sandbox/cashier/{token}", (HttpContext http, string token) => Of(http).ShowAsync(token)).ExcludeFromDescription();
+        routes.MapPost("/sandbox/cashier/{token}/confirm", (HttpContext http, string token) => Of(http).ConfirmAsync(token))
+            .ExcludeFromDescription().DisableAntiforgery();
     }
 
     private async Task<IResult> ShowAsync(string token)

@@ -16,14 +16,17 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
 {
     public const string Prefix = "/sandbox/wechatpay";
 
-    public void Map(IEndpointRouteBuilder routes)
+    /// <summary>Handlers resolve the sandbox per request, so its keys are generated only when it is first used.</summary>
+    public static void Map(IEndpointRouteBuilder routes)
     {
+        static SandboxWeChatPay Of(HttpContext http) => http.RequestServices.GetRequiredService<SandboxWeChatPay>();
         var v3 = routes.MapGroup(Prefix + "/v3").ExcludeFromDescription();
-        v3.MapPost("/pay/transactions/{channel:regex(^(native|jsapi)$)}", (HttpContext http, string channel) => Handle(http, body => PrepayAsync(channel, body)));
-        v3.MapGet("/pay/transactions/out-trade-no/{no}", (HttpContext http, string no) => Handle(http, _ => QueryAsync(no, http.Request.Query["mchid"])));
-        v3.MapPost("/pay/transactions/out-trade-no/{no}/close", (HttpContext http, string no) => Handle(http, _ => CloseAsync(no)));
-        v3.MapPost("/refund/domestic/refunds", (Func<HttpContext, Task<IResult>>)(http => Handle(http, RefundAsync)));
-        routes.MapGet(Prefix + "/jsapi-cashier", JsapiCashierAsync).ExcludeFromDescription();
+        v3.MapPost("/pay/transactions/{channel:regex(^(native|jsapi)$)}", (HttpContext http, string channel) => Of(http).Handle(http, body => Of(http).PrepayAsync(channel, body)));
+        v3.MapGet("/pay/transactions/out-trade-no/{no}", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).QueryAsync(no, http.Request.Query["mchid"])));
+        v3.MapPost("/pay/transactions/out-trade-no/{no}/close", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).CloseAsync(no)));
+        v3.MapPost("/refund/domestic/refunds", (Func<HttpContext, Task<IResult>>)(http => Of(http).Handle(http, Of(http).RefundAsync)));
+        routes.MapGet(Prefix + "/jsapi-cashier", (HttpContext http, string appId, string timeStamp, string nonceStr, string package, string paySign) =>
+            Of(http).JsapiCashierAsync(appId, timeStamp, nonceStr, package, paySign)).ExcludeFromDescription();
     }
 
     private async Task<IResult> Handle(HttpContext http, Func<JsonNode?, Task<(int Status, JsonNode? Body)>> action)
