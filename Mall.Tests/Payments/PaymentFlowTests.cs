@@ -24,6 +24,9 @@ public sealed class PaymentFlowTests(PaymentsApp app) : IClassFixture<PaymentsAp
         await app.EventuallyAsync(orderNo, s => s.OrderStatus == "Paid", "the notification pays the order");
         var paid = await app.StateAsync(orderNo);
         Assert.Equal(new DbState("Paid", 129, "Paid", 0, 1, 1), paid);
+        var pushed = Assert.Single(app.Hub.Sent, m => m.Target == $"user:{shopper.UserId}");
+        Assert.Equal("OrderStatusChanged", pushed.Method);
+        Assert.Equal($"{{\"orderNo\":\"{orderNo}\",\"status\":\"Paid\"}}", System.Text.Json.JsonSerializer.Serialize(pushed.Args[0]));
 
         var status = await shopper.Client.GetAsync($"/api/v1/payments/{payment.PaymentNo}");
         Assert.Equal("Paid", (await status.ReadAsync<PaymentCreated>()).Status);
@@ -36,6 +39,7 @@ public sealed class PaymentFlowTests(PaymentsApp app) : IClassFixture<PaymentsAp
         notifier.Send(app.Service<SandboxWeChatPay>().PaidDelivery(trade));
         await Http.EventuallyAsync(() => Task.FromResult(log.Acknowledged == 2), because: "the duplicate is acknowledged");
         Assert.Equal(paid, await app.StateAsync(orderNo));
+        Assert.Single(app.Hub.Sent, m => m.Target == $"user:{shopper.UserId}");
     }
 
     [Fact]

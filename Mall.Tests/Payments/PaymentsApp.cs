@@ -37,8 +37,11 @@ public class PaymentsApp : MallApp
         }
     }
 
+    public RecordingHubContext Hub { get; } = new();
+
     protected override void ConfigureTestServices(IServiceCollection services)
     {
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.IHubContext<Mall.Infrastructure.MallHub>>(Hub);
         foreach (var name in new[] { WeChatPayClient.HttpClientName, Features.Payments.Alipay.AlipayClient.HttpClientName, SandboxNotifier.HttpClientName })
             services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
     }
