@@ -80,7 +80,7 @@ public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IH
                     paymentNo, amountCents, payment.AmountCents);
                 return SettleOutcome.AmountMismatch;
             }
-            if (payment.Status is not ("Pending" or "Closed" or "Failed")) return SettleOutcome.Duplicate;
+            if (payment.Status is not ("Pending" or "Closed")) return SettleOutcome.Duplicate;
 
             orderNo = payment.OrderNo;
             marked = await MarkPaid.ExecuteAsync(connection, transaction, payment.OrderNo, now, ct);

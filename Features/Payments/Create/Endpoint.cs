@@ -94,8 +94,9 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
             prepay = await provider.PrepayAsync(new PrepayRequest(paymentNo, order.TotalCents, $"Mall 订单 {req.OrderNo}", req.Channel, req.OpenId,
                 new DateTimeOffset(DateTime.SpecifyKind(order.ExpiresAt, DateTimeKind.Utc))), ct);
         }
-        catch (PaymentProviderException e)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Whatever the provider did (refused, timed out, answered something unparseable), the shopper can retry.
             logger.LogWarning(e, "Prepay for order {OrderNo} with {Provider} failed", req.OrderNo, req.Provider);
             await Send.ResultAsync(Problem.Of(StatusCodes.Status502BadGateway, "Payment provider unavailable",
                 "The payment provider did not accept the payment. Try again in a moment."));

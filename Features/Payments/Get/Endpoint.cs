@@ -60,7 +60,7 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Pay
                     payment = await LoadAsync(req.PaymentNo, ct) ?? payment;
                 }
             }
-            catch (PaymentProviderException e)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // The stored status is still true as far as we know; the next poll asks again.
                 logger.LogWarning(e, "Active query of payment {PaymentNo} failed", payment.PaymentNo);
