@@ -17,7 +17,6 @@ public sealed class Endpoint(PaymentSettlement settlement, ILogger<Endpoint> log
         Post("payments/notify/alipay");
         AllowAnonymous();
         AllowFormData(urlEncoded: true);
-        Options(o => o.WithMetadata(new Mall.Infrastructure.QuietRequestLog()));
         Summary(s =>
         {
             s.Summary = "Alipay notification (called by Alipay)";

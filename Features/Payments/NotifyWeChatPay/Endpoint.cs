@@ -18,7 +18,6 @@ public sealed class Endpoint(PaymentSettlement settlement, NotificationNonces no
     {
         Post("payments/notify/wechatpay");
         AllowAnonymous();
-        Options(o => o.WithMetadata(new Mall.Infrastructure.QuietRequestLog()));
         Summary(s =>
         {
             s.Summary = "WeChat Pay notification (called by WeChat Pay)";
