@@ -24,6 +24,7 @@ public sealed class PaymentFlowTests(PaymentsApp app) : IClassFixture<PaymentsAp
         await app.EventuallyAsync(orderNo, s => s.OrderStatus == "Paid", "the notification pays the order");
         var paid = await app.StateAsync(orderNo);
         Assert.Equal(new DbState("Paid", 129, "Paid", 0, 1, 1), paid);
+        await Http.EventuallyAsync(() => Task.FromResult(app.Hub.Sent.Any(m => m.Target == $"user:{shopper.UserId}")), because: "the owner is told");
         var pushed = Assert.Single(app.Hub.Sent, m => m.Target == $"user:{shopper.UserId}");
         Assert.Equal("OrderStatusChanged", pushed.Method);
         Assert.Equal($"{{\"orderNo\":\"{orderNo}\",\"status\":\"Paid\"}}", System.Text.Json.JsonSerializer.Serialize(pushed.Args[0]));
