@@ -90,6 +90,17 @@ public sealed class NotificationRejectionTests(PaymentsApp app) : IClassFixture<
         Assert.Equal(paid, await app.StateAsync(orderNo));
     }
 
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_payment_pay_the_order_exactly_once()
+    {
+        var (orderNo, trade) = await PendingPaymentAsync(Providers.WeChatPay, Channels.Native);
+        var wx = app.Service<SandboxWeChatPay>();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            app.CreateClient().SendAsync(wx.Notification(WeChatNotifyUrl, "TRANSACTION.SUCCESS", "支付成功", "transaction", wx.Transaction(trade)))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
+        Assert.Equal(new DbState("Paid", 129, "Paid", 0, 1, 1), await app.StateAsync(orderNo));
+    }
+
     public static TheoryData<string> AlipayForgeries => ["tampered after signing", "wrong app_id", "wrong seller_id", "wrong amount",
         "unknown order", "signed with another key"];
 
