@@ -57,7 +57,7 @@ public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IH
         """;
 
     private const string MarkRefunding = """
-        UPDATE payments SET status = 'Refunding', updated_at = @Now WHERE payment_no = @PaymentNo AND status = 'RefundPending'
+        UPDATE payments SET status = 'Refunding', updated_at = @Now WHERE payment_no = @PaymentNo AND status IN ('RefundPending', 'Refunding')
         """;
 
     private const string RefundKnown = "SELECT COUNT(*) FROM payments WHERE refund_no = @RefundNo AND provider = @Provider";

@@ -6,7 +6,7 @@ namespace Mall.Features.Payments;
 /// <summary>
 /// Housekeeping on a timer (any number of instances; every step is idempotent): closes the still-open payments
 /// of orders that can no longer be paid (cancelled, expired, or paid through another payment), settling any
-/// that turn out to be paid already, and retries refunds the provider has not accepted yet.
+/// that turn out to be paid already, and retries refunds the provider has not accepted (or not confirmed) yet.
 /// </summary>
 public sealed class PaymentWorker(MySqlDataSource db, PaymentProviders providers, PaymentSettlement settlement, PaymentsOptions options,
     TimeProvider clock, ILogger<PaymentWorker> logger) : BackgroundService
@@ -22,7 +22,15 @@ public sealed class PaymentWorker(MySqlDataSource db, PaymentProviders providers
         UPDATE payments SET status = 'Closed', closed_at = @Now, updated_at = @Now WHERE payment_no = @PaymentNo AND status = 'Pending'
         """;
 
-    private const string PendingRefunds = "SELECT payment_no FROM payments WHERE status = 'RefundPending' ORDER BY id LIMIT 100";
+    // A refund the provider accepted but never confirmed (lost notification) is asked again with the same refund
+    // number: the provider answers with that refund's state instead of moving money twice.
+    private const string PendingRefunds = """
+        SELECT payment_no FROM payments
+        WHERE status = 'RefundPending' OR (status = 'Refunding' AND updated_at < @StaleBefore)
+        ORDER BY id LIMIT 100
+        """;
+
+    private static readonly TimeSpan RefundConfirmationWait = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,7 +60,8 @@ public sealed class PaymentWorker(MySqlDataSource db, PaymentProviders providers
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             open = (await connection.QueryAsync<(string PaymentNo, string Provider)>(new CommandDefinition(OpenPaymentsOfDeadOrders, cancellationToken: ct))).ToList();
-            refunds = (await connection.QueryAsync<string>(new CommandDefinition(PendingRefunds, cancellationToken: ct))).ToList();
+            refunds = (await connection.QueryAsync<string>(new CommandDefinition(PendingRefunds,
+                new { StaleBefore = (clock.GetUtcNow() - RefundConfirmationWait).UtcDateTime }, cancellationToken: ct))).ToList();
         }
 
         foreach (var (paymentNo, providerName) in open)

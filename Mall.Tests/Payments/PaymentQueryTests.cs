@@ -57,4 +57,31 @@ public sealed class PaymentQueryTests(QuietPaymentsApp app) : IClassFixture<Quie
         Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient().SendAsync(certificateMode)).StatusCode);
         Assert.Equal("Paid", (await app.StateAsync(orderNo)).OrderStatus);
     }
+
+    /// <summary>Paid after cancel, found by the active query, refunded; the worker confirms the unconfirmed refund.</summary>
+    [Fact]
+    public async Task Payment_found_by_query_for_a_cancelled_order_is_refunded_and_the_worker_confirms_the_refund()
+    {
+        var shopper = await app.NewShopperAsync();
+        var orderNo = await app.NewOrderAsync(shopper.UserId, totalCents: 6_600);
+        var payment = await app.PayAsync(shopper, orderNo, "wechatpay", "native");
+        await app.CancelOrderAsync(orderNo);
+        await app.ConfirmAtSandboxAsync(payment.CodeUrl!);
+        await using var db = await app.OpenDbAsync();
+        await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE payments SET created_at = created_at - INTERVAL 61 SECOND WHERE payment_no = @No",
+            new { No = payment.PaymentNo });
+
+        var queried = await (await shopper.Client.GetAsync($"/api/v1/payments/{payment.PaymentNo}")).ReadAsync<PaymentCreated>();
+        // WeChat Pay accepts the refund (PROCESSING); its REFUND.SUCCESS notification is lost (notifications are off).
+        Assert.Equal("Refunding", queried.Status);
+        Assert.Equal(new DbState("Cancelled", 0, "Refunding", 0, 0, 0), await app.StateAsync(orderNo));
+
+        await app.Service<PaymentWorker>().RunOnceAsync(CancellationToken.None);
+        Assert.Equal("Refunding", (await app.StateAsync(orderNo)).Payments);
+
+        await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE payments SET updated_at = updated_at - INTERVAL 6 MINUTE WHERE payment_no = @No",
+            new { No = payment.PaymentNo });
+        await app.Service<PaymentWorker>().RunOnceAsync(CancellationToken.None);
+        Assert.Equal(new DbState("Cancelled", 0, "Refunded", 0, 0, 0), await app.StateAsync(orderNo));
+    }
 }
