@@ -67,7 +67,10 @@ public sealed class SandboxOptions
     public string? BaseUrl { get; set; }
     public bool SendNotifications { get; set; } = true;
     /// <summary>Delays between notification attempts; the providers' 24-hour schedules, shortened.</summary>
-    public double[] RetryScheduleSeconds { get; set; } = [1, 2, 5, 10, 30, 60, 120, 300, 600];
+    /// <remarks>Empty by default: the configuration binder appends to a non-empty array instead of replacing it.</remarks>
+    public double[] RetryScheduleSeconds { get; set; } = [];
+
+    public IReadOnlyList<double> RetrySchedule => RetryScheduleSeconds.Length > 0 ? RetryScheduleSeconds : [1, 2, 5, 10, 30, 60, 120, 300, 600];
 }
 
 /// <summary>WeChat Pay merchant settings with the keys loaded, checked once at start.</summary>

@@ -10,6 +10,12 @@ namespace Mall.Tests.Payments;
 public sealed class PaymentFlowTests(PaymentsApp app) : IClassFixture<PaymentsApp>
 {
     [Fact]
+    public void The_configured_sandbox_retry_schedule_replaces_the_default()
+    {
+        Assert.Equal([0.2, 0.3, 0.5, 0.5, 1, 1, 1, 2, 2, 2], app.Service<SandboxOptions>().RetrySchedule);
+    }
+
+    [Fact]
     public async Task WeChat_native_payment_confirmed_in_the_sandbox_pays_the_order_once()
     {
         var shopper = await app.NewShopperAsync();

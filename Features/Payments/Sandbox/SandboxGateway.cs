@@ -121,8 +121,8 @@ public sealed class SandboxNotifier(IHttpClientFactory httpClients, SandboxOptio
     private async Task DeliverAsync(SandboxDelivery delivery, CancellationToken ct)
     {
         var log = Log(delivery.Id);
-        var schedule = options.RetryScheduleSeconds;
-        for (var attempt = 0; attempt <= schedule.Length && !ct.IsCancellationRequested; attempt++)
+        var schedule = options.RetrySchedule;
+        for (var attempt = 0; attempt <= schedule.Count && !ct.IsCancellationRequested; attempt++)
         {
             if (attempt > 0)
             {

@@ -39,6 +39,7 @@ public sealed class SandboxKeys
         {
             // Two instances may start together: the first writer wins, the other reads its keys.
             using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             JsonSerializer.Serialize(stream, keys, new JsonSerializerOptions { WriteIndented = true });
         }
         catch (IOException) when (File.Exists(file))
