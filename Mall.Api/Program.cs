@@ -1,4 +1,5 @@
 using Mall.Features.Auth;
+using Mall.Features.Payments;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,6 +20,7 @@ builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
+builder.AddPaymentsFeature();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseMallEndpoints();
 app.MapMallHubs();
+app.MapPaymentsSandbox();
 app.MapMallHealthChecks();
 app.MapMallApiReference();
 
