@@ -1,4 +1,5 @@
 using Mall.Features.Auth;
+using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,9 +20,11 @@ builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
+builder.AddCatalogFeature();
 
 var app = builder.Build();
 
+app.UseStaticFiles();
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 app.UseMallProblemDetails();
 app.UseMallRequestLogging();
