@@ -75,7 +75,7 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
             Lookups.WithLabels(kind, "stale").Inc();
             var token = await TryLockAsync(key);
             if (token is null) return cached.Value; // someone is rebuilding: the stale copy is good enough meanwhile
-            try { return await LoadAndStoreAsync(key, kind, ttl, load, ct); }
+            try { return await RebuildUnlessFreshAsync(key, kind, ttl, load, ct); }
             finally { await ReleaseAsync(key, token); }
         }
 
@@ -87,13 +87,7 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
             var token = await TryLockAsync(key);
             if (token is not null)
             {
-                try
-                {
-                    // The previous holder may have filled the key between our read and our lock.
-                    var filled = await ReadAsync<T>(key);
-                    if (filled is not null && filled.FreshUntilMs > NowMs()) return filled.Value;
-                    return await LoadAndStoreAsync(key, kind, ttl, load, ct);
-                }
+                try { return await RebuildUnlessFreshAsync(key, kind, ttl, load, ct); }
                 finally { await ReleaseAsync(key, token); }
             }
             await Task.Delay(delay, ct);
@@ -107,6 +101,15 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
                 return await CountedLoadAsync(kind, load, ct);
             }
         }
+    }
+
+    private async Task<T?> RebuildUnlessFreshAsync<T>(string key, string kind, TimeSpan ttl, Func<CancellationToken, Task<T?>> load,
+        CancellationToken ct) where T : class
+    {
+        // The previous lock holder may have refreshed the key between our read and our lock.
+        var current = await ReadAsync<T>(key);
+        if (current is not null && current.FreshUntilMs > NowMs()) return current.Value;
+        return await LoadAndStoreAsync(key, kind, ttl, load, ct);
     }
 
     private async Task<T?> LoadAndStoreAsync<T>(string key, string kind, TimeSpan ttl, Func<CancellationToken, Task<T?>> load,
