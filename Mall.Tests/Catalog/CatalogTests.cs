@@ -311,3 +311,20 @@ internal static class ResponseChecks
         Assert.True((int)response.StatusCode < 500, $"Got {(int)response.StatusCode}: {body}");
     }
 }
+
+public sealed class CatalogOpenApiTests(MallApp app) : IClassFixture<MallApp>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_shop_endpoints()
+    {
+        var document = await (await app.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/products/{id}", "/api/v1/cart/items/{skuId}", "/api/v1/orders", "/api/v1/orders/{orderNo}/cancel",
+                     "/api/v1/addresses/{id}", "/api/v1/admin/orders/{orderNo}/ship", "/api/v1/admin/skus/{id}/stock" })
+            Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
+        var checkout = paths.GetProperty("/api/v1/orders").GetProperty("post");
+        Assert.Contains(checkout.GetProperty("parameters").EnumerateArray(), p => string.Equals(p.GetProperty("name").GetString(), "Idempotency-Key", StringComparison.OrdinalIgnoreCase));
+        Assert.True(checkout.TryGetProperty("requestBody", out _));
+        Assert.True(checkout.GetProperty("responses").TryGetProperty("422", out _));
+    }
+}

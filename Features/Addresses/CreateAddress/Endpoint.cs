@@ -38,7 +38,7 @@ public sealed class Endpoint(MySqlDataSource db, AddressOptions options, TimePro
             s.Responses[401] = "Not signed in.";
             s.Responses[409] = "Too many addresses.";
         });
-        Description(d => d.Produces<AddressView>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(409),
+        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(409),
             clearDefaults: true);
     }
 

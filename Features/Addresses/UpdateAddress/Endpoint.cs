@@ -53,7 +53,7 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
             s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such address of yours.";
         });
-        Description(d => d.Produces<AddressView>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404),
+        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404),
             clearDefaults: true);
     }
 

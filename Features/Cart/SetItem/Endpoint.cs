@@ -30,7 +30,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartView cart,
             s.Responses[404] = "No such SKU.";
             s.Responses[409] = "More than is available, the product is off shelf, or the cart is full.";
         });
-        Description(d => d.Produces<CartResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<CartResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
     }
 

@@ -36,7 +36,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
             s.Responses[200] = "A page of products and the total count.";
             s.Responses[400] = "Bad paging, sort, category id or keyword.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblemDetails(400), clearDefaults: true);
+        Description(d => d.Accepts<Request>().Produces<Response>(200).ProducesProblemDetails(400), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -80,7 +80,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             s.Responses[409] = "Not enough stock, product off shelf, or a per-line / per-order / open-unpaid-orders cap reached.";
             s.Responses[422] = "This Idempotency-Key was already used with a different request body.";
         });
-        Description(d => d.Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
             .ProducesProblemDetails(409).ProducesProblemDetails(422), clearDefaults: true);
     }
 

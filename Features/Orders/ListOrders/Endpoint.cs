@@ -37,7 +37,7 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<Request, OrderPage>
             s.Responses[400] = "Unknown status or bad paging.";
             s.Responses[401] = "Not signed in.";
         });
-        Description(d => d.Produces<OrderPage>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Accepts<Request>().Produces<OrderPage>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

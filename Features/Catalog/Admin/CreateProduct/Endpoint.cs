@@ -38,7 +38,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such category.";
         });
-        Description(d => d.Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
     }
 

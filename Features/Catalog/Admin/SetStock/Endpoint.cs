@@ -51,7 +51,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.Responses[404] = "No such SKU.";
             s.Responses[409] = "Below what unpaid orders hold plus what is sold.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
     }
 

@@ -19,7 +19,7 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<ListOrders.Request, 
             s.Responses[401] = "Not signed in.";
             s.Responses[403] = "Not an admin.";
         });
-        Description(d => d.Produces<OrderPage>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403),
+        Description(d => d.Accepts<ListOrders.Request>().Produces<OrderPage>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403),
             clearDefaults: true);
     }
 
