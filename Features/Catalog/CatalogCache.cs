@@ -26,7 +26,9 @@ public sealed class CatalogCacheOptions
 /// TTL + jitter (avalanche), a cached "missing" marker (penetration) and one rebuilder per key under a Redis lock
 /// (breakdown: SET NX PX with a random token, released by compare-and-delete). A stale copy is kept past its
 /// freshness, so while one request rebuilds a hot key everyone else is answered from the stale copy; on a cold key
-/// the others poll briefly for the rebuilder's result.
+/// the others poll briefly for the rebuilder's result. Writes invalidate by deleting the key and bumping its epoch;
+/// a rebuild stores its result only if the epoch did not move while it read MySQL, so a slow rebuild cannot put
+/// pre-write data back. If Redis is unreachable, reads fall through to MySQL.
 /// </summary>
 public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, TimeProvider clock, ILogger<CatalogCache> logger)
 {
@@ -42,7 +44,11 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
     /// <summary>MySQL loads this instance made through the cache (tests read it; /metrics has the same as a counter).</summary>
     public long LoadCount => Interlocked.Read(ref _loads);
 
-    public static string ProductKey(long productId) => $"cat:p:{productId}";
+    // The hash tag keeps a key, its lock and its epoch in one cluster slot, so the Lua scripts may touch them together.
+    public static string ProductKey(long productId) => $"cat:p:{{{productId}}}";
+
+    /// <summary>How long an epoch outlives its last invalidation: far longer than any rebuild takes.</summary>
+    private static readonly TimeSpan EpochLifetime = TimeSpan.FromDays(1);
 
     public TimeSpan DetailTtl => TimeSpan.FromSeconds(options.DetailTtlSeconds);
     public TimeSpan ListTtl => TimeSpan.FromSeconds(options.ListTtlSeconds);
@@ -53,15 +59,36 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
     /// <summary>A product's own data changed (admin edit, shelf): its detail and every list page.</summary>
     public async Task ProductChangedAsync(params long[] productIds)
     {
-        if (productIds.Length > 0) await redis.KeyDeleteAsync(productIds.Select(id => (RedisKey)ProductKey(id)).ToArray());
+        await StockChangedAsync(productIds);
         await redis.StringIncrementAsync(ListVersionKey);
     }
 
     /// <summary>Only availability changed (orders, stock edits): lists show no stock, so only details go.</summary>
-    public Task StockChangedAsync(IEnumerable<long> productIds) =>
-        redis.KeyDeleteAsync(productIds.Distinct().Select(id => (RedisKey)ProductKey(id)).ToArray());
+    public async Task StockChangedAsync(IEnumerable<long> productIds)
+    {
+        foreach (var id in productIds.Distinct()) await InvalidateAsync(ProductKey(id));
+    }
+
+    public Task InvalidateAsync(string key) =>
+        redis.ScriptEvaluateAsync(Resources.Text("Features/Catalog/Invalidate.lua"), [key, EpochKey(key)],
+            [(long)EpochLifetime.TotalMilliseconds]);
 
     public async Task<T?> GetOrLoadAsync<T>(string key, string kind, TimeSpan ttl, Func<CancellationToken, Task<T?>> load,
+        CancellationToken ct) where T : class
+    {
+        try
+        {
+            return await GetOrLoadCachedAsync(key, kind, ttl, load, ct);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Redis is a cache here, not the source of truth: without it the catalog still answers, from MySQL.
+            logger.LogWarning(e, "Catalog cache unavailable; loading {Key} from MySQL", key);
+            return await CountedLoadAsync(kind, load, ct);
+        }
+    }
+
+    private async Task<T?> GetOrLoadCachedAsync<T>(string key, string kind, TimeSpan ttl, Func<CancellationToken, Task<T?>> load,
         CancellationToken ct) where T : class
     {
         var cached = await ReadAsync<T>(key);
@@ -115,10 +142,15 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
     private async Task<T?> LoadAndStoreAsync<T>(string key, string kind, TimeSpan ttl, Func<CancellationToken, Task<T?>> load,
         CancellationToken ct) where T : class
     {
+        var epoch = (string?)await redis.StringGetAsync(EpochKey(key)) ?? "";
         var value = await CountedLoadAsync(kind, load, ct);
         var fresh = value is null ? TimeSpan.FromSeconds(options.MissingTtlSeconds) : WithJitter(ttl);
         var entry = new Entry<T>(NowMs() + (long)fresh.TotalMilliseconds, value);
-        await redis.StringSetAsync(key, JsonSerializer.Serialize(entry, Json), fresh + TimeSpan.FromSeconds(options.StaleGraceSeconds));
+        var lifetime = fresh + TimeSpan.FromSeconds(options.StaleGraceSeconds);
+        // If a write invalidated the key while we were reading MySQL, our copy may predate it: answer with it, but
+        // do not cache it (the next request rebuilds from the newer data).
+        await redis.ScriptEvaluateAsync(Resources.Text("Features/Catalog/StoreIfCurrent.lua"), [key, EpochKey(key)],
+            [epoch, JsonSerializer.Serialize(entry, Json), (long)lifetime.TotalMilliseconds]);
         return value;
     }
 
@@ -128,6 +160,8 @@ public sealed class CatalogCache(IDatabase redis, CatalogCacheOptions options, T
         Loads.WithLabels(kind).Inc();
         return await load(ct);
     }
+
+    private static string EpochKey(string key) => key + ":epoch";
 
     private async Task<Entry<T>?> ReadAsync<T>(string key)
     {

@@ -130,7 +130,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         var response = await _client.GetAsync($"/api/v1/products/{id}");
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(loads, Cache.LoadCount);
-        Assert.False(await app.Redis.KeyExistsAsync($"cat:p:{id}"));
+        Assert.False(await app.Redis.KeyExistsAsync($"cat:p:{{{id}}}"));
     }
 
     [Fact]
@@ -175,6 +175,36 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         Assert.All(products, p => Assert.Contains(p.Title, new[] { "旧标题", "新标题" }));
         var after = await (await _client.GetAsync($"/api/v1/products/{sku.ProductId}")).ReadAsync<Product>();
         Assert.Equal("新标题", after.Title);
+    }
+
+    [Fact]
+    public async Task A_rebuild_overtaken_by_a_write_answers_but_does_not_cache_its_older_copy()
+    {
+        var key = CatalogCache.ProductKey(800_000_000 + Random.Shared.Next(1_000_000));
+        var productId = long.Parse(key[7..^1]);
+        var answer = await Cache.GetOrLoadAsync(key, "test", TimeSpan.FromMinutes(5), async _ =>
+        {
+            await Cache.StockChangedAsync([productId]); // a checkout commits while this rebuild is reading MySQL
+            return "read before the write";
+        }, CancellationToken.None);
+        Assert.Equal("read before the write", answer);
+        Assert.False(await app.Redis.KeyExistsAsync(key));
+
+        await Cache.GetOrLoadAsync(key, "test", TimeSpan.FromMinutes(5), _ => Task.FromResult<string?>("fresh"), CancellationToken.None);
+        Assert.True(await app.Redis.KeyExistsAsync(key));
+    }
+
+    [Fact]
+    public async Task Without_redis_the_catalog_reads_fall_through_to_mysql()
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200");
+        await using var dead = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        var cache = new CatalogCache(dead.GetDatabase(), new CatalogCacheOptions(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<CatalogCache>.Instance);
+        var value = await cache.GetOrLoadAsync("cat:p:{1}", "test", TimeSpan.FromMinutes(1), _ => Task.FromResult<string?>("from mysql"),
+            CancellationToken.None);
+        Assert.Equal("from mysql", value);
+        Assert.Equal(1, cache.LoadCount);
     }
 
     [Fact]
