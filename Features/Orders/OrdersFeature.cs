@@ -16,6 +16,9 @@ public sealed class OrderOptions
     /// <summary>How often each instance looks for expired unpaid orders; 0 turns the background sweep off.</summary>
     public double ExpirySweepSeconds { get; set; } = 15;
     public int ExpiryBatchSize { get; set; } = 200;
+
+    /// <summary>How long a checkout answer stays replayable under its Idempotency-Key.</summary>
+    public int IdempotencyKeyDays { get; set; } = 7;
 }
 
 public static class OrdersFeature

@@ -198,6 +198,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
     public async Task Without_redis_the_catalog_reads_fall_through_to_mysql()
     {
         var options = StackExchange.Redis.ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200");
+        options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast; // fail at once instead of queueing until the timeout
         await using var dead = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
         var cache = new CatalogCache(dead.GetDatabase(), new CatalogCacheOptions(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<CatalogCache>.Instance);

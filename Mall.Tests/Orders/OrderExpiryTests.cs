@@ -50,4 +50,17 @@ public sealed class OrderExpiryTests(ManualExpiryApp app) : IClassFixture<Manual
         Assert.Equal("Cancelled/expired", await StatusAsync(notYet));
         Assert.Equal(4, (await app.SkuCountersAsync(sku.SkuId)).Locked); // only the seckill order's hold remains
     }
+
+    [Fact]
+    public async Task Idempotency_keys_are_forgotten_after_the_retention_period()
+    {
+        var now = app.FakeClock!.GetUtcNow().UtcDateTime;
+        await using var db = await app.OpenDbAsync();
+        await db.ExecuteAsync("""
+            INSERT INTO idempotency_keys (user_id, idem_key, request_hash, order_no, response, created_at)
+            VALUES (1, 'old-key-123', 'h', '1', '{}', @Old), (1, 'new-key-123', 'h', '2', '{}', @New)
+            """, new { Old = now.AddDays(-8), New = now.AddDays(-1) });
+        Assert.Equal(1, await Expiry.PurgeIdempotencyKeysAsync(CancellationToken.None));
+        Assert.Equal("new-key-123", await db.ExecuteScalarAsync<string>("SELECT idem_key FROM idempotency_keys"));
+    }
 }

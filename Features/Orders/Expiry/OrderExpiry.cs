@@ -25,6 +25,16 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
         WHERE id = @Id AND status = 'PendingPayment'
         """;
 
+    private const string PurgeKeys = "DELETE FROM idempotency_keys WHERE created_at < @Cutoff LIMIT 1000";
+
+    /// <summary>Forgets checkout answers older than Orders:IdempotencyKeyDays; returns how many.</summary>
+    public async Task<int> PurgeIdempotencyKeysAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.IdempotencyKeyDays);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(PurgeKeys, new { Cutoff = cutoff }, cancellationToken: ct));
+    }
+
     /// <summary>Expires everything due now, batch by batch; returns how many orders it cancelled.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
@@ -78,6 +88,7 @@ public sealed class OrderExpirySweeper(OrderExpiry expiry, OrderOptions options,
             {
                 var expired = await expiry.SweepAsync(stoppingToken);
                 if (expired > 0) logger.LogInformation("Expired {Count} unpaid orders", expired);
+                await expiry.PurgeIdempotencyKeysAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
