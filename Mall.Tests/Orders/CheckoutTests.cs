@@ -54,6 +54,20 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
     }
 
     [Fact]
+    public async Task A_retried_cart_checkout_replays_although_the_cart_is_now_empty()
+    {
+        var shopper = await app.FastShopperAsync();
+        var addressId = await shopper.AddressAsync();
+        var sku = (await app.ProductAsync(stock: 10, priceCents: 700))[0];
+        (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{sku.SkuId}", new { quantity = 2 })).EnsureSuccessStatusCode();
+        var key = Guid.NewGuid().ToString();
+        var first = await (await shopper.CheckoutAsync(new { fromCart = true, addressId }, key)).ReadAsync<PlacedOrder>(HttpStatusCode.Created);
+        var retry = await (await shopper.CheckoutAsync(new { fromCart = true, addressId }, key)).ReadAsync<PlacedOrder>(HttpStatusCode.Created);
+        Assert.Equal(first, retry);
+        Assert.Equal(2, (await app.SkuCountersAsync(sku.SkuId)).Locked);
+    }
+
+    [Fact]
     public async Task The_same_key_and_body_replays_the_answer_and_another_body_is_422()
     {
         var shopper = await app.FastShopperAsync();

@@ -87,25 +87,12 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var userId = User.UserId();
-        var lines = req.FromCart ? await CartLinesAsync(userId) : req.Items!.ToDictionary(i => i.SkuId, i => i.Quantity);
-        if (lines.Count == 0)
-        {
-            await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty."));
-            return;
-        }
-        var capProblem = CheckCaps(lines);
-        if (capProblem is not null)
-        {
-            await Send.ResultAsync(Problem.Conflict(capProblem));
-            return;
-        }
-
         // Deadlocks should not happen (one lock order everywhere), but InnoDB may still pick a victim under load.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await PlaceAsync(req, userId, lines, ct);
+                await PlaceAsync(req, userId, ct);
                 return;
             }
             catch (MySqlException e) when (attempt < 3 && e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
@@ -115,7 +102,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         }
     }
 
-    private async Task PlaceAsync(Request req, long userId, Dictionary<long, int> lines, CancellationToken ct)
+    private async Task PlaceAsync(Request req, long userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var requestHash = RequestHash(req);
@@ -136,6 +123,19 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             }
             HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
             await Send.ResponseAsync(JsonSerializer.Deserialize<Response>(earlier.Response, Json)!, StatusCodes.Status201Created, ct);
+            return;
+        }
+
+        // Resolved after the replay check: a retried fromCart checkout must replay even though its cart is now empty.
+        var lines = req.FromCart ? await CartLinesAsync(userId) : req.Items!.ToDictionary(i => i.SkuId, i => i.Quantity);
+        if (lines.Count == 0)
+        {
+            await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty."));
+            return;
+        }
+        if (CheckCaps(lines) is { } capExceeded)
+        {
+            await Send.ResultAsync(Problem.Conflict(capExceeded));
             return;
         }
 
