@@ -24,8 +24,8 @@ builder.AddCatalogFeature();
 
 var app = builder.Build();
 
-app.UseStaticFiles();
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseStaticFiles();
 app.UseMallProblemDetails();
 app.UseMallRequestLogging();
 app.UseMallMetrics();
