@@ -31,7 +31,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
     public override async Task HandleAsync(CancellationToken ct)
     {
         var version = await cache.ListVersionAsync();
-        var tree = await cache.GetOrLoadAsync($"cat:tree:{version}", "categories", cache.ListTtl, LoadAsync, ct);
+        var tree = await cache.GetOrLoadAsync($"cat:tree:{{{version}}}", "categories", cache.ListTtl, LoadAsync, ct);
         await Send.OkAsync(tree!, ct);
     }
 

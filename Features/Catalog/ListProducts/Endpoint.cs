@@ -46,7 +46,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
         if (string.IsNullOrWhiteSpace(req.Q) && req.Page <= CachedPages)
         {
             var version = await cache.ListVersionAsync();
-            var key = $"cat:l:{version}:{req.CategoryId ?? 0}:{sort}:{req.Page}:{req.PageSize}";
+            // One hash tag per page: the key and its epoch/lock land in one cluster slot.
+            var key = $"cat:l:{{{version}:{req.CategoryId ?? 0}:{sort}:{req.Page}:{req.PageSize}}}";
             page = await cache.GetOrLoadAsync(key, "list", cache.ListTtl, c => LoadAsync(req, sort, c), ct);
         }
         else page = await LoadAsync(req, sort, ct);
