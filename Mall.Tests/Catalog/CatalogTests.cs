@@ -337,6 +337,11 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products",
             new { categoryId = 1, title = "ok", images = new[] { "https://evil.example/x.png" }, skus = body.skus }))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        foreach (var skus in new[] { """[null]""", """[{"specs":{"颜色":null},"priceCents":1,"stock":1}]""", """[{"specs":null,"priceCents":1,"stock":1}]""",
+                     """[{"specs":{"a":"b"},"priceCents":1}]""", """[{"id":5,"specs":{"a":"b"},"priceCents":1,"stock":1}]""" })
+            await (await admin.Client.PostAsync("/api/v1/admin/products", new StringContent(
+                $$"""{"categoryId":1,"title":"ok","skus":{{skus}}}""", System.Text.Encoding.UTF8, "application/json")))
+                .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products", new { categoryId = 1, title = "ok", skus = Array.Empty<object>() }))
             .ShouldBeValidationErrorAsync("skus");
         await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products", new { categoryId = 123456789, title = "ok", skus = body.skus }))

@@ -41,7 +41,7 @@ public sealed class ProductInputRules<T> : AbstractValidator<T> where T : IProdu
             sku.RuleLevelCascadeMode = CascadeMode.Stop;
             sku.RuleFor(s => s.Specs).NotNull()
                 .Must(s => s.Count <= 5).WithMessage("At most 5 spec attributes.")
-                .Must(s => s.All(kv => kv.Key.Length is > 0 and <= 20 && kv.Value.Length is > 0 and <= 40))
+                .Must(s => s.All(kv => kv.Key.Length is > 0 and <= 20 && kv.Value is { Length: > 0 and <= 40 }))
                 .WithMessage("Spec names are 1–20 and values 1–40 characters.")
                 .Must(s => CatalogRules.ToJson(s).Length <= CatalogRules.MaxSpecsJsonLength).WithMessage("Specs are too long.");
             sku.RuleFor(s => s.PriceCents).InclusiveBetween(0, MaxPriceCents);
