@@ -1,4 +1,5 @@
 using Mall.Features.Auth;
+using Mall.Features.Catalog;
 using Mall.Features.Payments;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
@@ -20,11 +21,13 @@ builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
+builder.AddCatalogFeature();
 builder.AddPaymentsFeature();
 
 var app = builder.Build();
 
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseStaticFiles();
 app.UseMallProblemDetails();
 app.UseMallRequestLogging();
 app.UseMallMetrics();
