@@ -126,7 +126,7 @@ public static class ReportFiles
     /// <summary>A line chart as inline SVG: x = elapsed seconds, one line per series.</summary>
     public static string Chart(IReadOnlyList<(string Name, List<(double X, double Y)> Points)> series, string unit)
     {
-        const int width = 860, height = 280, left = 60, right = 150, top = 16, bottom = 32;
+        const int width = 860, height = 290, left = 60, right = 150, top = 28, bottom = 32;
         var points = series.SelectMany(s => s.Points).ToList();
         if (points.Count == 0) return "<p>(no data)</p>";
         var maxX = Math.Max(1, points.Max(p => p.X));
@@ -145,7 +145,7 @@ public static class ReportFiles
             var value = maxX * i / 5;
             svg.Append($"<text x=\"{F(X(value))}\" y=\"{height - 12}\" font-size=\"11\" text-anchor=\"middle\">{F(value, "0")} s</text>");
         }
-        svg.Append($"<text x=\"8\" y=\"{top + 4}\" font-size=\"11\">{E(unit)}</text>");
+        svg.Append($"<text x=\"8\" y=\"14\" font-size=\"11\">{E(unit)}</text>");
         for (var s = 0; s < series.Count; s++)
         {
             var color = Palette[s % Palette.Length];
