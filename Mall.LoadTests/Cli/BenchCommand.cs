@@ -45,13 +45,16 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         async Task Run(string title, Phase phase, LoadModel phaseModel, StatsCollector stats, Runner runner) =>
             await ConsoleView.WhileRunningAsync(console, live, title, stats, phaseModel.Duration, () => runner.RunAsync(phase, phaseModel, stats, ct));
 
+        // Measured before and after the scenario: the box's other load drifts, and the ratio uses the mean.
         var baselines = new Dictionary<string, StepSummary>();
-        if (settings.Baseline)
+        async Task MeasureBaselinesAsync(string when)
         {
-            console.MarkupLine("measuring the same-run baselines (bare Kestrel JSON, bare Lua call)…");
-            baselines = await BaselineRun.MeasureAsync(settings, model,
-                (title, stats, duration, work) => ConsoleView.WhileRunningAsync(console, live, title, stats, duration, work), ct);
+            console.MarkupLine($"measuring the same-run baselines {when} the scenario (bare Kestrel JSON, bare Lua call)…");
+            var measured = await BaselineRun.MeasureAsync(settings, model,
+                (title, stats, duration, work) => ConsoleView.WhileRunningAsync(console, live, $"{title} ({when})", stats, duration, work), ct);
+            foreach (var (name, summary) in measured) baselines[$"{name} ({when})"] = summary;
         }
+        if (settings.Baseline) await MeasureBaselinesAsync("before");
 
         using var http = HttpClients.Create(baseUrl, model, settings.Timeout);
         var mainRunner = new Runner(http);
@@ -69,6 +72,7 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         var cpuUse = cpu.Stop();
 
         var outcome = await scenario.VerifyAsync(scenarioContext, ct);
+        if (settings.Baseline) await MeasureBaselinesAsync("after");
         var notes = outcome.Notes.ToList();
         if (cpuUse is { } use)
             notes.Add($"CPU during the measured phases: the machine was busy {use.MachineBusyCores:0.00} of {Environment.ProcessorCount} cores; " +

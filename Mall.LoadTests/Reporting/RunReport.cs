@@ -41,16 +41,19 @@ public static class ReportBuilder
         var results = new List<RatioResult>();
         foreach (var target in targets)
         {
-            if (!baselines.TryGetValue(target.Baseline, out var baseline)) continue;
+            // "lua", or "lua (before)" and "lua (after)": the mean of the measurements of that baseline.
+            var measured = baselines.Where(b => b.Key == target.Baseline || b.Key.StartsWith(target.Baseline + " ")).Select(b => b.Value).ToList();
+            if (measured.Count == 0) continue;
             var chosen = steps.Where(s => target.Steps.Contains(s.Name)).ToList();
             if (chosen.Count == 0) continue;
             var rps = CombinedRps(chosen);
             var p99 = chosen.Max(s => s.P99Ms);
-            var ratio = baseline.Rps <= 0 ? 0 : rps / baseline.Rps;
+            var baselineRps = measured.Average(b => b.Rps);
+            var ratio = baselineRps <= 0 ? 0 : rps / baselineRps;
             bool? met = target.MinRatio is null && target.MaxP99Ms is null
                 ? null
                 : (target.MinRatio is not { } min || ratio >= min) && (target.MaxP99Ms is not { } max || p99 <= max);
-            results.Add(new RatioResult(target.Label, target.Baseline, rps, baseline.Rps, ratio, target.MinRatio, p99, baseline.P99Ms,
+            results.Add(new RatioResult(target.Label, target.Baseline, rps, baselineRps, ratio, target.MinRatio, p99, measured.Max(b => b.P99Ms),
                 target.MaxP99Ms, met, target.Note));
         }
         return results;
