@@ -1,4 +1,5 @@
 using Mall.Features.Auth;
+using Mall.Features.Seckill;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,6 +20,7 @@ builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
+builder.AddSeckillFeature();
 
 var app = builder.Build();
 
