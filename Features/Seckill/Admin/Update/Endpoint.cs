@@ -36,7 +36,7 @@ public sealed class Validator : Validator<Request>
 public sealed class Endpoint(MySqlDataSource db, Publisher publisher, TimeProvider clock) : Endpoint<Request, Response>
 {
     private const string Lock = """
-        SELECT sku_id AS SkuId, stock AS Stock, starts_at AS StartsAt, CAST(published_at IS NOT NULL AS SIGNED) AS Published
+        SELECT sku_id AS SkuId, stock AS Stock, starts_at AS StartsAt, (published_at IS NOT NULL) AS Published
         FROM seckill_activities WHERE id = @Id FOR UPDATE
         """;
 
@@ -106,10 +106,18 @@ public sealed class Endpoint(MySqlDataSource db, Publisher publisher, TimeProvid
         }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
 
-        var published = current.Published == 1;
+        var published = current.Published;
         if (published) await publisher.PublishAsync(req.Id, ct);
         await Send.OkAsync(new Response(req.Id, published), ct);
     }
 
-    private sealed record Current(long SkuId, int Stock, DateTime StartsAt, long Published);
+    // Settable properties, not a record: Dapper then converts the boolean expression whatever integer type the
+    // server (MySQL or MariaDB) gives it.
+    private sealed class Current
+    {
+        public long SkuId { get; set; }
+        public int Stock { get; set; }
+        public DateTime StartsAt { get; set; }
+        public bool Published { get; set; }
+    }
 }
