@@ -14,11 +14,12 @@ public sealed class ActivityKeys(long activityId)
     private readonly string _tag = $"sk:{{a{activityId}}}:";
 
     public long ActivityId => activityId;
-    public RedisKey Meta => _tag + "meta";
-    public RedisKey Stock => _tag + "stock";
-    public RedisKey Buyers => _tag + "buyers";
-    public RedisKey Log => _tag + "log";
-    public RedisKey Returned => _tag + "returned";
+    // Built once per activity: the attempt path then allocates only the per-user/token/IP keys.
+    public RedisKey Meta { get; } = $"sk:{{a{activityId}}}:meta";
+    public RedisKey Stock { get; } = $"sk:{{a{activityId}}}:stock";
+    public RedisKey Buyers { get; } = $"sk:{{a{activityId}}}:buyers";
+    public RedisKey Log { get; } = $"sk:{{a{activityId}}}:log";
+    public RedisKey Returned { get; } = $"sk:{{a{activityId}}}:returned";
     public RedisKey Token(string token) => _tag + "tok:" + token;
     public RedisKey UserRate(long userId) => _tag + "rl:u:" + userId;
     public RedisKey UserTokenRate(long userId) => _tag + "rl:t:" + userId;

@@ -14,6 +14,8 @@ public sealed class RealtimeTests(SeckillApp app) : IClassFixture<SeckillApp>
         var activity = await app.CreateActivityAsync(stock: 5);
         var buyer = await app.BuyerAsync();
         await using var hub = await HubConnection.ConnectAsync(app, buyer.AccessToken);
+        // The hub greets every new connection with the server time: from then on it is addressable.
+        await Http.EventuallyAsync(() => Task.FromResult(hub.Received("ServerTime").Any()), because: "connected");
 
         var reservation = await app.CreateClient().BuyAsync(buyer, activity);
 
@@ -22,7 +24,7 @@ public sealed class RealtimeTests(SeckillApp app) : IClassFixture<SeckillApp>
             && m.GetProperty("orderNo").GetString()!.StartsWith("SK"))), because: "SeckillResult pushed");
         await Http.EventuallyAsync(() => Task.FromResult(hub.Received("ActivityStock").Any(m =>
             m.GetProperty("activityId").GetInt64() == activity && m.GetProperty("stockLeft").GetInt64() == 4)), because: "ActivityStock broadcast");
-        Assert.Contains(hub.Received("ServerTime"), m => m.GetProperty("serverTimeMs").GetInt64() > 0);
+        Assert.All(hub.Received("ServerTime"), m => Assert.True(m.GetProperty("serverTimeMs").GetInt64() > 0));
     }
 
     /// <summary>Just enough of the SignalR JSON protocol over the test server's WebSocket: handshake, then collect invocations.</summary>

@@ -35,10 +35,11 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.Responses[410] = "Sold out, or the activity has ended.";
             s.Responses[425] = "The activity has not started.";
             s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
+            s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
         Description(d => d.Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409).ProducesProblemDetails(410)
-            .ProducesProblemDetails(425).ProducesProblemDetails(429), clearDefaults: true);
+            .ProducesProblemDetails(425).ProducesProblemDetails(429).ProducesProblemDetails(503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -56,10 +57,20 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-        var result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt,
-            [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip)],
-            [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
-             (long)options.RateWindow.TotalMilliseconds]))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt,
+                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip)],
+                [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
+                 (long)options.RateWindow.TotalMilliseconds]))!;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+            return;
+        }
 
         switch ((int)result[0])
         {

@@ -11,7 +11,9 @@ namespace Mall.Features.Seckill.Recovery;
 /// XREADGROUP parks new entries in this instance's pending list (nothing is written yet); XAUTOCLAIM then takes
 /// entries that stayed pending longer than the grace period — from any consumer, dead instances included — and
 /// writes them through the same idempotent batch insert. A writer's XDEL + XACK removes an entry from both
-/// the log and the pending list, so a healthy pipeline leaves recovery nothing to claim.
+/// the log and the pending list, so a healthy pipeline leaves recovery nothing to claim. Nothing is parked
+/// while the log's oldest entry is younger than the grace period, so a re-drive happens between one and two
+/// grace periods after the reservation.
 /// </summary>
 public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBatchWriter writer, SeckillOptions options,
     TimeProvider clock, ILogger<RecoveryWorker> logger) : BackgroundService
@@ -54,6 +56,11 @@ public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBat
 
     private async Task<int> RecoverActivityAsync(ActivityKeys keys, CancellationToken ct)
     {
+        // Anything that needs recovery is older than the grace period, and the oldest entry of the log is the
+        // oldest unconfirmed reservation: while it is younger, a healthy pipeline is keeping up — one cheap read.
+        var oldest = await redis.StreamRangeAsync(keys.Log, "-", "+", 1);
+        if (oldest.Length == 0 || (long)oldest[0]["t"] > (clock.GetUtcNow() - options.Recovery.GracePeriod).ToUnixTimeMilliseconds())
+            return 0;
         await ParkNewEntriesAsync(keys);
         var graceMs = (long)options.Recovery.GracePeriod.TotalMilliseconds;
         var total = 0;

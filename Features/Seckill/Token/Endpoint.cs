@@ -31,9 +31,10 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
             s.Responses[410] = "Sold out, or the activity has ended.";
             s.Responses[425] = "The activity has not started (Retry-After: seconds until the start).";
             s.Responses[429] = "Too many token requests; see Retry-After.";
+            s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
         Description(d => d.Produces<Response>(200).ProducesProblemDetails(401).ProducesProblemDetails(404)
-            .ProducesProblemDetails(410).ProducesProblemDetails(425).ProducesProblemDetails(429), clearDefaults: true);
+            .ProducesProblemDetails(410).ProducesProblemDetails(425).ProducesProblemDetails(429).ProducesProblemDetails(503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -49,10 +50,20 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
         var userId = User.UserId();
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var now = clock.GetUtcNow();
-        var result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.IssueToken,
-            [keys.Meta, keys.Stock, keys.Token(token), keys.UserTokenRate(userId)],
-            [userId, now.ToUnixTimeMilliseconds(), (long)options.TokenLifetime.TotalMilliseconds, options.UserTokensPerWindow,
-             (long)options.RateWindow.TotalMilliseconds]))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.IssueToken,
+                [keys.Meta, keys.Stock, keys.Token(token), keys.UserTokenRate(userId)],
+                [userId, now.ToUnixTimeMilliseconds(), (long)options.TokenLifetime.TotalMilliseconds, options.UserTokensPerWindow,
+                 (long)options.RateWindow.TotalMilliseconds]))!;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+            return;
+        }
 
         switch ((int)result[0])
         {
