@@ -23,6 +23,7 @@ public static class SeckillFeature
         services.AddSingleton<Publisher>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<SeckillExpiry>();
+        services.AddSingleton<CloseOut.SeckillCloseOut>();
         services.AddSingleton<RecoveryWorker>();
         services.AddSingleton<IStartupSeeder, DemoSeeder>();
 

@@ -25,7 +25,7 @@ public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multi
     public static readonly RedisScript ReturnStock = new("Features/Seckill/Expiry/ReturnStock.lua");
     public static readonly RedisScript Snapshot = new("Features/Seckill/Admin/Reconcile/Snapshot.lua");
 
-    private static readonly RedisScript[] All = [Attempt, IssueToken, Publish, ReturnStock, Snapshot];
+    private static readonly RedisScript[] All = [Attempt, IssueToken, Publish, ReturnStock, Snapshot, CloseOut.SeckillCloseOut.Script];
 
     public async Task LoadAsync()
     {

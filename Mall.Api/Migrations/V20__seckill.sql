@@ -10,10 +10,13 @@ CREATE TABLE seckill_activities (
     starts_at      DATETIME(3)  NOT NULL,
     ends_at        DATETIME(3)  NOT NULL,
     published_at   DATETIME(3)  NULL,                -- last warm-up into Redis; shoppers see published ones only
+    closed_at      DATETIME(3)  NULL,                -- ended and settled: unsold units went back to the SKU
+    released_units INT          NOT NULL DEFAULT 0,  -- how many (skus.locked -= released_units at close-out)
     created_at     DATETIME(3)  NOT NULL,
     updated_at     DATETIME(3)  NOT NULL,
     PRIMARY KEY (id),
     KEY ix_seckill_activities_window (ends_at, starts_at),
+    KEY ix_seckill_activities_open (closed_at, ends_at),
     CONSTRAINT ck_seckill_activities CHECK (price_cents > 0 AND stock > 0 AND limit_per_user > 0 AND ends_at > starts_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 

@@ -40,6 +40,6 @@ public sealed class BurstTests(SeckillApp app) : IClassFixture<SeckillApp>
 
         SeckillKit.ReconcileBody reconcile = null!;
         await Http.EventuallyAsync(async () => (reconcile = await app.ReconcileAsync(activity)).PendingReservations == 0);
-        Assert.Equal(new SeckillKit.ReconcileBody(stock, 0, 0, stock, 0), reconcile);
+        Assert.Equal(new SeckillKit.ReconcileBody(stock, 0, 0, stock, 0, 0), reconcile);
     }
 }

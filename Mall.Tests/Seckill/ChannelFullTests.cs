@@ -31,6 +31,6 @@ public sealed class ChannelFullTests(FullChannelApp app) : IClassFixture<FullCha
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         await app.WaitForOrdersAsync(activity, 10);
-        Assert.Equal(new SeckillKit.ReconcileBody(10, 0, 0, 10, 0), await app.ReconcileAsync(activity));
+        Assert.Equal(new SeckillKit.ReconcileBody(10, 0, 0, 10, 0, 0), await app.ReconcileAsync(activity));
     }
 }

@@ -75,7 +75,7 @@ public sealed class CrashRecoveryTests(WriterlessApp app) : IClassFixture<Writer
             Assert.Equal(20, await app.OrdersAsync(activity));
             Assert.Equal(20, await app.CountAsync(
                 "SELECT COUNT(*) FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.activity_id = @Id", new { Id = activity }));
-            Assert.Equal(new SeckillKit.ReconcileBody(20, 0, 0, 20, 0), await app.ReconcileAsync(activity));
+            Assert.Equal(new SeckillKit.ReconcileBody(20, 0, 0, 20, 0, 0), await app.ReconcileAsync(activity));
         }
         finally
         {

@@ -65,6 +65,6 @@ public sealed class ExpiryTests(ExpiryApp app) : IClassFixture<ExpiryApp>
         Assert.Equal(0, await app.RedisStockAsync(activity));
         Assert.Equal(1, await app.CountAsync(
             "SELECT COUNT(*) FROM orders WHERE reservation_id = @Id AND status = 'PendingPayment'", new { Id = again }));
-        Assert.Equal(new SeckillKit.ReconcileBody(1, 0, 0, 1, 0), await app.ReconcileAsync(activity));
+        Assert.Equal(new SeckillKit.ReconcileBody(1, 0, 0, 1, 0, 0), await app.ReconcileAsync(activity));
     }
 }

@@ -130,5 +130,5 @@ public static class SeckillKit
     public sealed record IdBody(long Id);
     public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
     public sealed record ReservationBody(string ReservationId, string Status, string? OrderNo = null);
-    public sealed record ReconcileBody(long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders, long Drift);
+    public sealed record ReconcileBody(long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders, long ReleasedToSku, long Drift);
 }

@@ -88,8 +88,12 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
     private sealed record PendingReturn(long OrderId, string OrderNo, long UserId, long ActivityId, string ReservationId, int Quantity);
 }
 
-/// <summary>Runs the expiry pass every Expiry:Interval on every instance (the CAS and the Lua marker make that safe).</summary>
-public sealed class ExpiryWorker(SeckillExpiry expiry, SeckillOptions options, ILogger<ExpiryWorker> logger) : BackgroundService
+/// <summary>
+/// Runs the expiry pass, then the close-out of settled ended activities, every Expiry:Interval on every instance
+/// (the CAS, the Lua markers and the conditional close make that safe).
+/// </summary>
+public sealed class ExpiryWorker(SeckillExpiry expiry, CloseOut.SeckillCloseOut closeOut, SeckillOptions options,
+    ILogger<ExpiryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -99,6 +103,7 @@ public sealed class ExpiryWorker(SeckillExpiry expiry, SeckillOptions options, I
             try
             {
                 await expiry.ExpireDueAsync(stoppingToken);
+                await closeOut.CloseEndedAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -3,7 +3,7 @@ using Mall.Infrastructure;
 
 namespace Mall.Features.Seckill.Admin.Reconcile;
 
-public sealed record Response(long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders, long Drift);
+public sealed record Response(long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders, long ReleasedToSku, long Drift);
 
 public sealed class Endpoint(Reconciler reconciler) : EndpointWithoutRequest<Response>
 {
@@ -14,9 +14,10 @@ public sealed class Endpoint(Reconciler reconciler) : EndpointWithoutRequest<Res
         Summary(s =>
         {
             s.Summary = "Check a seckill activity's stock invariant";
-            s.Description = "drift = initialStock − (redisRemaining + pendingReservations + liveOrders), in units. It must be 0 " +
+            s.Description = "drift = initialStock − (redisRemaining + pendingReservations + liveOrders + releasedToSku), in units " +
+                            "(releasedToSku: unsold units given back to the SKU when the ended activity was closed). It must be 0 " +
                             "once the pipeline is quiet (an expiry in flight can show a transient 1).";
-            s.ResponseExamples[200] = new Response(100, 13, 2, 85, 0);
+            s.ResponseExamples[200] = new Response(100, 13, 2, 85, 0, 0);
             s.Responses[200] = "The figures.";
             s.Responses[401] = "No valid access token.";
             s.Responses[403] = "Not an admin.";
@@ -34,6 +35,6 @@ public sealed class Endpoint(Reconciler reconciler) : EndpointWithoutRequest<Res
             await Send.ResultAsync(Problem.NotFound("The activity"));
             return;
         }
-        await Send.OkAsync(new Response(result.InitialStock, result.RedisRemaining, result.PendingReservations, result.LiveOrders, result.Drift), ct);
+        await Send.OkAsync(new Response(result.InitialStock, result.RedisRemaining, result.PendingReservations, result.LiveOrders, result.ReleasedToSku, result.Drift), ct);
     }
 }

@@ -4,16 +4,17 @@ using StackExchange.Redis;
 
 namespace Mall.Features.Seckill.Admin.Reconcile;
 
-public sealed record Reconciliation(long ActivityId, long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders, long Drift);
+public sealed record Reconciliation(long ActivityId, long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders,
+    long ReleasedToSku, long Drift);
 
 /// <summary>
 /// The invariant of an activity: initial stock = Redis remaining + reservations not yet written + units in
-/// live (not cancelled) orders. The Redis half is read atomically (Snapshot.lua); an entry already written
+/// live (not cancelled) orders + units released to the SKU at close-out (0 until the activity is closed). The Redis half is read atomically (Snapshot.lua); an entry already written
 /// but not yet confirmed is counted once, as an order. Drift is also exported as mall_seckill_stock_drift.
 /// </summary>
 public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
 {
-    private const string Initial = "SELECT stock FROM seckill_activities WHERE id = @Id";
+    private const string Initial = "SELECT stock AS Stock, released_units AS Released FROM seckill_activities WHERE id = @Id";
 
     private const string Written = "SELECT reservation_id FROM orders WHERE reservation_id IN @Ids";
 
@@ -26,13 +27,14 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
     public async Task<Reconciliation?> ReconcileAsync(long activityId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var initial = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(Initial, new { Id = activityId }, cancellationToken: ct));
-        if (initial is null) return null;
+        var activity = await connection.QuerySingleOrDefaultAsync<ActivityRow>(new CommandDefinition(Initial, new { Id = activityId }, cancellationToken: ct));
+        if (activity is null) return null;
+        var initial = activity.Stock;
 
         var keys = new ActivityKeys(activityId);
         var snapshot = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Snapshot, [keys.Stock, keys.Log], []))!;
-        // Not published yet: nothing can have been sold.
-        var remaining = snapshot[0].IsNull ? initial.Value : (long)snapshot[0];
+        // Never published: nothing was sold; whatever was not released at close-out is still the activity's.
+        var remaining = snapshot[0].IsNull ? initial - activity.Released : (long)snapshot[0];
         var entries = ((RedisResult[])snapshot[1]!).Select(e =>
         {
             var entry = (RedisResult[])e!;
@@ -50,9 +52,15 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
         var pending = entries.Where(e => !written.Contains(e.Id)).Sum(e => e.Quantity);
 
         var live = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LiveUnits, new { Id = activityId }, cancellationToken: ct));
-        var drift = initial.Value - (remaining + pending + live);
+        var drift = initial - (remaining + pending + live + activity.Released);
         SeckillMetrics.Drift.WithLabels(activityId.ToString()).Set(drift);
-        return new Reconciliation(activityId, initial.Value, remaining, pending, live, drift);
+        return new Reconciliation(activityId, initial, remaining, pending, live, activity.Released, drift);
+    }
+
+    private sealed class ActivityRow
+    {
+        public long Stock { get; set; }
+        public long Released { get; set; }
     }
 }
 
