@@ -46,6 +46,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
             await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
             return;
         }
+        var generation = known ? state.Generation : 0;
         var keys = known ? state.Keys : new ActivityKeys(activityId);
         var userId = User.UserId();
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
@@ -81,10 +82,12 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
                 HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)result[1] / 1000).ToString();
                 await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
                 return;
+            case 410 when (int)result[1] == 1:
+                (known ? state : states.Get(activityId)).MarkSoldOut(generation);
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+                return;
             default:
-                await Send.ResultAsync((int)result[1] == 1
-                    ? Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.")
-                    : Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
                 return;
         }
     }
