@@ -23,11 +23,24 @@ public sealed class SeckillRealtime(SeckillScripts scripts, ActivityStates state
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await scripts.LoadAsync();
-        await multiplexer.GetSubscriber().SubscribeAsync(prefix.Channel(SeckillExpiry.StockReturnedChannel), (_, message) =>
-        {
-            if (message.TryParse(out long activityId)) states.ResetSoldOut(activityId);
-        });
         multiplexer.ConnectionRestored += (_, _) => states.ResetAll();
+        // Redis may still be starting: keep trying rather than let an exception stop the host.
+        while (true)
+        {
+            try
+            {
+                await multiplexer.GetSubscriber().SubscribeAsync(prefix.Channel(SeckillExpiry.StockReturnedChannel), (_, message) =>
+                {
+                    if (message.TryParse(out long activityId)) states.ResetSoldOut(activityId);
+                });
+                break;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogWarning(e, "Could not subscribe to seckill stock resets; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
 
         var nextTime = DateTime.UtcNow;
         using var timer = new PeriodicTimer(options.StockBroadcastInterval);
