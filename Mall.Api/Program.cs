@@ -1,6 +1,7 @@
 using Mall.Features.Auth;
 using Mall.Features.Catalog;
 using Mall.Features.Payments;
+using Mall.Features.Seckill;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -22,6 +23,7 @@ builder.AddMallRealtime();
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
 builder.AddCatalogFeature();
+builder.AddSeckillFeature();
 builder.AddPaymentsFeature();
 
 var app = builder.Build();
