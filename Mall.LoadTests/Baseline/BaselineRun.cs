@@ -16,7 +16,7 @@ public static class BaselineRun
 {
     public const string Prefix = "bench-baseline:";
 
-    public static async Task<Dictionary<string, StepSummary>> MeasureAsync(BenchSettings settings, LoadModel model,
+    public static async Task<Dictionary<string, (StepSummary Summary, double? ServerCpuSeconds)>> MeasureAsync(BenchSettings settings, LoadModel model,
         Func<string, StatsCollector, TimeSpan, Func<Task>, Task> show, CancellationToken ct)
     {
         var port = FreePort();
@@ -28,13 +28,16 @@ public static class BaselineRun
             using var http = HttpClients.Create(baseUrl, model, settings.Timeout);
             var runner = new Runner(http);
             var measured = model with { Duration = TimeSpan.FromSeconds(settings.BaselineDuration), Iterations = null };
-            var results = new Dictionary<string, StepSummary>();
+            var results = new Dictionary<string, (StepSummary, double?)>();
             foreach (var (name, phase) in new[] { ("json", JsonPhase), ("lua", LuaPhase) })
             {
                 await runner.RunAsync(phase, model with { Duration = TimeSpan.FromSeconds(Math.Min(1, settings.Warmup)), Iterations = null }, null, ct);
                 var stats = new StatsCollector();
+                var cpu = new Mall.LoadTests.Reporting.CpuMeter([server.Id]);
+                cpu.Start();
                 await show($"baseline {name}", stats, measured.Duration, () => runner.RunAsync(phase, measured, stats, ct));
-                results[name] = stats.Steps.Single(s => s.Name == name).Summarize();
+                var serverCpu = cpu.Stop()?.Processes.FirstOrDefault(p => p.Pid == server.Id)?.CpuSeconds;
+                results[name] = (stats.Steps.Single(s => s.Name == name).Summarize(), serverCpu);
             }
             return results;
         }

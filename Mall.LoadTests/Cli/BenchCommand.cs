@@ -47,12 +47,17 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
 
         // Measured before and after the scenario: the box's other load drifts, and the ratio uses the mean.
         var baselines = new Dictionary<string, StepSummary>();
+        var baselineCpu = new Dictionary<string, double>();
         async Task MeasureBaselinesAsync(string when)
         {
             console.MarkupLine($"measuring the same-run baselines {when} the scenario (bare Kestrel JSON, bare Lua call)…");
             var measured = await BaselineRun.MeasureAsync(settings, model,
                 (title, stats, duration, work) => ConsoleView.WhileRunningAsync(console, live, $"{title} ({when})", stats, duration, work), ct);
-            foreach (var (name, summary) in measured) baselines[$"{name} ({when})"] = summary;
+            foreach (var (name, (summary, serverCpu)) in measured)
+            {
+                baselines[$"{name} ({when})"] = summary;
+                if (serverCpu is > 0) baselineCpu[$"{name} ({when})"] = serverCpu.Value;
+            }
         }
         if (settings.Baseline) await MeasureBaselinesAsync("before");
 
@@ -67,8 +72,22 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         var collected = new StatsCollector();
         var cpu = new CpuMeter(settings.WatchPids);
         cpu.Start();
+        // The shop API's CPU per phase, charged to the steps that phase introduced: requests per core-second of the
+        // server is a figure the box's other load disturbs far less than requests per second.
+        var shopCpu = new Dictionary<string, double>();
         foreach (var phase in scenario.Phases)
+        {
+            var known = collected.Steps.Select(s => s.Name).ToHashSet();
+            var phaseCpu = new CpuMeter(settings.WatchPids);
+            phaseCpu.Start();
             await Run($"{scenario.Name}: {phase.Name}", phase, model, collected, mainRunner);
+            var api = phaseCpu.Stop()?.Processes.FirstOrDefault(CpuMeter.IsShopApi);
+            if (api is { CpuSeconds: > 0 })
+            {
+                var introduced = collected.Steps.Select(s => s.Name).Where(n => !known.Contains(n)).ToList();
+                foreach (var step in introduced) shopCpu[step] = api.CpuSeconds / introduced.Count;
+            }
+        }
         var cpuUse = cpu.Stop();
 
         var outcome = await scenario.VerifyAsync(scenarioContext, ct);
@@ -80,7 +99,7 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
                       ". Whatever the listed processes do not account for went to other work on the machine.");
         var steps = collected.Steps.Select(s => s.Summarize()).ToList();
         var report = new RunReport(scenario.Name, scenario.Description, startedAt, baseUrl.ToString(), model.Describe(), settings.Warmup,
-            Machine.Current(), steps, baselines, ReportBuilder.Ratios(scenario.Targets, steps, baselines), outcome.Checks,
+            Machine.Current(), steps, baselines, ReportBuilder.Ratios(scenario.Targets, steps, baselines, shopCpu, baselineCpu), outcome.Checks,
             ReportBuilder.Thresholds(settings, steps), outcome.Drain, notes);
         var folder = settings.ReportDir ?? Path.Combine(settings.ResolveDataDir(), "bench-reports", $"{scenario.Name}-{startedAt:yyyyMMdd-HHmmss}");
         ReportFiles.Write(report, folder);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Mall.LoadTests.Reporting;
 
-public sealed record CpuShare(string Process, int Pid, double Cores);
+public sealed record CpuShare(string Process, int Pid, double Cores, double CpuSeconds);
 
 /// <summary>
 /// Where the machine's CPU went during a measured window (Linux /proc): the whole machine's busy share, this load
@@ -24,7 +24,8 @@ public sealed class CpuMeter(IReadOnlyList<int> watched)
         if (seconds <= 0 || end.Total <= start.Total) return null;
         var machine = (double)(end.Busy - start.Busy) / (end.Total - start.Total) * Environment.ProcessorCount;
         var shares = end.Processes.Where(p => start.Processes.ContainsKey(p.Key))
-            .Select(p => new CpuShare(Name(p.Key), p.Key, (p.Value - start.Processes[p.Key]) / TicksPerSecond / seconds))
+            .Select(p => new CpuShare(Name(p.Key), p.Key, (p.Value - start.Processes[p.Key]) / TicksPerSecond / seconds,
+                (p.Value - start.Processes[p.Key]) / TicksPerSecond))
             .ToList();
         return (machine, shares);
     }
@@ -54,6 +55,8 @@ public sealed class CpuMeter(IReadOnlyList<int> watched)
         return (busy, total, processes, DateTime.UtcNow);
     }
 
+    public static bool IsShopApi(CpuShare share) => share.Process.StartsWith("shop API");
+
     private static string Name(int pid)
     {
         if (pid == Environment.ProcessId) return "load generator (this CLI)";
@@ -61,7 +64,7 @@ public sealed class CpuMeter(IReadOnlyList<int> watched)
         {
             var cmd = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
             var comm = File.ReadAllText($"/proc/{pid}/comm").Trim();
-            return cmd.Contains("Mall.Api") ? "shop API (Mall.Api)" : comm;
+            return cmd.Contains("Mall.Api") ? "shop API (Mall.Api)" : cmd.Contains("baseline-server") ? "baseline server" : comm;
         }
         catch (IOException) { return $"pid {pid}"; }
     }

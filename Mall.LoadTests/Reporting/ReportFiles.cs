@@ -43,11 +43,14 @@ public static class ReportFiles
         if (r.Ratios.Count > 0)
         {
             md.AppendLine().AppendLine("## Same-run ratios").AppendLine();
-            md.AppendLine("| comparison | shop req/s | baseline req/s | ratio | target | shop p99 ms | baseline p99 ms | met |");
-            md.AppendLine("|---|---:|---:|---:|---|---:|---:|---|");
+            md.AppendLine("| comparison | shop req/s | baseline req/s | ratio | target | shop p99 ms | baseline p99 ms | met | shop req per core-s | baseline req per core-s | per-core ratio |");
+            md.AppendLine("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|");
             foreach (var x in r.Ratios)
                 md.AppendLine($"| {x.Label} | {F(x.Rps, "0")} | {F(x.BaselineRps, "0")} | {F(x.Ratio * 100, "0.#")} % | {x.Note} | {F(x.P99Ms)} | {F(x.BaselineP99Ms)} | " +
-                              $"{(x.Met is null ? "—" : x.Met.Value ? "yes" : "**no**")} |");
+                              $"{(x.Met is null ? "—" : x.Met.Value ? "yes" : "**no**")} | {Opt(x.ShopRequestsPerCoreSecond, "0")} | {Opt(x.BaselineRequestsPerCoreSecond, "0")} | " +
+                              $"{(x.PerCoreRatio is { } pc ? F(pc * 100, "0.#") + " %" : "—")} |");
+            md.AppendLine().AppendLine("Per core-second: requests divided by the CPU time the shop's API process (or the baseline server) used while " +
+                                       "they were measured — the comparison the machine's other load disturbs least.");
         }
         if (r.Drain is { } d)
         {
@@ -69,6 +72,8 @@ public static class ReportFiles
         }
         return md.ToString();
     }
+
+    private static string Opt(double? value, string format) => value is { } v ? F(v, format) : "—";
 
     private static string Codes(Dictionary<string, long> codes) =>
         codes.Count == 0 ? "—" : string.Join(", ", codes.Select(c => $"{c.Key}: {c.Value:N0}"));
@@ -94,10 +99,11 @@ public static class ReportFiles
         html.Append("</table>");
         if (r.Ratios.Count > 0)
         {
-            html.Append("<h2>Same-run ratios</h2><table><tr><th>comparison</th><th>shop req/s</th><th>baseline req/s</th><th>ratio</th><th>shop p99</th><th>target</th><th>met</th></tr>");
+            html.Append("<h2>Same-run ratios</h2><table><tr><th>comparison</th><th>shop req/s</th><th>baseline req/s</th><th>ratio</th><th>shop p99</th><th>target</th><th>met</th><th>per-core ratio</th></tr>");
             foreach (var x in r.Ratios)
                 html.Append($"<tr><td>{E(x.Label)}</td><td>{F(x.Rps, "0")}</td><td>{F(x.BaselineRps, "0")}</td><td>{F(x.Ratio * 100, "0.#")} %</td><td>{F(x.P99Ms)} ms</td>" +
-                            $"<td>{E(x.Note)}</td><td class=\"{(x.Met == false ? "bad" : "ok")}\">{(x.Met is null ? "—" : x.Met.Value ? "yes" : "no")}</td></tr>");
+                            $"<td>{E(x.Note)}</td><td class=\"{(x.Met == false ? "bad" : "ok")}\">{(x.Met is null ? "—" : x.Met.Value ? "yes" : "no")}</td>" +
+                            $"<td>{(x.PerCoreRatio is { } pc ? F(pc * 100, "0.#") + " %" : "—")}</td></tr>");
             html.Append("</table>");
         }
         var steps = r.Steps.Where(s => s.Timeline.Count > 0).ToList();

@@ -20,8 +20,11 @@ public sealed record Machine(int Cores, double MemoryGiB, string Os, string Dotn
     }
 }
 
+/// <param name="PerCoreRatio">requests per CPU-second of the shop's API over requests per CPU-second of the baseline
+/// server (null when the shop's PID was not watched): what the code costs, whatever else the machine was doing</param>
 public sealed record RatioResult(string Label, string Baseline, double Rps, double BaselineRps, double Ratio, double? MinRatio,
-    double P99Ms, double BaselineP99Ms, double? MaxP99Ms, bool? Met, string Note);
+    double P99Ms, double BaselineP99Ms, double? MaxP99Ms, bool? Met, string Note,
+    double? ShopRequestsPerCoreSecond = null, double? BaselineRequestsPerCoreSecond = null, double? PerCoreRatio = null);
 
 public sealed record RunReport(
     string Scenario, string Description, DateTimeOffset StartedAt, string Target, string LoadModel, double WarmupSeconds, Machine Machine,
@@ -36,13 +39,15 @@ public sealed record RunReport(
 public static class ReportBuilder
 {
     public static IReadOnlyList<RatioResult> Ratios(IEnumerable<RatioTarget> targets, IReadOnlyList<StepSummary> steps,
-        IReadOnlyDictionary<string, StepSummary> baselines)
+        IReadOnlyDictionary<string, StepSummary> baselines, IReadOnlyDictionary<string, double>? shopCpuSeconds = null,
+        IReadOnlyDictionary<string, double>? baselineCpuSeconds = null)
     {
         var results = new List<RatioResult>();
         foreach (var target in targets)
         {
             // "lua", or "lua (before)" and "lua (after)": the mean of the measurements of that baseline.
-            var measured = baselines.Where(b => b.Key == target.Baseline || b.Key.StartsWith(target.Baseline + " ")).Select(b => b.Value).ToList();
+            var measuredKeys = baselines.Keys.Where(k => k == target.Baseline || k.StartsWith(target.Baseline + " ")).ToList();
+            var measured = measuredKeys.Select(k => baselines[k]).ToList();
             if (measured.Count == 0) continue;
             var chosen = steps.Where(s => target.Steps.Contains(s.Name)).ToList();
             if (chosen.Count == 0) continue;
@@ -53,8 +58,14 @@ public static class ReportBuilder
             bool? met = target.MinRatio is null && target.MaxP99Ms is null
                 ? null
                 : (target.MinRatio is not { } min || ratio >= min) && (target.MaxP99Ms is not { } max || p99 <= max);
+            double? shopPerCore = null, baselinePerCore = null;
+            if (shopCpuSeconds is not null && chosen.All(c => shopCpuSeconds.ContainsKey(c.Name)))
+                shopPerCore = chosen.Sum(c => c.Requests) / chosen.Sum(c => shopCpuSeconds[c.Name]);
+            if (baselineCpuSeconds is not null && measuredKeys.All(baselineCpuSeconds.ContainsKey))
+                baselinePerCore = measured.Sum(b => b.Requests) / measuredKeys.Sum(k => baselineCpuSeconds[k]);
             results.Add(new RatioResult(target.Label, target.Baseline, rps, baselineRps, ratio, target.MinRatio, p99, measured.Max(b => b.P99Ms),
-                target.MaxP99Ms, met, target.Note));
+                target.MaxP99Ms, met, target.Note, shopPerCore, baselinePerCore,
+                shopPerCore is { } shop && baselinePerCore is { } bare && bare > 0 ? shop / bare : null));
         }
         return results;
     }
