@@ -51,7 +51,10 @@ public sealed class IterationContext(long index, long intendedStart, StatsCollec
     /// <param name="expected">statuses that are a normal outcome of this step (e.g. 410 sold out for an attempt)</param>
     public async Task<StepResult> StepAsync(string name, Func<HttpRequestMessage> request, Func<int, bool> expected, CancellationToken ct)
     {
-        var start = _pendingIntendedStart != 0 ? _pendingIntendedStart : Stopwatch.GetTimestamp();
+        // From the intended start when the send is late (coordinated omission); from the send itself when the
+        // scheduler let it go a little early.
+        var now = Stopwatch.GetTimestamp();
+        var start = _pendingIntendedStart != 0 ? Math.Min(_pendingIntendedStart, now) : now;
         _pendingIntendedStart = 0;
         int status = 0;
         byte[] body = [];

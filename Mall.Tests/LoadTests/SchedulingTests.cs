@@ -55,6 +55,20 @@ public sealed class SchedulingTests
         Assert.True(attempt.MaxMs < 1000, "a later step of the iteration is timed from its own send");
     }
 
+    [Fact]
+    public async Task A_send_released_before_its_intended_time_is_timed_from_the_send()
+    {
+        using var http = new HttpClient(new InstantHandler()) { BaseAddress = new Uri("http://127.0.0.1:1") };
+        var stats = new StatsCollector();
+        var context = new IterationContext(0, Stopwatch.GetTimestamp() + Stopwatch.Frequency, stats, http);
+
+        await context.StepAsync("home", () => new HttpRequestMessage(HttpMethod.Get, "/"), s => s == 200, CancellationToken.None);
+
+        var home = stats.Step("home").Summarize();
+        Assert.True(home.MinMs > 0.001, "an answer that arrives before the intended time is not a zero latency");
+        Assert.True(home.MaxMs < 1000);
+    }
+
     [Theory]
     [InlineData(LoadModelKind.Closed)]
     [InlineData(LoadModelKind.Open)]
