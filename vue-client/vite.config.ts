@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+import { fileURLToPath, URL } from 'node:url'
+
+// The dev server proxies what nginx proxies in production, so the app always talks to its own origin.
+const api = process.env.MALL_API_URL ?? 'http://127.0.0.1:5080'
+
+export default defineConfig({
+  plugins: [vue()],
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  server: {
+    proxy: {
+      '/api': api,
+      '/hubs': { target: api, ws: true },
+      '/sandbox': api,
+      '/media': api,
+      '/openapi': api,
+      '/.well-known': api,
+    },
+  },
+  build: {
+    chunkSizeWarningLimit: 900,
+    rollupOptions: {
+      output: {
+        manualChunks(id: string) {
+          if (id.includes('node_modules/vant')) return 'vant'
+          if (id.includes('node_modules/@microsoft/signalr')) return 'signalr'
+          if (id.includes('node_modules')) return 'vendor'
+        },
+      },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['tests/**/*.spec.ts'],
+  },
+})
