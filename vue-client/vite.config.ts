@@ -1,12 +1,22 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
 import { fileURLToPath, URL } from 'node:url'
 
 // The dev server proxies what nginx proxies in production, so the app always talks to its own origin.
 const api = process.env.MALL_API_URL ?? 'http://127.0.0.1:5080'
 
+// Vant's icon font is inlined as woff2 and falls back to a CDN copy; the shop loads nothing from elsewhere (CSP).
+const noCdnFont: Plugin = {
+  name: 'mall-no-cdn-font',
+  enforce: 'pre',
+  transform(code, id) {
+    if (id.includes('vant') && id.endsWith('.css')) return code.replace(/,\s*url\(\/\/at\.alicdn\.com[^)]*\)\s*format\("woff"\)/g, '')
+  },
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), noCdnFont],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
     proxy: {
