@@ -80,7 +80,7 @@ async function someSku() {
   assert(list.status === 200, `GET /products answered ${list.status}`)
   for (const p of list.json.items ?? []) {
     const detail = await call('GET', `/api/v1/products/${p.id}`)
-    const sku = (detail.json?.skus ?? []).find((s) => (s.availableStock ?? s.stock ?? 0) > 2)
+    const sku = (detail.json?.skus ?? []).find((s) => (s.available ?? s.availableStock ?? s.stock ?? 0) > 2)
     if (sku) return { product: detail.json, sku }
   }
   throw new Error('the catalog has no SKU in stock (is demo data seeded?)')
@@ -155,8 +155,8 @@ async function payInSandbox(page, orderNo) {
     if (!sandboxUrl) continue
     await page.goto(new URL(sandboxUrl, web).toString())
     await shot(page, `sandbox-${provider}`)
-    const confirm = page.locator('button, input[type=submit]').first()
-    await confirm.click()
+    await page.click('#sandbox-confirm-pay, button[type=submit]')
+    await page.waitForSelector('[data-testid=sandbox-result]').catch(() => undefined)
     await page.waitForLoadState('networkidle').catch(() => undefined)
     await page.goto(`${web}/orders/${orderNo}`)
     await page.waitForSelector('[data-test=order-status][data-status=Paid]', { timeout: 30_000 })

@@ -14,15 +14,15 @@ export function createApi(http: AxiosInstance) {
     },
     time: () => data<{ serverTimeMs: number }>(http.get('/time')),
     catalog: {
-      categories: () => data<T.Category[]>(http.get('/categories')),
+      categories: () => data<T.Category[] | { categories: T.Category[] }>(http.get('/categories')).then((b) => (Array.isArray(b) ? b : (b?.categories ?? []))),
       products: (params: { categoryId?: number; q?: string; sort?: string; page?: number; pageSize?: number }) =>
         data<T.Page<T.ProductSummary>>(http.get('/products', { params })),
       product: (id: number | string) => data<T.Product>(http.get(`/products/${id}`)),
     },
     cart: {
-      get: () => data<T.Cart>(http.get('/cart')),
-      set: (skuId: number, quantity: number) => data<T.Cart>(http.put(`/cart/items/${skuId}`, { quantity })),
-      remove: (skuId: number) => data<T.Cart>(http.delete(`/cart/items/${skuId}`)),
+      get: () => data<CartBody>(http.get('/cart')).then(cartOf),
+      set: (skuId: number, quantity: number) => data<CartBody>(http.put(`/cart/items/${skuId}`, { quantity })).then(cartOf),
+      remove: (skuId: number) => data<CartBody>(http.delete(`/cart/items/${skuId}`)).then(cartOf),
     },
     addresses: {
       list: () => data<T.Address[]>(http.get('/addresses')),
@@ -47,8 +47,8 @@ export function createApi(http: AxiosInstance) {
       reservation: (reservationId: string) => data<T.Reservation>(http.get(`/seckill/reservations/${reservationId}`)),
     },
     payments: {
-      start: (orderNo: string, provider: T.Provider, channel: T.Channel) =>
-        data<T.PaymentStarted>(http.post(`/orders/${orderNo}/payments`, { provider, channel })),
+      start: (orderNo: string, provider: T.Provider, channel: T.Channel, openId?: string) =>
+        data<T.PaymentStarted>(http.post(`/orders/${orderNo}/payments`, { provider, channel, openId })),
       get: (paymentNo: string) => data<T.PaymentState>(http.get(`/payments/${paymentNo}`)),
     },
     admin: {
@@ -67,6 +67,14 @@ export function createApi(http: AxiosInstance) {
 }
 
 export type MallApi = ReturnType<typeof createApi>
+
+type CartBody = (Partial<T.Cart> & { lines?: T.CartLine[] }) | '' | null
+
+/** The cart slice calls its lines `lines`; a DELETE may answer 204. Undefined items mean "reload". */
+function cartOf(body: CartBody): T.Cart {
+  if (!body) return { items: undefined as unknown as T.CartLine[], totalCents: 0 }
+  return { items: body.items ?? body.lines ?? (undefined as unknown as T.CartLine[]), totalCents: body.totalCents ?? 0 }
+}
 
 function listOf<A>(body: A[] | { items: A[] }): A[] {
   return Array.isArray(body) ? body : (body?.items ?? [])

@@ -16,10 +16,14 @@ export interface ProductSummary {
   id: number
   title: string
   subtitle?: string | null
+  image?: string | null
   imageUrl?: string | null
   images?: string[]
-  priceCents: number
+  /** The catalog lists the cheapest SKU's price. */
+  minPriceCents?: number
+  priceCents?: number
   categoryId?: number
+  sales?: number
 }
 
 export interface Sku {
@@ -27,6 +31,7 @@ export interface Sku {
   specs: Record<string, string>
   priceCents: number
   stock?: number
+  available?: number
   availableStock?: number
 }
 
@@ -42,11 +47,15 @@ export interface CartLine {
   productId?: number
   title?: string
   specs?: Record<string, string>
+  image?: string | null
   imageUrl?: string | null
   priceCents: number
   quantity: number
   lineTotalCents?: number
+  available?: number
   availableStock?: number
+  onShelf?: boolean
+  shortOfStock?: boolean
 }
 
 export interface Cart { items: CartLine[]; totalCents: number }
@@ -64,7 +73,7 @@ export interface Address extends AddressInput { id: number }
 
 export type OrderStatus = 'PendingPayment' | 'Paid' | 'Shipped' | 'Completed' | 'Cancelled' | 'Refunding' | 'Refunded'
 
-export interface OrderItem { skuId: number; title?: string; specs?: Record<string, string>; priceCents: number; quantity: number; imageUrl?: string | null }
+export interface OrderItem { skuId: number; productId?: number; title?: string; specs?: Record<string, string>; priceCents: number; quantity: number; image?: string | null; lineTotalCents?: number }
 
 export interface Order {
   orderNo: string
@@ -79,6 +88,11 @@ export interface Order {
   items?: OrderItem[]
   address?: Partial<AddressInput> | null
   kind?: string
+  cancelReason?: string | null
+  /** List rows: the first item's title and image, and how many items. */
+  title?: string
+  image?: string | null
+  itemCount?: number
 }
 
 export interface PlacedOrder { orderNo: string; status: OrderStatus; totalCents: number; expiresAt: string }
@@ -88,7 +102,7 @@ export type ActivityStatus = 'Draft' | 'Scheduled' | 'Upcoming' | 'Live' | 'Ende
 export interface Activity {
   id: number
   title: string
-  sku?: Sku & { productId?: number; title?: string; imageUrl?: string | null }
+  sku?: Sku & { productId?: number; title?: string; image?: string | null }
   skuId?: number
   priceCents: number
   originalPriceCents?: number
@@ -107,7 +121,7 @@ export interface Reservation { reservationId?: string; status: ReservationStatus
 export type Provider = 'wechatpay' | 'alipay'
 export type Channel = 'native' | 'jsapi' | 'page'
 export interface JsapiParams { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string }
-export interface PaymentStarted { paymentNo: string; codeUrl?: string | null; jsapi?: JsapiParams | null; redirectUrl?: string | null }
+export interface PaymentStarted { paymentNo: string; status?: string; amountCents?: number; codeUrl?: string | null; jsapi?: JsapiParams | null; redirectUrl?: string | null }
 export interface PaymentState { status: string; orderNo: string; provider: Provider }
 
 export interface NewProduct {

@@ -1,8 +1,8 @@
 import type { Sku } from '@/api/types'
+import { stockOf } from './catalog'
 
-export function stockOf(sku: Sku): number {
-  return sku.availableStock ?? sku.stock ?? 0
-}
+export { stockOf }
+
 
 /** Spec names in first-seen order, each with its values: {颜色: [红, 蓝], 尺码: [M, L]}. */
 export function specOptions(skus: Sku[]): Record<string, string[]> {

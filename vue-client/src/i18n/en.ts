@@ -31,7 +31,7 @@ const en: typeof zh = {
     added: 'Added to cart', description: 'Details', notFound: 'Product not found',
   },
   listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', noResults: 'No products found', all: 'All' },
-  cart: { title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart' },
+  cart: { title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left' },
   checkout: {
     title: 'Confirm order', address: 'Shipping address', chooseAddress: 'Choose an address', addAddress: 'Add address', placeOrder: 'Place order',
     noAddress: 'Add a shipping address first', items: 'Items', placing: 'Placing order…',
@@ -43,7 +43,7 @@ const en: typeof zh = {
   orders: {
     title: 'My orders', detail: 'Order details', orderNo: 'Order no.', empty: 'No orders yet', pay: 'Pay now', cancel: 'Cancel order',
     cancelled: 'Order cancelled', receipt: 'Confirm receipt', createdAt: 'Placed at', expiresAt: 'Pay before {time}', timeline: 'Progress',
-    all: 'All', status: {
+    all: 'All', moreItems: 'and more ({n} items)', status: {
       PendingPayment: 'Awaiting payment', Paid: 'Paid', Shipped: 'Shipped', Completed: 'Completed', Cancelled: 'Cancelled', Refunding: 'Refunding', Refunded: 'Refunded',
     },
     steps: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', cancelled: 'Cancelled' },

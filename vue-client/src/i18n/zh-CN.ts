@@ -28,7 +28,7 @@ export default {
     added: '已加入购物车', description: '商品详情', notFound: '商品不存在',
   },
   listing: { sortDefault: '综合', sortPriceAsc: '价格从低到高', sortPriceDesc: '价格从高到低', sortNewest: '最新', noResults: '没有找到相关商品', all: '全部' },
-  cart: { title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车' },
+  cart: { title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车', offShelf: '已下架', short: '库存不足，仅剩 {n} 件' },
   checkout: {
     title: '确认订单', address: '收货地址', chooseAddress: '选择收货地址', addAddress: '新增地址', placeOrder: '提交订单',
     noAddress: '请先添加收货地址', items: '商品清单', placing: '正在提交…',
@@ -40,7 +40,7 @@ export default {
   orders: {
     title: '我的订单', detail: '订单详情', orderNo: '订单号', empty: '还没有订单', pay: '去支付', cancel: '取消订单',
     cancelled: '订单已取消', receipt: '确认收货', createdAt: '下单时间', expiresAt: '请在 {time} 前支付', timeline: '订单进度',
-    all: '全部', status: {
+    all: '全部', moreItems: '等 {n} 件商品', status: {
       PendingPayment: '待支付', Paid: '已支付', Shipped: '已发货', Completed: '已完成', Cancelled: '已取消', Refunding: '退款中', Refunded: '已退款',
     },
     steps: { created: '下单', paid: '支付', shipped: '发货', completed: '完成', cancelled: '已取消' },
