@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using Mall.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Mall.Tests.Auth;
+
+public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.App>
+{
+    /// <summary>A small per-IP limit so the per-IP rule can be shown without hundreds of requests.</summary>
+    public sealed class App : MallApp
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Auth:Throttle:MaxFailuresPerAccount"] = "5",
+            ["Auth:Throttle:MaxFailuresPerIp"] = "1000",
+        };
+    }
+
+    [Fact]
+    public async Task Browser_login_sets_an_httponly_strict_cookie_scoped_to_auth_and_keeps_the_token_out_of_the_body()
+    {
+        var shopper = await app.NewShopperAsync();
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password });
+        var body = await response.ReadAsync<MallApp.TokenBody>();
+
+        Assert.Equal("Bearer", body.TokenType);
+        Assert.InRange(body.ExpiresIn, 890, 900);
+        Assert.Null(body.RefreshToken);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("mall_rt=", cookie);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/api/v1/auth", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task Native_login_returns_the_refresh_token_in_the_body_and_sets_no_cookie()
+    {
+        var shopper = await app.NewShopperAsync();
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { account = shopper.Account, password = shopper.Password, client = "native", deviceId = "ios-1" });
+        var body = await response.ReadAsync<MallApp.TokenBody>();
+        Assert.False(string.IsNullOrEmpty(body.RefreshToken));
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Access_token_is_es256_with_kid_and_the_documented_claims()
+    {
+        var shopper = await app.NewShopperAsync();
+        var token = new JsonWebToken(shopper.AccessToken);
+        Assert.Equal("ES256", token.Alg);
+        Assert.False(string.IsNullOrEmpty(token.Kid));
+        Assert.Equal("mall", token.Issuer);
+        Assert.Equal("mall-api", Assert.Single(token.Audiences));
+        Assert.Equal(shopper.UserId.ToString(), token.Subject);
+        Assert.Equal("shopper", token.GetClaim("role").Value);
+        Assert.False(string.IsNullOrEmpty(token.Id));
+        Assert.False(string.IsNullOrEmpty(token.GetClaim("sid").Value));
+        Assert.Equal(TimeSpan.FromMinutes(15), token.ValidTo - token.IssuedAt);
+    }
+
+    [Fact]
+    public async Task Unknown_account_and_wrong_password_get_the_same_401()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient();
+        var wrong = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var unknown = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = $"nobody{Guid.NewGuid():N}@x.cn", password = "wrong-password" }))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(wrong.GetProperty("detail").GetString(), unknown.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Five_failures_lock_the_account_with_429_and_retry_after_even_for_the_right_password()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient();
+        for (var i = 0; i < 5; i++)
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
+        var locked = await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password });
+        await locked.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(locked.Headers.GetValues("Retry-After").Single());
+        Assert.InRange(retryAfter, 1, 15 * 60);
+    }
+
+    [Fact]
+    public async Task The_account_lock_is_kept_in_redis_so_every_instance_sees_it()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient();
+        for (var i = 0; i < 5; i++)
+            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+        var counter = await app.Redis.StringGetAsync($"auth:fail:a:{shopper.Account}");
+        Assert.Equal(5, (int)counter);
+        Assert.NotNull(await app.Redis.KeyTimeToLiveAsync($"auth:fail:a:{shopper.Account}"));
+    }
+
+    [Fact]
+    public async Task A_success_clears_earlier_failures_of_the_account()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient();
+        for (var i = 0; i < 4; i++)
+            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+        (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
+        for (var i = 0; i < 4; i++)
+            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+        (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
+    }
+
+    [Theory]
+    [InlineData("""{"password":"whatever-1"}""", "account")]
+    [InlineData("""{"account":"a@b.cn"}""", "password")]
+    [InlineData("""{"account":"a@b.cn","password":"whatever-1","client":"desktop"}""", "client")]
+    public async Task Missing_or_invalid_login_fields_are_400(string json, string field)
+    {
+        var response = await app.CreateClient().PostAsync("/api/v1/auth/login",
+            new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        await response.ShouldBeValidationErrorAsync(field);
+    }
+}
+
+public sealed class IpThrottleTests(IpThrottleTests.App app) : IClassFixture<IpThrottleTests.App>
+{
+    public sealed class App : MallApp
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Auth:Throttle:MaxFailuresPerIp"] = "3",
+        };
+    }
+
+    [Fact]
+    public async Task Failures_across_many_accounts_from_one_ip_are_throttled()
+    {
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = $"spray{i}{Guid.NewGuid():N}@x.cn", password = "guess-123" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var blocked = await client.PostAsJsonAsync("/api/v1/auth/login", new { account = $"spray-next{Guid.NewGuid():N}@x.cn", password = "guess-123" });
+        await blocked.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(blocked.Headers.Contains("Retry-After"));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Mall.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Mall.Tests.Auth;
+
+public sealed class RefreshAndLogoutTests(MallApp app) : IClassFixture<MallApp>
+{
+    private Task<HttpResponseMessage> Refresh(string? token) =>
+        app.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
+
+    [Fact]
+    public async Task Refresh_rotates_the_token_and_the_new_access_token_works()
+    {
+        var shopper = await app.NewShopperAsync();
+        var body = await (await Refresh(shopper.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+        Assert.NotEqual(shopper.RefreshToken, body.RefreshToken);
+
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.AccessToken);
+        var me = await (await client.GetAsync("/api/v1/me")).ReadAsync<MeBody>();
+        Assert.Equal(shopper.UserId, me.Id);
+
+        // The rotated token keeps working for one more turn.
+        (await Refresh(body.RefreshToken)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Reusing_a_rotated_token_revokes_the_whole_family()
+    {
+        var shopper = await app.NewShopperAsync();
+        var second = await (await Refresh(shopper.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+
+        var replay = await Refresh(shopper.RefreshToken);
+        var problem = await replay.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("already used", problem.GetProperty("detail").GetString());
+
+        // The legitimate holder of the newest token is signed out too.
+        await (await Refresh(second.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Another_login_is_a_separate_family_and_survives_a_reuse_elsewhere()
+    {
+        var shopper = await app.NewShopperAsync();
+        var other = await app.SignInAsync(shopper.Account, shopper.Password, shopper.UserId);
+        await Refresh(shopper.RefreshToken);
+        await Refresh(shopper.RefreshToken); // reuse → first family revoked
+        (await Refresh(other.RefreshToken)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Browser_refresh_uses_the_cookie_and_rotates_it()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
+
+        var refreshed = await client.PostAsync("/api/v1/auth/refresh", null);
+        var body = await refreshed.ReadAsync<MallApp.TokenBody>();
+        Assert.Null(body.RefreshToken);
+        Assert.StartsWith("mall_rt=", Assert.Single(refreshed.Headers.GetValues("Set-Cookie")));
+        (await client.PostAsync("/api/v1/auth/refresh", null)).EnsureSuccessStatusCode();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("刷新令牌.🙂")]
+    public async Task Missing_or_unknown_refresh_tokens_are_401(string? token)
+    {
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_expired_refresh_family_is_401()
+    {
+        var shopper = await app.NewShopperAsync();
+        var family = shopper.RefreshToken[..shopper.RefreshToken.IndexOf('.')];
+        await app.Redis.KeyDeleteAsync($"auth:rt:{{{family}}}"); // what the 7-day TTL does
+        await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_are_stored_hashed()
+    {
+        var shopper = await app.NewShopperAsync();
+        var family = shopper.RefreshToken[..shopper.RefreshToken.IndexOf('.')];
+        var secret = shopper.RefreshToken[(shopper.RefreshToken.IndexOf('.') + 1)..];
+        var stored = await app.Redis.HashGetAllAsync($"auth:rt:{{{family}}}");
+        Assert.NotEmpty(stored);
+        Assert.DoesNotContain(stored, e => e.Value.ToString().Contains(secret) || e.Name.ToString().Contains(secret));
+        Assert.Equal(shopper.UserId, (long)stored.Single(e => e.Name == "user").Value);
+    }
+
+    [Fact]
+    public async Task Logout_revokes_the_refresh_family_and_denylists_the_access_token()
+    {
+        var shopper = await app.NewShopperAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await shopper.Client.PostAsync("/api/v1/auth/logout", null)).StatusCode);
+
+        await (await shopper.Client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var denied = await app.Redis.SortedSetScoreAsync("auth:denylist", new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(shopper.AccessToken).Id);
+        Assert.NotNull(denied);
+    }
+
+    [Fact]
+    public async Task Logout_needs_a_valid_access_token()
+    {
+        await (await app.CreateClient().PostAsync("/api/v1/auth/logout", null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Me_returns_the_profile_and_admin_has_the_admin_role()
+    {
+        var shopper = await app.NewShopperAsync();
+        var me = await (await shopper.Client.GetAsync("/api/v1/me")).ReadAsync<MeBody>();
+        Assert.Equal(shopper.Account, me.Account);
+        Assert.Equal(["shopper"], me.Roles);
+        Assert.Equal(0, me.Points);
+
+        var admin = await app.AdminAsync();
+        var adminMe = await (await admin.Client.GetAsync("/api/v1/me")).ReadAsync<MeBody>();
+        Assert.Equal(["admin"], adminMe.Roles);
+    }
+
+    private sealed record MeBody(long Id, string Account, string Nickname, string[] Roles, long Points);
+}
+
+/// <summary>A denylisted token is refused by another API instance too (it hears the logout over pub/sub).</summary>
+public sealed class DenylistAcrossInstancesTests(MallApp app) : IClassFixture<MallApp>
+{
+    [Fact]
+    public async Task A_token_revoked_on_one_instance_is_refused_by_another()
+    {
+        var shopper = await app.NewShopperAsync();
+        await using var second = new SecondInstance(app);
+        var client = second.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", shopper.AccessToken);
+        (await client.GetAsync("/api/v1/me")).EnsureSuccessStatusCode();
+
+        (await shopper.Client.PostAsync("/api/v1/auth/logout", null)).EnsureSuccessStatusCode();
+        await Http.EventuallyAsync(async () => (await client.GetAsync("/api/v1/me")).StatusCode == HttpStatusCode.Unauthorized,
+            because: "the second instance should hear the logout");
+    }
+
+    /// <summary>Another host on the same database, Redis prefix and signing key.</summary>
+    private sealed class SecondInstance(MallApp first) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Mall", first.ConnectionString);
+            builder.UseSetting("ConnectionStrings:Redis", first.RedisConnectionString);
+            builder.UseSetting("Redis:KeyPrefix", first.KeyPrefix);
+            builder.UseSetting("Mall:DataDir", first.DataDir);
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        }
+    }
+}

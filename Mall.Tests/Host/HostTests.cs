@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json;
+using Mall.Infrastructure;
+using Mall.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi.Readers;
+
+namespace Mall.Tests.Host;
+
+public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
+{
+    /// <summary>Adds one route that throws, to see what a client gets from an unexpected failure.</summary>
+    public sealed class App : MallApp
+    {
+        protected override void ConfigureTestServices(IServiceCollection services) =>
+            services.AddSingleton<IStartupFilter, ThrowingRoute>();
+
+        private sealed class ThrowingRoute : IStartupFilter
+        {
+            public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => builder =>
+            {
+                // After the app's pipeline, so the app's exception handling is around it as for any endpoint.
+                next(builder);
+                builder.Map("/test/boom", b => b.Run(_ => throw new InvalidOperationException("secret internals")));
+            };
+        }
+    }
+
+    [Fact]
+    public async Task Ready_reports_mysql_and_redis_healthy()
+    {
+        var body = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/health/ready")).RootElement;
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("mysql").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Openapi_document_is_valid_and_every_operation_has_a_summary_and_error_codes()
+    {
+        await using var stream = await app.CreateClient().GetStreamAsync("/openapi/v1.json");
+        var document = new OpenApiStreamReader().Read(stream, out var diagnostic);
+        Assert.Empty(diagnostic.Errors);
+        Assert.NotEmpty(document.Paths);
+        foreach (var (path, item) in document.Paths)
+        foreach (var (method, operation) in item.Operations)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(operation.Summary), $"{method} {path} has no summary");
+            Assert.NotEmpty(operation.Responses);
+        }
+        Assert.Contains("/api/v1/auth/login", document.Paths.Keys);
+        Assert.Contains("429", document.Paths["/api/v1/auth/login"].Operations.Values.Single().Responses.Keys);
+    }
+
+    [Fact]
+    public async Task Scalar_serves_the_explorer_page()
+    {
+        var response = await app.CreateClient().GetAsync("/scalar/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<html", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_routes_are_404_problems() =>
+        await (await app.CreateClient().GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+    [Fact]
+    public async Task Wrong_method_is_405_problem() =>
+        await (await app.CreateClient().GetAsync("/api/v1/auth/login")).ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+
+    [Fact]
+    public async Task An_unhandled_exception_is_a_500_problem_with_trace_id_and_no_internals()
+    {
+        var response = await app.CreateClient().GetAsync("/test/boom");
+        await response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("secret internals", body);
+        Assert.DoesNotContain("InvalidOperationException", body);
+        Assert.DoesNotContain(" at ", body);
+    }
+
+    [Fact]
+    public async Task Metrics_expose_http_duration_by_route_and_status()
+    {
+        var client = app.CreateClient();
+        await client.GetAsync("/.well-known/jwks.json");
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("http_request_duration_seconds_bucket", metrics);
+        Assert.Contains("endpoint=\"/.well-known/jwks.json\"", metrics);
+        Assert.Contains("code=\"200\"", metrics);
+    }
+}
+
+public sealed class ConfigurationGuardTests
+{
+    [Fact]
+    public void Development_defaults_are_named_one_by_one()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Mall"] = "Server=db;Password=" + ConfigurationGuards.DevDatabasePassword,
+            ["ConnectionStrings:Redis"] = "redis:6379",
+            ["Mall:AdminPassword"] = ConfigurationGuards.DevAdminPassword,
+        }).Build();
+        var problems = ConfigurationGuards.Check(configuration).ToList();
+        Assert.Contains(problems, p => p.Contains("ConnectionStrings:Mall uses the development password"));
+        Assert.Contains(problems, p => p.Contains("ConnectionStrings:Redis has no password"));
+        Assert.Contains(problems, p => p.Contains("Auth:SigningKeyPem or Auth:SigningKeyPath is missing"));
+        Assert.Contains(problems, p => p.Contains("Mall:AdminPassword is the development default"));
+    }
+
+    [Fact]
+    public void Production_settings_pass()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Mall"] = "Server=db;Password=Str0ng-and-secret",
+            ["ConnectionStrings:Redis"] = "redis:6379,password=Also-Str0ng",
+            ["Auth:SigningKeyPath"] = "/run/secrets/jwt.pem",
+        }).Build();
+        Assert.Empty(ConfigurationGuards.Check(configuration));
+    }
+
+    [Fact]
+    public void The_api_refuses_to_start_in_production_with_development_defaults()
+    {
+        using var factory = new ProductionWithDefaults();
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var message = error.ToString();
+        Assert.Contains("Refusing to start in Production", message);
+        Assert.Contains("Auth:SigningKeyPem or Auth:SigningKeyPath is missing", message);
+    }
+
+    private sealed class ProductionWithDefaults : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Mall", "Server=127.0.0.1;Database=mall;User ID=mall;Password=" + ConfigurationGuards.DevDatabasePassword);
+            builder.UseSetting("ConnectionStrings:Redis", "127.0.0.1:6379,password=" + ConfigurationGuards.DevRedisPassword);
+        }
+    }
+}
