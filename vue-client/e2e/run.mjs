@@ -37,7 +37,7 @@ function assert(condition, message) {
 async function call(method, path, { token, body, headers = {} } = {}) {
   const res = await fetch(apiBase + path, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.text()
@@ -187,6 +187,11 @@ test('the shop renders through nginx with its security headers and no CSP violat
   await page.waitForSelector('[data-test=brand]')
   await page.waitForLoadState('networkidle')
   await shot(page, 'home')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.waitForTimeout(200)
+  await shot(page, 'home-phone')
+  assert(await page.isVisible('.van-tabbar'), 'phones get the bottom tab bar')
+  await page.setViewportSize({ width: 1280, height: 860 })
   assert(cspViolations.length === 0, `CSP violations: ${cspViolations.join(' | ')}`)
   await page.close()
 })
