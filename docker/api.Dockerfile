@@ -1,0 +1,19 @@
+# Mall.Api image. Build from the repository root: docker build -f docker/api.Dockerfile .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props Mall.sln ./
+COPY Mall.Api/Mall.Api.csproj Mall.Api/
+RUN dotnet restore Mall.Api/Mall.Api.csproj
+COPY Mall.Api/ Mall.Api/
+COPY Features/ Features/
+RUN dotnet publish Mall.Api/Mall.Api.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    DOTNET_gcServer=1
+EXPOSE 8080
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Mall.Api.dll"]
