@@ -61,7 +61,15 @@ NGINX
 if check_nginx; then ok "nginx template renders (sed = envsubst) and passes nginx -t"; else bad "nginx template"; fi
 
 # 2. A shop of our own, always with the current code; stopped whatever happens.
-stop_shop() { "$ROOT/mall" stop >/dev/null 2>&1 || true; }
+stop_shop() {
+  "$ROOT/mall" stop >/dev/null 2>&1 || true
+  # Safety net: an API of this checkout still listening on our port (its pid file lost) is ours to end.
+  local pid
+  for pid in $(ss -ltnpH "sport = :$MALL_API_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    [ "$(readlink "/proc/$pid/cwd")" = "$ROOT/Mall.Api" ] && kill "$pid" 2>/dev/null
+  done
+  return 0
+}
 trap stop_shop EXIT
 stop_shop
 if ! "$ROOT/mall" up >"$MALL_DATA_DIR/logs/e2e-up.log" 2>&1; then

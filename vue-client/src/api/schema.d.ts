@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/points-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My loyalty points, newest first
+         * @description One entry per order and reason: +1 point per whole yuan paid.
+         */
+        get: operations["MallFeaturesAuthPointsHistoryEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -169,6 +189,15 @@ export interface components {
             expiresIn?: number;
             refreshToken?: string | null;
         };
+        Entry: {
+            /** Format: int64 */
+            orderId?: number;
+            reason?: string;
+            /** Format: int64 */
+            points?: number;
+            /** Format: date-time */
+            createdAt?: string;
+        };
         Response2: {
             /** Format: int64 */
             id?: number;
@@ -278,6 +307,35 @@ export interface operations {
                 };
             };
             /** @description Missing, expired, revoked or reused refresh token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthPointsHistoryEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to 100 ledger entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entry"][];
+                };
+            };
+            /** @description Not signed in. */
             401: {
                 headers: {
                     [name: string]: unknown;
