@@ -35,6 +35,8 @@ export default defineConfig({
         manualChunks(id: string) {
           if (id.includes('node_modules/vant')) return 'vant'
           if (id.includes('node_modules/@microsoft/signalr')) return 'signalr'
+          // Loaded only when a DSN is configured, so never part of the eager vendor chunk.
+          if (id.includes('node_modules/@sentry')) return 'sentry'
           if (id.includes('node_modules')) return 'vendor'
         },
       },

@@ -10,12 +10,15 @@ import { useLocaleStore } from './stores/locale'
 import { useAuthStore } from './stores/auth'
 import { installRealtime } from './api/realtime'
 import { useClockStore } from './stores/clock'
+import { installMonitoring } from './monitoring'
 
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia).use(i18n).use(Vant)
 useLocaleStore().apply(useLocaleStore().locale)
-app.use(createMallRouter())
+const router = createMallRouter()
+app.use(router)
+void installMonitoring(app, router)
 app.mount('#app')
 
 // The session comes back from the refresh cookie; the hub then connects as that user.

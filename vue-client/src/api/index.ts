@@ -11,6 +11,7 @@ export function createApi(http: AxiosInstance) {
         data<T.TokenResponse>(http.post('/auth/login', { ...body, client: 'browser' })),
       logout: () => http.post('/auth/logout'),
       me: () => data<T.Me>(http.get('/me')),
+      pointsHistory: () => data<T.PointsEntry[]>(http.get('/me/points-history')),
     },
     time: () => data<{ serverTimeMs: number }>(http.get('/time')),
     catalog: {

@@ -7,6 +7,7 @@ type Ok<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
 
 export type TokenResponse = Ok<'/api/v1/auth/login', 'post'>
 export type Me = Required<Ok<'/api/v1/me', 'get'>>
+export type PointsEntry = Ok<'/api/v1/me/points-history', 'get'> extends (infer E)[] ? E : never
 
 export interface Category { id: number; name: string; parentId?: number | null; children?: Category[] }
 

@@ -64,7 +64,7 @@ const en: typeof zh = {
     signInToJoin: 'Sign in to join the sale',
   },
   account: {
-    title: 'Me', points: 'Points', profile: 'Profile', addresses: 'Addresses', orders: 'My orders', admin: 'Admin', roles: 'Roles',
+    title: 'Me', points: 'Points', profile: 'Profile', addresses: 'Addresses', orders: 'My orders', admin: 'Admin', roles: 'Roles', pointsHistory: 'Points history', noPoints: 'No points yet: paid orders earn points',
   },
   admin: {
     title: 'Admin', products: 'Products', activities: 'Flash sales', orders: 'Orders',

@@ -60,7 +60,7 @@ export default {
     signInToJoin: '登录后参与秒杀',
   },
   account: {
-    title: '我的', points: '积分', profile: '个人资料', addresses: '收货地址', orders: '我的订单', admin: '管理后台', roles: '角色',
+    title: '我的', points: '积分', profile: '个人资料', addresses: '收货地址', orders: '我的订单', admin: '管理后台', roles: '角色', pointsHistory: '积分明细', noPoints: '还没有积分记录，付款后即可获得积分',
   },
   admin: {
     title: '管理后台', products: '商品', activities: '秒杀活动', orders: '订单',
