@@ -1,4 +1,7 @@
 using Mall.Features.Auth;
+using Mall.Features.Catalog;
+using Mall.Features.Payments;
+using Mall.Features.Seckill;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,10 +22,14 @@ builder.AddMallRealtime();
 
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
+builder.AddCatalogFeature();
+builder.AddSeckillFeature();
+builder.AddPaymentsFeature();
 
 var app = builder.Build();
 
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseStaticFiles();
 app.UseMallProblemDetails();
 app.UseMallRequestLogging();
 app.UseMallMetrics();
@@ -30,6 +37,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseMallEndpoints();
 app.MapMallHubs();
+app.MapPaymentsSandbox();
 app.MapMallHealthChecks();
 app.MapMallApiReference();
 

@@ -1,0 +1,77 @@
+using Dapper;
+using FastEndpoints;
+using FluentValidation;
+using Mall.Infrastructure;
+using MySqlConnector;
+
+namespace Mall.Features.Catalog.Admin.CreateCategory;
+
+public sealed record Request(string Name, long? ParentId, int SortOrder);
+
+public sealed record Response(long Id, string Name, long? ParentId);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(64).Must(n => n is null || !n.Any(char.IsControl))
+            .WithMessage("Name must not contain control characters.");
+        RuleFor(r => r.ParentId).InclusiveBetween(1, CatalogRules.MaxId).When(r => r.ParentId is not null);
+        RuleFor(r => r.SortOrder).InclusiveBetween(0, 100_000);
+    }
+}
+
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<Request, Response>
+{
+    private const string FindParent = "SELECT parent_id AS ParentId FROM categories WHERE id = @ParentId";
+
+    private const string Insert = """
+        INSERT INTO categories (parent_id, name, sort_order) VALUES (@ParentId, @Name, @SortOrder);
+        SELECT LAST_INSERT_ID();
+        """;
+
+    public override void Configure()
+    {
+        Post("admin/categories");
+        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Summary(s =>
+        {
+            s.Summary = "Create a category (admin)";
+            s.Description = "Two levels: without parentId a top category, with it a subcategory of a top category.";
+            s.ExampleRequest = new Request("耳机", 1, 20);
+            s.ResponseExamples[201] = new Response(7, "耳机", 1);
+            s.Responses[201] = "Created.";
+            s.Responses[400] = "Invalid name, or the parent is itself a subcategory.";
+            s.Responses[401] = "Not signed in.";
+            s.Responses[403] = "Not an admin.";
+            s.Responses[404] = "No such parent.";
+        });
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
+            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (req.ParentId is not null)
+        {
+            var parent = await connection.QueryFirstOrDefaultAsync<ParentRow>(new CommandDefinition(FindParent, new { req.ParentId }, cancellationToken: ct));
+            if (parent is null)
+            {
+                await Send.ResultAsync(Problem.NotFound("The parent category"));
+                return;
+            }
+            if (parent.ParentId is not null)
+            {
+                await Send.ResultAsync(Problem.Invalid("parentId", "Categories have two levels: the parent must be a top category."));
+                return;
+            }
+        }
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Insert,
+            new { req.ParentId, Name = req.Name.Trim(), req.SortOrder }, cancellationToken: ct));
+        await cache.ProductChangedAsync();
+        await Send.ResponseAsync(new Response(id, req.Name.Trim(), req.ParentId), StatusCodes.Status201Created, ct);
+    }
+
+    private sealed record ParentRow(long? ParentId);
+}

@@ -1,0 +1,20 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Mall.Features.Catalog.Admin.CreateProduct;
+
+public sealed record Request(long CategoryId, string Title, string? Subtitle, string? Description, string[]? Images, SkuInput[] Skus)
+    : IProductInput;
+
+public sealed record Response(long Id, IReadOnlyList<SkuOutput> Skus);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        Include(new ProductInputRules<Request>());
+        RuleForEach(r => r.Skus).Must(s => s is null || s.Id is null).WithMessage("New SKUs have no id.")
+            .Must(s => s is null || s.Stock is not null).WithMessage("Every new SKU needs a stock.");
+    }
+}

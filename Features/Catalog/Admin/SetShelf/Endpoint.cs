@@ -1,0 +1,64 @@
+using Dapper;
+using FastEndpoints;
+using FluentValidation;
+using Mall.Infrastructure;
+using MySqlConnector;
+
+namespace Mall.Features.Catalog.Admin.SetShelf;
+
+public sealed class Request
+{
+    public long Id { get; init; }
+    public bool? OnShelf { get; init; }
+}
+
+public sealed record Response(long Id, bool OnShelf);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
+        RuleFor(r => r.OnShelf).NotNull();
+    }
+}
+
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
+{
+    private const string SetOnShelf = "UPDATE products SET on_shelf = @OnShelf, updated_at = @Now WHERE id = @Id";
+
+    public override void Configure()
+    {
+        Post("admin/products/{id}/shelf");
+        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Summary(s =>
+        {
+            s.Summary = "Put a product on or off shelf (admin)";
+            s.Description = "Off-shelf products disappear from lists and detail (404) and cannot be ordered; carts flag them.";
+            s.ExampleRequest = new Request { Id = 1, OnShelf = false };
+            s.ResponseExamples[200] = new Response(1, false);
+            s.Responses[200] = "Done (repeating it is harmless).";
+            s.Responses[400] = "Invalid id or missing onShelf.";
+            s.Responses[401] = "Not signed in.";
+            s.Responses[403] = "Not an admin.";
+            s.Responses[404] = "No such product.";
+        });
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // UseAffectedRows is off by default in MySqlConnector: a no-change UPDATE still counts the matched row.
+        var matched = await connection.ExecuteAsync(new CommandDefinition(SetOnShelf,
+            new { req.Id, OnShelf = req.OnShelf!.Value, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        if (matched == 0)
+        {
+            await Send.ResultAsync(Problem.NotFound("The product"));
+            return;
+        }
+        await cache.ProductChangedAsync(req.Id);
+        await Send.OkAsync(new Response(req.Id, req.OnShelf.Value), ct);
+    }
+}

@@ -1,0 +1,80 @@
+using Dapper;
+using FastEndpoints;
+using FluentValidation;
+using Mall.Infrastructure;
+using MySqlConnector;
+
+namespace Mall.Features.Catalog.Admin.SetStock;
+
+public sealed class Request
+{
+    public long Id { get; init; }
+    public int? Stock { get; init; }
+}
+
+public sealed record Response(long Id, int Stock, int Locked, int Sold, int Available);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
+        RuleFor(r => r.Stock).NotNull().InclusiveBetween(0, ProductInputRules<CreateProduct.Request>.MaxStock);
+    }
+}
+
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
+{
+    // Stock may never drop below what unpaid orders hold plus what is sold; the condition makes that atomic.
+    private const string SetSkuStock = """
+        UPDATE skus SET stock = @Stock, updated_at = @Now WHERE id = @Id AND locked + sold <= @Stock
+        """;
+
+    private const string FindSku = """
+        SELECT id AS Id, product_id AS ProductId, stock AS Stock, locked AS Locked, sold AS Sold FROM skus WHERE id = @Id
+        """;
+
+    public override void Configure()
+    {
+        Put("admin/skus/{id}/stock");
+        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Summary(s =>
+        {
+            s.Summary = "Set a SKU's total stock (admin)";
+            s.Description = "stock is the total ever sellable; available = stock − locked − sold. It cannot go below locked + sold.";
+            s.ExampleRequest = new Request { Id = 11, Stock = 500 };
+            s.ResponseExamples[200] = new Response(11, 500, 3, 20, 477);
+            s.Responses[200] = "Updated.";
+            s.Responses[400] = "Invalid id or stock.";
+            s.Responses[401] = "Not signed in.";
+            s.Responses[403] = "Not an admin.";
+            s.Responses[404] = "No such SKU.";
+            s.Responses[409] = "Below what unpaid orders hold plus what is sold.";
+        });
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+            .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(SetSkuStock,
+            new { req.Id, Stock = req.Stock!.Value, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        var sku = await connection.QuerySingleOrDefaultAsync<SkuRow>(new CommandDefinition(FindSku, new { req.Id }, cancellationToken: ct));
+        if (sku is null)
+        {
+            await Send.ResultAsync(Problem.NotFound("The SKU"));
+            return;
+        }
+        if (updated == 0)
+        {
+            await Send.ResultAsync(Problem.Conflict(
+                $"Stock cannot be set below {sku.Locked + sku.Sold}: {sku.Locked} held by unpaid orders and {sku.Sold} sold."));
+            return;
+        }
+        await cache.StockChangedAsync([sku.ProductId]);
+        await Send.OkAsync(new Response(sku.Id, sku.Stock, sku.Locked, sku.Sold, sku.Stock - sku.Locked - sku.Sold), ct);
+    }
+
+    private sealed record SkuRow(long Id, long ProductId, int Stock, int Locked, int Sold);
+}

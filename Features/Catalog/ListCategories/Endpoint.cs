@@ -1,0 +1,49 @@
+using Dapper;
+using FastEndpoints;
+using MySqlConnector;
+
+namespace Mall.Features.Catalog.ListCategories;
+
+public sealed record CategoryNode(long Id, string Name, IReadOnlyList<CategoryNode> Children);
+
+public sealed record Response(IReadOnlyList<CategoryNode> Categories);
+
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointWithoutRequest<Response>
+{
+    private const string AllCategories = """
+        SELECT id AS Id, parent_id AS ParentId, name AS Name FROM categories ORDER BY sort_order, id
+        """;
+
+    public override void Configure()
+    {
+        Get("categories");
+        AllowAnonymous();
+        Summary(s =>
+        {
+            s.Summary = "The category tree";
+            s.Description = "Two levels: top categories with their subcategories, in display order. Cached in Redis.";
+            s.ResponseExamples[200] = new Response([new CategoryNode(1, "数码", [new CategoryNode(4, "手机", [])])]);
+            s.Responses[200] = "The tree.";
+        });
+        Description(d => d.Produces<Response>(200), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var version = await cache.ListVersionAsync();
+        var tree = await cache.GetOrLoadAsync($"cat:tree:{{{version}}}", "categories", cache.ListTtl, LoadAsync, ct);
+        await Send.OkAsync(tree!, ct);
+    }
+
+    private async Task<Response?> LoadAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(AllCategories, cancellationToken: ct))).ToList();
+        var children = rows.Where(r => r.ParentId is not null).ToLookup(r => r.ParentId!.Value);
+        return new Response(rows.Where(r => r.ParentId is null)
+            .Select(r => new CategoryNode(r.Id, r.Name, children[r.Id].Select(c => new CategoryNode(c.Id, c.Name, [])).ToList()))
+            .ToList());
+    }
+
+    private sealed record Row(long Id, long? ParentId, string Name);
+}

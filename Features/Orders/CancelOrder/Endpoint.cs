@@ -1,0 +1,39 @@
+using FastEndpoints;
+using Mall.Infrastructure.Auth;
+using MySqlConnector;
+
+namespace Mall.Features.Orders.CancelOrder;
+
+public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endpoint<OrderNoRequest, OrderDetail>
+{
+    public override void Configure()
+    {
+        Post("orders/{orderNo}/cancel");
+        Summary(s =>
+        {
+            s.Summary = "Cancel my unpaid order";
+            s.Description = "PendingPayment → Cancelled. The held stock is released at once. Seckill orders are not cancelled here (they expire by themselves). Repeating it after success is a 409: nothing happens twice.";
+            s.ResponseExamples[200] = OrderExamples.Detail;
+            s.Responses[200] = "Done; the order as it is now.";
+            s.Responses[400] = "Malformed order number.";
+            s.Responses[401] = "Not signed in.";
+            s.Responses[404] = "No such order of yours.";
+            s.Responses[409] = "Not PendingPayment (already paid, cancelled, …) or a seckill order.";
+        });
+        Description(d => d.Produces<OrderDetail>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
+            .ProducesProblemDetails(409), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(OrderNoRequest req, CancellationToken ct)
+    {
+        var userId = User.UserId();
+        var applied = await transitions.CancelAsync(req.OrderNo, userId, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (!applied)
+        {
+            await Send.ResultAsync(await Transitions.RefusalAsync(connection, req.OrderNo, userId, "cancelled", ct));
+            return;
+        }
+        await Send.OkAsync((await OrderQueries.FindAsync(connection, req.OrderNo, userId, ct))!, ct);
+    }
+}

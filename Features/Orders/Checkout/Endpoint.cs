@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using FastEndpoints;
+using Mall.Features.Cart;
+using Mall.Features.Catalog;
+using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Mall.Features.Orders.Checkout;
+
+public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache cache, OrderOptions options, OrderEvents events,
+    TimeProvider clock) : Endpoint<Request, Response>
+{
+    // Serialises one shopper's checkouts: the open-orders cap and the idempotency check are then race-free.
+    private const string LockUser = "SELECT id FROM users WHERE id = @UserId FOR UPDATE";
+
+    private const string FindIdempotent = """
+        SELECT request_hash AS RequestHash, response AS Response FROM idempotency_keys WHERE user_id = @UserId AND idem_key = @Key
+        """;
+
+    private const string CountOpenOrders = """
+        SELECT COUNT(*) FROM orders WHERE user_id = @UserId AND status = 'PendingPayment' AND kind = 'normal'
+        """;
+
+    private const string FindAddress = """
+        SELECT receiver AS Receiver, phone AS Phone, province AS Province, city AS City, district AS District, detail AS Detail
+        FROM addresses WHERE id = @AddressId AND user_id = @UserId
+        """;
+
+    private const string FindSkus = """
+        SELECT s.id AS SkuId, s.product_id AS ProductId, s.specs AS Specs, s.price_cents AS PriceCents,
+               p.title AS Title, p.images AS Images, p.on_shelf AS OnShelf
+        FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN @SkuIds
+        """;
+
+    // Succeeds only while enough is available, atomically with the check: this is what makes overselling impossible.
+    private const string LockStock = """
+        UPDATE skus SET locked = locked + @Quantity, updated_at = @Now WHERE id = @SkuId AND stock - locked - sold >= @Quantity
+        """;
+
+    private const string InsertOrder = """
+        INSERT INTO orders (order_no, user_id, kind, status, total_cents, address_snapshot, created_at, updated_at, expires_at)
+        VALUES (@OrderNo, @UserId, 'normal', 'PendingPayment', @TotalCents, @AddressSnapshot, @Now, @Now, @ExpiresAt);
+        SELECT LAST_INSERT_ID();
+        """;
+
+    private const string InsertItem = """
+        INSERT INTO order_items (order_id, sku_id, product_id, title, specs, image, price_cents, quantity)
+        VALUES (@OrderId, @SkuId, @ProductId, @Title, @Specs, @Image, @PriceCents, @Quantity)
+        """;
+
+    private const string RememberResponse = """
+        INSERT INTO idempotency_keys (user_id, idem_key, request_hash, order_no, response, created_at)
+        VALUES (@UserId, @Key, @RequestHash, @OrderNo, @Response, @Now)
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public override void Configure()
+    {
+        Post("orders");
+        Summary(s =>
+        {
+            s.Summary = "Place an order (normal checkout)";
+            s.Description = "One MySQL transaction locks stock for every line (in SKU-id order), writes the order with price, " +
+                            "title, specs, image and address snapshots, and remembers the answer under the Idempotency-Key. " +
+                            "The same key with the same body replays the first answer (header Idempotent-Replayed: true); " +
+                            "the same key with another body is 422. Bought lines leave the cart. The order must be paid " +
+                            "before expiresAt or it is cancelled and its stock released.";
+            s.ExampleRequest = new Request { Items = [new CheckoutItem(11, 1)], AddressId = 3 };
+            s.ResponseExamples[201] = new Response("20261125081530123456789", OrderStatus.PendingPayment, 299900, DateTime.UtcNow.AddMinutes(15));
+            s.Responses[201] = "Order placed (or the replayed answer for this Idempotency-Key).";
+            s.Responses[400] = "Missing/malformed Idempotency-Key, bad items or quantities, empty cart.";
+            s.Responses[401] = "Not signed in.";
+            s.Responses[404] = "Unknown SKU or address (another shopper's address is unknown too).";
+            s.Responses[409] = "Not enough stock, product off shelf, or a per-line / per-order / open-unpaid-orders cap reached.";
+            s.Responses[422] = "This Idempotency-Key was already used with a different request body.";
+        });
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
+            .ProducesProblemDetails(409).ProducesProblemDetails(422), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var userId = User.UserId();
+        // Deadlocks should not happen (one lock order everywhere), but InnoDB may still pick a victim under load.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PlaceAsync(req, userId, ct);
+                return;
+            }
+            catch (MySqlException e) when (attempt < 3 && e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
+            {
+                Logger.LogWarning("Checkout retried after {Error}", e.ErrorCode);
+            }
+        }
+    }
+
+    private async Task PlaceAsync(Request req, long userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var requestHash = RequestHash(req);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(LockUser, new { UserId = userId }, tx, cancellationToken: ct));
+
+        var earlier = await connection.QuerySingleOrDefaultAsync<IdempotentRow>(new CommandDefinition(FindIdempotent,
+            new { UserId = userId, Key = req.IdempotencyKey }, tx, cancellationToken: ct));
+        if (earlier is not null)
+        {
+            await tx.RollbackAsync(ct);
+            if (earlier.RequestHash != requestHash)
+            {
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used for a different request. Use a new key for a new order."));
+                return;
+            }
+            HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            await Send.ResponseAsync(JsonSerializer.Deserialize<Response>(earlier.Response, Json)!, StatusCodes.Status201Created, ct);
+            return;
+        }
+
+        // Resolved after the replay check: a retried fromCart checkout must replay even though its cart is now empty.
+        var lines = req.FromCart ? await CartLinesAsync(userId) : req.Items!.ToDictionary(i => i.SkuId, i => i.Quantity);
+        if (lines.Count == 0)
+        {
+            await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty."));
+            return;
+        }
+        if (CheckCaps(lines) is { } capExceeded)
+        {
+            await Send.ResultAsync(Problem.Conflict(capExceeded));
+            return;
+        }
+
+        var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountOpenOrders, new { UserId = userId }, tx, cancellationToken: ct));
+        if (open >= options.MaxOpenUnpaidOrders)
+        {
+            await Send.ResultAsync(Problem.Conflict(
+                $"You have {open} unpaid orders; pay or cancel one before placing another (at most {options.MaxOpenUnpaidOrders})."));
+            return;
+        }
+
+        var address = await connection.QuerySingleOrDefaultAsync<AddressSnapshot>(new CommandDefinition(FindAddress,
+            new { req.AddressId, UserId = userId }, tx, cancellationToken: ct));
+        if (address is null)
+        {
+            await Send.ResultAsync(Problem.NotFound("The address"));
+            return;
+        }
+
+        var skus = (await connection.QueryAsync<SkuRow>(new CommandDefinition(FindSkus, new { SkuIds = lines.Keys.ToArray() }, tx,
+            cancellationToken: ct))).ToDictionary(s => s.SkuId);
+        var unknown = lines.Keys.Where(id => !skus.ContainsKey(id)).Order().ToList();
+        if (unknown.Count > 0)
+        {
+            await Send.ResultAsync(Problem.NotFound($"SKU {string.Join(", ", unknown)}"));
+            return;
+        }
+        if (skus.Values.FirstOrDefault(s => !s.OnShelf) is { } offShelf)
+        {
+            await Send.ResultAsync(Problem.Conflict($"'{offShelf.Title}' is off shelf."));
+            return;
+        }
+
+        // Ascending SKU id: every transaction that locks several SKUs takes them in the same order (no deadlock cycle).
+        foreach (var (skuId, quantity) in lines.OrderBy(l => l.Key))
+        {
+            var locked = await connection.ExecuteAsync(new CommandDefinition(LockStock, new { SkuId = skuId, Quantity = quantity, Now = now },
+                tx, cancellationToken: ct));
+            if (locked == 0)
+            {
+                await tx.RollbackAsync(ct);
+                await Send.ResultAsync(Problem.Conflict($"Not enough stock for '{Describe(skus[skuId])}'."));
+                return;
+            }
+        }
+
+        var orderNo = OrderNumbers.New(now);
+        var expiresAt = now.AddMinutes(options.PaymentTimeoutMinutes);
+        var total = lines.Sum(l => skus[l.Key].PriceCents * l.Value);
+        var orderId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertOrder, new
+        {
+            OrderNo = orderNo, UserId = userId, TotalCents = total, AddressSnapshot = OrderQueries.SerializeAddress(address),
+            Now = now, ExpiresAt = expiresAt,
+        }, tx, cancellationToken: ct));
+        foreach (var (skuId, quantity) in lines.OrderBy(l => l.Key))
+        {
+            var sku = skus[skuId];
+            await connection.ExecuteAsync(new CommandDefinition(InsertItem, new
+            {
+                OrderId = orderId, SkuId = skuId, sku.ProductId, sku.Title, sku.Specs,
+                Image = CatalogRules.ParseImages(sku.Images).FirstOrDefault() ?? "", sku.PriceCents, Quantity = quantity,
+            }, tx, cancellationToken: ct));
+        }
+        var response = new Response(orderNo, OrderStatus.PendingPayment, total, DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc));
+        await connection.ExecuteAsync(new CommandDefinition(RememberResponse, new
+        {
+            UserId = userId, Key = req.IdempotencyKey, RequestHash = requestHash, OrderNo = orderNo,
+            Response = JsonSerializer.Serialize(response, Json), Now = now,
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+
+        // After the commit: Redis is not part of the transaction, and a stale cart line is harmless (it is re-validated).
+        await redis.HashDeleteAsync(CartKeys.For(userId), lines.Keys.Select(id => (RedisValue)id).ToArray());
+        await cache.StockChangedAsync(skus.Values.Select(s => s.ProductId));
+        await events.PublishAsync(userId, orderNo, OrderStatus.PendingPayment, "checkout");
+        await Send.ResponseAsync(response, StatusCodes.Status201Created, ct);
+    }
+
+    private string? CheckCaps(Dictionary<long, int> lines)
+    {
+        if (lines.Count > options.MaxLinesPerOrder)
+            return $"An order may hold at most {options.MaxLinesPerOrder} different items.";
+        if (lines.FirstOrDefault(l => l.Value > options.MaxQuantityPerLine) is { Key: > 0 } big)
+            return $"At most {options.MaxQuantityPerLine} of one item per order (SKU {big.Key} asks for {big.Value}).";
+        var total = lines.Values.Sum(q => (long)q);
+        return total > options.MaxQuantityPerOrder ? $"At most {options.MaxQuantityPerOrder} items per order ({total} asked)." : null;
+    }
+
+    private async Task<Dictionary<long, int>> CartLinesAsync(long userId) =>
+        CartKeys.Lines(await redis.HashGetAllAsync(CartKeys.For(userId)));
+
+    /// <summary>SHA-256 over a canonical form of the body, so formatting and item order do not matter.</summary>
+    private static string RequestHash(Request req)
+    {
+        var items = req.Items is null ? "" : string.Join(",", req.Items.OrderBy(i => i.SkuId).Select(i => $"{i.SkuId}x{i.Quantity}"));
+        var canonical = $"address={req.AddressId};fromCart={req.FromCart};items={items}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static string Describe(SkuRow sku)
+    {
+        var specs = CatalogRules.ParseSpecs(sku.Specs);
+        return specs.Count == 0 ? sku.Title : $"{sku.Title} ({string.Join(" ", specs.Values)})";
+    }
+
+    private sealed record IdempotentRow(string RequestHash, string Response);
+    private sealed record SkuRow(long SkuId, long ProductId, string Specs, long PriceCents, string Title, string Images, bool OnShelf);
+}

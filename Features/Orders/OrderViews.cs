@@ -1,0 +1,113 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Dapper;
+using Mall.Features.Catalog;
+using MySqlConnector;
+
+namespace Mall.Features.Orders;
+
+public sealed record AddressSnapshot(string Receiver, string Phone, string Province, string City, string District, string Detail);
+
+public sealed record OrderItemView(long SkuId, long ProductId, string Title, Dictionary<string, string> Specs, string Image,
+    long PriceCents, int Quantity, long LineTotalCents);
+
+/// <summary>An order with its items, the address it ships to, and a timestamp per reached status (for a timeline).</summary>
+public sealed record OrderDetail(string OrderNo, string Kind, string Status, long TotalCents, IReadOnlyList<OrderItemView> Items,
+    AddressSnapshot? Address, string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt,
+    DateTime? ShippedAt, DateTime? CompletedAt, DateTime? CancelledAt, long? UserId = null);
+
+public sealed record OrderSummary(string OrderNo, string Kind, string Status, long TotalCents, int ItemCount, string Title,
+    string Image, DateTime CreatedAt, DateTime ExpiresAt, long? UserId = null);
+
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, long Total);
+
+public static class OrderStatus
+{
+    public const string PendingPayment = "PendingPayment";
+    public const string Paid = "Paid";
+    public const string Shipped = "Shipped";
+    public const string Completed = "Completed";
+    public const string Cancelled = "Cancelled";
+    public const string Refunding = "Refunding";
+    public const string Refunded = "Refunded";
+
+    public static readonly string[] All = [PendingPayment, Paid, Shipped, Completed, Cancelled, Refunding, Refunded];
+}
+
+/// <summary>Reads shared by the order slices (shopper and admin views differ only in the owner filter).</summary>
+public static class OrderQueries
+{
+    private const string OrderByNo = """
+        SELECT id AS Id, user_id AS UserId, order_no AS OrderNo, kind AS Kind, status AS Status, total_cents AS TotalCents,
+               address_snapshot AS AddressSnapshot, cancel_reason AS CancelReason, created_at AS CreatedAt, expires_at AS ExpiresAt,
+               paid_at AS PaidAt, shipped_at AS ShippedAt, completed_at AS CompletedAt, cancelled_at AS CancelledAt
+        FROM orders WHERE order_no = @OrderNo AND (@UserId IS NULL OR user_id = @UserId)
+        """;
+
+    private const string ItemsOf = """
+        SELECT sku_id AS SkuId, product_id AS ProductId, title AS Title, specs AS Specs, image AS Image,
+               price_cents AS PriceCents, quantity AS Quantity
+        FROM order_items WHERE order_id = @OrderId ORDER BY id
+        """;
+
+    private const string PageOf = """
+        SELECT o.order_no AS OrderNo, o.kind AS Kind, o.status AS Status, o.total_cents AS TotalCents, o.user_id AS UserId,
+               o.created_at AS CreatedAt, o.expires_at AS ExpiresAt,
+               (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS SIGNED) FROM order_items i WHERE i.order_id = o.id) AS ItemCount,
+               COALESCE((SELECT i.title FROM order_items i WHERE i.order_id = o.id ORDER BY i.id LIMIT 1), '') AS Title,
+               COALESCE((SELECT i.image FROM order_items i WHERE i.order_id = o.id ORDER BY i.id LIMIT 1), '') AS Image
+        FROM orders o
+        WHERE (@UserId IS NULL OR o.user_id = @UserId) AND (@Status IS NULL OR o.status = @Status)
+        ORDER BY o.created_at DESC, o.id DESC
+        LIMIT @Limit OFFSET @Offset;
+
+        SELECT COUNT(*) FROM orders o WHERE (@UserId IS NULL OR o.user_id = @UserId) AND (@Status IS NULL OR o.status = @Status);
+        """;
+
+    // camelCase like the API, Chinese unescaped; reading is case-insensitive, so snapshots other features write work too.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    /// <param name="ownerId">The shopper whose order it must be; null for admins (any order).</param>
+    public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct)
+    {
+        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(OrderByNo,
+            new { OrderNo = orderNo, UserId = ownerId }, cancellationToken: ct));
+        if (order is null) return null;
+        var items = (await connection.QueryAsync<ItemRow>(new CommandDefinition(ItemsOf, new { OrderId = order.Id }, cancellationToken: ct)))
+            .Select(i => new OrderItemView(i.SkuId, i.ProductId, i.Title, CatalogRules.ParseSpecs(i.Specs), i.Image, i.PriceCents,
+                i.Quantity, i.PriceCents * i.Quantity))
+            .ToList();
+        var address = string.IsNullOrEmpty(order.AddressSnapshot) ? null : JsonSerializer.Deserialize<AddressSnapshot>(order.AddressSnapshot, Json);
+        return new OrderDetail(order.OrderNo, order.Kind, order.Status, order.TotalCents, items, address, order.CancelReason,
+            Utc(order.CreatedAt), Utc(order.ExpiresAt), Utc(order.PaidAt), Utc(order.ShippedAt), Utc(order.CompletedAt),
+            Utc(order.CancelledAt), ownerId is null ? order.UserId : null);
+    }
+
+    public static async Task<OrderPage> PageAsync(MySqlConnection connection, long? ownerId, string? status, int page, int pageSize,
+        CancellationToken ct)
+    {
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(PageOf, new
+        {
+            UserId = ownerId, Status = status, Limit = pageSize, Offset = (page - 1) * pageSize,
+        }, cancellationToken: ct));
+        var rows = await results.ReadAsync<SummaryRow>();
+        var total = await results.ReadSingleAsync<long>();
+        return new OrderPage(rows.Select(r => new OrderSummary(r.OrderNo, r.Kind, r.Status, r.TotalCents, (int)r.ItemCount, r.Title,
+            r.Image, Utc(r.CreatedAt), Utc(r.ExpiresAt), ownerId is null ? r.UserId : null)).ToList(), page, pageSize, total);
+    }
+
+    public static string SerializeAddress(AddressSnapshot address) => JsonSerializer.Serialize(address, Json);
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    private static DateTime? Utc(DateTime? value) => value is null ? null : Utc(value.Value);
+
+    private sealed record OrderRow(long Id, long UserId, string OrderNo, string Kind, string Status, long TotalCents, string? AddressSnapshot,
+        string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt, DateTime? ShippedAt, DateTime? CompletedAt,
+        DateTime? CancelledAt);
+
+    private sealed record ItemRow(long SkuId, long ProductId, string Title, string Specs, string Image, long PriceCents, int Quantity);
+
+    private sealed record SummaryRow(string OrderNo, string Kind, string Status, long TotalCents, long UserId, DateTime CreatedAt,
+        DateTime ExpiresAt, long ItemCount, string Title, string Image);
+}

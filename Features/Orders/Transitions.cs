@@ -1,0 +1,83 @@
+using Dapper;
+using Mall.Features.Catalog;
+using Mall.Infrastructure;
+using MySqlConnector;
+
+namespace Mall.Features.Orders;
+
+/// <summary>
+/// The status changes of the order state machine that users trigger. Each is one conditional UPDATE on the current
+/// status, so a repeated or late request changes nothing a second time; the caller learns whether it applied.
+/// </summary>
+public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEvents events, TimeProvider clock)
+{
+    private const string Cancel = """
+        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancelled_at = @Now, updated_at = @Now
+        WHERE order_no = @OrderNo AND user_id = @UserId AND kind = 'normal' AND status = 'PendingPayment'
+        """;
+
+    private const string IdOf = "SELECT id FROM orders WHERE order_no = @OrderNo";
+
+    private const string Receive = """
+        UPDATE orders SET status = 'Completed', completed_at = @Now, updated_at = @Now
+        WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'Shipped'
+        """;
+
+    private const string Ship = """
+        UPDATE orders SET status = 'Shipped', shipped_at = @Now, updated_at = @Now
+        WHERE order_no = @OrderNo AND status = 'Paid'
+        """;
+
+    private const string OwnerOf = "SELECT user_id FROM orders WHERE order_no = @OrderNo";
+
+    /// <summary>PendingPayment → Cancelled by the shopper, releasing the held stock in the same transaction.</summary>
+    public async Task<bool> CancelAsync(string orderNo, long userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        IReadOnlyList<long> products;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+            if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Now = now }, tx, cancellationToken: ct)) == 0)
+                return false;
+            var orderId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IdOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
+            products = await StockRelease.ReleaseAsync(connection, tx, [orderId], now, ct);
+            await tx.CommitAsync(ct);
+        }
+        await cache.StockChangedAsync(products);
+        await events.PublishAsync(userId, orderNo, OrderStatus.Cancelled, "shopper");
+        return true;
+    }
+
+    /// <summary>Shipped → Completed: the shopper confirms receipt.</summary>
+    public async Task<bool> ConfirmReceiptAsync(string orderNo, long userId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(Receive,
+                new { OrderNo = orderNo, UserId = userId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) == 0)
+            return false;
+        await events.PublishAsync(userId, orderNo, OrderStatus.Completed, "shopper");
+        return true;
+    }
+
+    /// <summary>Paid → Shipped by an admin.</summary>
+    public async Task<bool> ShipAsync(string orderNo, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(Ship, new { OrderNo = orderNo, Now = clock.GetUtcNow().UtcDateTime },
+                cancellationToken: ct)) == 0)
+            return false;
+        var owner = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OwnerOf, new { OrderNo = orderNo }, cancellationToken: ct));
+        await events.PublishAsync(owner, orderNo, OrderStatus.Shipped, "admin");
+        return true;
+    }
+
+    /// <summary>After a refused transition: 404 when the order is not the caller's, else 409 naming its status.</summary>
+    public static async Task<IResult> RefusalAsync(MySqlConnection connection, string orderNo, long? ownerId, string wanted, CancellationToken ct)
+    {
+        var order = await OrderQueries.FindAsync(connection, orderNo, ownerId, ct);
+        return order is null
+            ? Problem.NotFound("The order")
+            : Problem.Conflict($"The order is {order.Status}{(order.Kind == "normal" ? "" : $" ({order.Kind})")}; it cannot be {wanted} now.");
+    }
+}

@@ -1,0 +1,52 @@
+namespace Mall.Features.Payments;
+
+public static class Providers
+{
+    public const string WeChatPay = "wechatpay";
+    public const string Alipay = "alipay";
+}
+
+public static class Channels
+{
+    /// <summary>WeChat Pay Native: a code_url rendered as a QR code.</summary>
+    public const string Native = "native";
+    /// <summary>WeChat Pay JSAPI: prepay_id plus the signed parameters for WeixinJSBridge.</summary>
+    public const string Jsapi = "jsapi";
+    /// <summary>Alipay alipay.trade.page.pay: the browser is redirected to the cashier.</summary>
+    public const string Page = "page";
+    /// <summary>Alipay alipay.trade.precreate: a QR code the buyer scans.</summary>
+    public const string Precreate = "precreate";
+}
+
+public sealed record PrepayRequest(string PaymentNo, long AmountCents, string Description, string Channel, string? OpenId,
+    DateTimeOffset ExpiresAt);
+
+public sealed record JsapiParameters(string AppId, string TimeStamp, string NonceStr, string Package, string SignType, string PaySign);
+
+/// <summary>What the shopper needs to pay: exactly one of the three is set.</summary>
+public sealed record Prepay(string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
+
+public enum TradeState { NotFound, Pending, Paid, Closed, Refunded }
+
+public sealed record TradeStatus(TradeState State, string? ProviderTradeNo = null, long AmountCents = 0);
+
+public enum RefundState { Succeeded, Processing }
+
+/// <summary>
+/// One payment provider. Notifications are not part of it: each provider's wire format is verified by its own
+/// notify endpoint, which then hands a verified fact to <see cref="PaymentSettlement"/>.
+/// </summary>
+public interface IPaymentProvider
+{
+    string Name { get; }
+    IReadOnlyList<string> Channels { get; }
+    Task<Prepay> PrepayAsync(PrepayRequest request, CancellationToken ct);
+    Task<TradeStatus> QueryAsync(string paymentNo, CancellationToken ct);
+    /// <summary>Closes an unpaid trade; false when the provider says it is already paid.</summary>
+    Task<bool> CloseAsync(string paymentNo, CancellationToken ct);
+    /// <summary>Refunds in full; the same refund number on every retry, so the money moves at most once.</summary>
+    Task<RefundState> RefundAsync(string paymentNo, string refundNo, long amountCents, CancellationToken ct);
+}
+
+/// <summary>The provider answered with an error, an unverifiable response, or not at all.</summary>
+public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);

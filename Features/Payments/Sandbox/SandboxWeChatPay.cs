@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mall.Features.Payments.WeChatPay;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mall.Features.Payments.Sandbox;
+
+/// <summary>
+/// The WeChat Pay API v3 gateway, imitated under /sandbox/wechatpay: the shop's real client talks to it
+/// unchanged. Requests must carry a valid WECHATPAY2-SHA256-RSA2048 Authorization (checked over the request as
+/// received); every answer is signed with the sandbox platform key, 204s included.
+/// </summary>
+public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store, SandboxNotifier notifier, TimeProvider clock,
+    PaymentsOptions options)
+{
+    public const string Prefix = "/sandbox/wechatpay";
+
+    /// <summary>Handlers resolve the sandbox per request, so its keys are generated only when it is first used.</summary>
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        static SandboxWeChatPay Of(HttpContext http) => http.RequestServices.GetRequiredService<SandboxWeChatPay>();
+        var v3 = routes.MapGroup(Prefix + "/v3").ExcludeFromDescription();
+        v3.MapPost("/pay/transactions/{channel:regex(^(native|jsapi)$)}", (HttpContext http, string channel) => Of(http).Handle(http, body => Of(http).PrepayAsync(channel, body)));
+        v3.MapGet("/pay/transactions/out-trade-no/{no}", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).QueryAsync(no, http.Request.Query["mchid"])));
+        v3.MapPost("/pay/transactions/out-trade-no/{no}/close", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).CloseAsync(no)));
+        v3.MapPost("/refund/domestic/refunds", (Func<HttpContext, Task<IResult>>)(http => Of(http).Handle(http, Of(http).RefundAsync)));
+        routes.MapGet(Prefix + "/jsapi-cashier", (HttpContext http, string appId, string timeStamp, string nonceStr, string package, string paySign) =>
+            Of(http).JsapiCashierAsync(appId, timeStamp, nonceStr, package, paySign)).ExcludeFromDescription();
+    }
+
+    private async Task<IResult> Handle(HttpContext http, Func<JsonNode?, Task<(int Status, JsonNode? Body)>> action)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer);
+        var raw = buffer.ToArray();
+        var failure = Authenticate(http, raw);
+        if (failure is not null) return Signed(http, 401, new JsonObject { ["code"] = "SIGN_ERROR", ["message"] = failure });
+        JsonNode? body;
+        try { body = raw.Length == 0 ? null : JsonNode.Parse(raw); }
+        catch (System.Text.Json.JsonException) { return Signed(http, 400, new JsonObject { ["code"] = "PARAM_ERROR", ["message"] = "body is not JSON" }); }
+        var (status, answer) = await action(body);
+        return Signed(http, status, answer);
+    }
+
+    private string? Authenticate(HttpContext http, byte[] raw)
+    {
+        var items = WeChatPayCrypto.ParseAuthorization(http.Request.Headers.Authorization.ToString());
+        if (items is null) return "Authorization is missing or not WECHATPAY2-SHA256-RSA2048";
+        if (!items.TryGetValue("mchid", out var mchId) || mchId != SandboxKeys.WeChatMchId) return "unknown mchid";
+        if (!items.TryGetValue("serial_no", out var serial) || !string.Equals(serial, sandbox.Keys.MerchantSerialNo, StringComparison.OrdinalIgnoreCase))
+            return "serial_no does not name the merchant certificate";
+        if (!items.TryGetValue("timestamp", out var ts) || !long.TryParse(ts, out var seconds)
+            || Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - seconds) >= 300)
+            return "timestamp is missing or outside the 5-minute window";
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || !target.StartsWith('/')) target = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+        var message = $"{http.Request.Method}\n{target}\n{ts}\n{items.GetValueOrDefault("nonce_str")}\n{Encoding.UTF8.GetString(raw)}\n";
+        return WeChatPayCrypto.Verify(sandbox.MerchantPublicKey, message, items.GetValueOrDefault("signature"))
+            ? null
+            : "signature does not verify; the sandbox rebuilt: " + message.Replace("\n", "\\n")[..Math.Min(message.Length, 120)];
+    }
+
+    /// <summary>Signs the exact bytes it sends, with the serial the client declared (public-key id or certificate).</summary>
+    private IResult Signed(HttpContext http, int status, JsonNode? body)
+    {
+        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body.ToJsonString());
+        var declared = http.Request.Headers["Wechatpay-Serial"].ToString();
+        var serial = string.Equals(declared, sandbox.Keys.PlatformSerialNo, StringComparison.OrdinalIgnoreCase)
+            ? sandbox.Keys.PlatformSerialNo
+            : sandbox.Keys.PublicKeyId;
+        var headers = SignatureHeaders(bytes, serial);
+        foreach (var (name, value) in headers) http.Response.Headers[name] = value;
+        http.Response.Headers["Request-ID"] = Guid.NewGuid().ToString("N");
+        return bytes.Length == 0 ? Results.StatusCode(status) : Results.Content(Encoding.UTF8.GetString(bytes), "application/json", Encoding.UTF8, status);
+    }
+
+    public Dictionary<string, string> SignatureHeaders(byte[] body, string serial, long? timestamp = null, string? nonce = null)
+    {
+        var ts = (timestamp ?? clock.GetUtcNow().ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
+        nonce ??= WeChatPayCrypto.Nonce();
+        return new Dictionary<string, string>
+        {
+            ["Wechatpay-Timestamp"] = ts,
+            ["Wechatpay-Nonce"] = nonce,
+            ["Wechatpay-Serial"] = serial,
+            ["Wechatpay-Signature"] = WeChatPayCrypto.Sign(sandbox.PlatformKey, WeChatPayCrypto.ResponseMessage(ts, nonce, body)),
+            ["Wechatpay-Signature-Type"] = WeChatPayCrypto.AuthorizationScheme,
+        };
+    }
+
+    /// <summary>The serial the merchant's configured verification mode expects on notifications.</summary>
+    public string NotificationSerial => options.WeChatPay.VerifyMode == WeChatPayVerifyModes.Certificate
+        ? sandbox.Keys.PlatformSerialNo
+        : sandbox.Keys.PublicKeyId;
+
+    private async Task<(int, JsonNode?)> PrepayAsync(string channel, JsonNode? body)
+    {
+        var outTradeNo = body?["out_trade_no"]?.GetValue<string>();
+        var total = body?["amount"]?["total"]?.GetValue<long>() ?? 0;
+        var notifyUrl = body?["notify_url"]?.GetValue<string>();
+        var openId = body?["payer"]?["openid"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(outTradeNo) || total <= 0 || string.IsNullOrEmpty(notifyUrl) || notifyUrl.Contains('?')
+            || body?["appid"]?.GetValue<string>() != SandboxKeys.WeChatAppId || body["mchid"]?.GetValue<string>() != SandboxKeys.WeChatMchId
+            || (channel == "jsapi" && string.IsNullOrEmpty(openId)))
+            return (400, Error("PARAM_ERROR", "appid, mchid, out_trade_no, amount.total, notify_url (no query string) and, for JSAPI, payer.openid are required"));
+        var created = new SandboxTrade(Providers.WeChatPay, outTradeNo, channel, total, body["description"]?.GetValue<string>() ?? "",
+            notifyUrl, SandboxKeys.WeChatAppId, SandboxKeys.WeChatMchId, SandboxTradeStates.Pending, SandboxStore.Token(), clock.GetUtcNow())
+        {
+            OpenId = openId,
+            PrepayId = "wx" + clock.GetUtcNow().ToString("ddHHmmss", CultureInfo.InvariantCulture) + SandboxStore.Token(),
+        };
+        var trade = await store.CreateOrGetAsync(created);
+        if (trade.AmountCents != total) return (400, Error("INVALID_REQUEST", "out_trade_no was used with another amount"));
+        if (trade.State == SandboxTradeStates.Paid) return (400, Error("ORDERPAID", "该订单已支付"));
+        return channel == "jsapi"
+            ? (200, new JsonObject { ["prepay_id"] = trade.PrepayId })
+            // Real code_urls are weixin://wxpay/bizpayurl?pr=…; the sandbox's opens its cashier page in any browser.
+            : (200, new JsonObject { ["code_url"] = sandbox.CashierUrl(trade.CashierToken) });
+    }
+
+    private async Task<(int, JsonNode?)> QueryAsync(string outTradeNo, string? mchId)
+    {
+        if (mchId != SandboxKeys.WeChatMchId) return (400, Error("PARAM_ERROR", "mchid is required"));
+        var trade = await store.FindAsync(Providers.WeChatPay, outTradeNo);
+        return trade is null ? (404, Error("ORDER_NOT_EXIST", "订单不存在")) : (200, Transaction(trade));
+    }
+
+    private async Task<(int, JsonNode?)> CloseAsync(string outTradeNo)
+    {
+        var trade = await store.FindAsync(Providers.WeChatPay, outTradeNo);
+        if (trade is null) return (404, Error("ORDER_NOT_EXIST", "订单不存在"));
+        if (trade.State is SandboxTradeStates.Paid or SandboxTradeStates.Refunded) return (400, Error("ORDERPAID", "订单已支付"));
+        await store.SaveAsync(trade with { State = SandboxTradeStates.Closed });
+        return (204, null);
+    }
+
+    private async Task<(int, JsonNode?)> RefundAsync(JsonNode? body)
+    {
+        var outTradeNo = body?["out_trade_no"]?.GetValue<string>();
+        var refundNo = body?["out_refund_no"]?.GetValue<string>();
+        var refund = body?["amount"]?["refund"]?.GetValue<long>() ?? 0;
+        var trade = outTradeNo is null ? null : await store.FindAsync(Providers.WeChatPay, outTradeNo);
+        if (trade is null || string.IsNullOrEmpty(refundNo)) return (404, Error("RESOURCE_NOT_EXISTS", "订单不存在"));
+        if (trade.State is not (SandboxTradeStates.Paid or SandboxTradeStates.Refunded) || refund != trade.AmountCents)
+            return (400, Error("INVALID_REQUEST", "only a paid trade can be refunded, in full"));
+        var first = trade.RefundNo is null;
+        if (!first && trade.RefundNo != refundNo) return (400, Error("INVALID_REQUEST", "the trade was already refunded"));
+        trade = trade with { State = SandboxTradeStates.Refunded, RefundNo = refundNo, RefundId = trade.RefundId ?? "50" + SandboxStore.Token() };
+        await store.SaveAsync(trade);
+        var notifyUrl = body?["notify_url"]?.GetValue<string>();
+        if (first && !string.IsNullOrEmpty(notifyUrl)) notifier.Send(RefundDelivery(trade, notifyUrl));
+        return (200, new JsonObject
+        {
+            ["refund_id"] = trade.RefundId, ["out_refund_no"] = refundNo, ["transaction_id"] = trade.TransactionId,
+            ["out_trade_no"] = trade.OutTradeNo, ["channel"] = "ORIGINAL", ["status"] = first ? "PROCESSING" : "SUCCESS",
+            ["create_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()),
+            ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["refund"] = refund, ["currency"] = "CNY" },
+        });
+    }
+
+    /// <summary>The jsapi front end's stand-in for WeixinJSBridge: checks paySign, then shows the cashier.</summary>
+    private async Task<IResult> JsapiCashierAsync(string appId, string timeStamp, string nonceStr, string package, string paySign)
+    {
+        if (!WeChatPayCrypto.Verify(sandbox.MerchantPublicKey, WeChatPayCrypto.PaySignMessage(appId, timeStamp, nonceStr, package), paySign))
+            return Results.Text("paySign does not verify / 签名错误", "text/plain; charset=utf-8", statusCode: 400);
+        var prepayId = package.StartsWith("prepay_id=", StringComparison.Ordinal) ? package[10..] : "";
+        var token = await store.FindTokenByPrepayAsync(prepayId);
+        return token is null ? Results.NotFound() : Results.Redirect(sandbox.CashierUrl(token));
+    }
+
+    public JsonObject Transaction(SandboxTrade trade)
+    {
+        var json = new JsonObject
+        {
+            ["appid"] = trade.AppId, ["mchid"] = trade.MerchantId, ["out_trade_no"] = trade.OutTradeNo,
+            ["trade_type"] = trade.Channel.ToUpperInvariant(),
+            ["trade_state"] = trade.State switch
+            {
+                SandboxTradeStates.Paid => "SUCCESS", SandboxTradeStates.Closed => "CLOSED",
+                SandboxTradeStates.Refunded => "REFUND", _ => "NOTPAY",
+            },
+            ["trade_state_desc"] = trade.State == SandboxTradeStates.Paid ? "支付成功" : "订单未支付",
+            ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["payer_total"] = trade.AmountCents, ["currency"] = "CNY", ["payer_currency"] = "CNY" },
+        };
+        if (trade.TransactionId is not null)
+        {
+            json["transaction_id"] = trade.TransactionId;
+            json["bank_type"] = "OTHERS";
+            json["attach"] = "";
+            json["success_time"] = WeChatPayClient.Rfc3339(trade.PaidAt!.Value);
+            json["payer"] = new JsonObject { ["openid"] = trade.OpenId ?? "o_sandbox_buyer" };
+        }
+        return json;
+    }
+
+    public SandboxDelivery PaidDelivery(SandboxTrade trade) =>
+        Delivery($"wechatpay:paid:{trade.OutTradeNo}", trade.NotifyUrl, "TRANSACTION.SUCCESS", "支付成功", "transaction", () => Transaction(trade));
+
+    private SandboxDelivery RefundDelivery(SandboxTrade trade, string notifyUrl) =>
+        Delivery($"wechatpay:refund:{trade.RefundNo}", notifyUrl, "REFUND.SUCCESS", "退款成功", "refund", () => new JsonObject
+        {
+            ["mchid"] = trade.MerchantId, ["transaction_id"] = trade.TransactionId, ["out_trade_no"] = trade.OutTradeNo,
+            ["refund_id"] = trade.RefundId, ["out_refund_no"] = trade.RefundNo, ["refund_status"] = "SUCCESS",
+            ["success_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()), ["user_received_account"] = "支付用户零钱",
+            ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["refund"] = trade.AmountCents, ["payer_total"] = trade.AmountCents, ["payer_refund"] = trade.AmountCents },
+        });
+
+    private SandboxDelivery Delivery(string id, string url, string eventType, string summary, string originalType, Func<JsonObject> resource) =>
+        new(id, url, () => Notification(url, eventType, summary, originalType, resource()),
+            (response, _) => response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.NoContent);
+
+    /// <summary>A complete signed, encrypted notification request (tests tamper with its parts).</summary>
+    public HttpRequestMessage Notification(string url, string eventType, string summary, string originalType, JsonObject resource,
+        string? serial = null, long? timestamp = null, string? nonce = null, Func<string, string>? tamper = null)
+    {
+        var gcmNonce = WeChatPayCrypto.Nonce(12);
+        var envelope = new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["create_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()),
+            ["resource_type"] = "encrypt-resource",
+            ["event_type"] = eventType,
+            ["summary"] = summary,
+            ["resource"] = new JsonObject
+            {
+                ["original_type"] = originalType,
+                ["algorithm"] = "AEAD_AES_256_GCM",
+                ["ciphertext"] = WeChatPayCrypto.Encrypt(sandbox.ApiV3Key, gcmNonce, originalType, Encoding.UTF8.GetBytes(resource.ToJsonString())),
+                ["associated_data"] = originalType,
+                ["nonce"] = gcmNonce,
+            },
+        };
+        var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        var headers = SignatureHeaders(body, serial ?? NotificationSerial, timestamp, nonce);
+        if (tamper is not null) body = Encoding.UTF8.GetBytes(tamper(Encoding.UTF8.GetString(body)));
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    private static JsonObject Error(string code, string message) => new() { ["code"] = code, ["message"] = message };
+}

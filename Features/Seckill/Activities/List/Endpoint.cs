@@ -1,0 +1,33 @@
+using FastEndpoints;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill.Activities.List;
+
+public sealed record Response(IReadOnlyList<ActivityView> Items, long ServerTimeMs);
+
+public sealed class Endpoint(MySqlDataSource db, IDatabase redis, TimeProvider clock) : EndpointWithoutRequest<Response>
+{
+    public override void Configure()
+    {
+        Get("seckill/activities");
+        AllowAnonymous();
+        Summary(s =>
+        {
+            s.Summary = "Upcoming and live seckill activities";
+            s.Description = "Published activities that have not ended, soonest first, with live stock and the server time " +
+                            "(for countdowns).";
+            s.ResponseExamples[200] = new Response([Detail.Endpoint.Example], 1764059000000);
+            s.Responses[200] = "The activities.";
+        });
+        Description(d => d.Produces<Response>(200), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = await ActivityQueries.ListAsync(connection, redis, now.UtcDateTime, ct);
+        await Send.OkAsync(new Response(items, clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+    }
+}

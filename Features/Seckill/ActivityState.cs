@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill;
+
+/// <summary>
+/// The Redis keys of one activity. One hash tag per activity ({a42}) keeps every key a script touches in one
+/// Redis Cluster slot; the app-wide key prefix is added by the prefixed IDatabase.
+/// </summary>
+public sealed class ActivityKeys(long activityId)
+{
+    public const string ConsumerGroup = "writers";
+
+    private readonly string _tag = $"sk:{{a{activityId}}}:";
+
+    public long ActivityId => activityId;
+    // Built once per activity: the attempt path then allocates only the per-user/token/IP keys.
+    public RedisKey Meta { get; } = $"sk:{{a{activityId}}}:meta";
+    public RedisKey Stock { get; } = $"sk:{{a{activityId}}}:stock";
+    public RedisKey Buyers { get; } = $"sk:{{a{activityId}}}:buyers";
+    public RedisKey Log { get; } = $"sk:{{a{activityId}}}:log";
+    public RedisKey Returned { get; } = $"sk:{{a{activityId}}}:returned";
+    public RedisKey Token(string token) => _tag + "tok:" + token;
+    public RedisKey UserRate(long userId) => _tag + "rl:u:" + userId;
+    public RedisKey UserTokenRate(long userId) => _tag + "rl:t:" + userId;
+    public RedisKey IpRate(string ip) => _tag + "rl:ip:" + ip;
+}
+
+/// <summary>
+/// What this instance knows about one activity without asking Redis: its keys, the sold-out short-circuit and
+/// the last stock it saw (broadcast, throttled, as ActivityStock).
+/// </summary>
+public sealed class ActivityState(long activityId)
+{
+    // generation << 1 | soldOut: one word, so a reset that races a "sold out" answer is never overwritten.
+    private long _flag;
+    private long _stockLeft = -1;
+    private int _stockDirty;
+
+    public ActivityKeys Keys { get; } = new(activityId);
+    public long ActivityId => activityId;
+    public bool SoldOut => (Volatile.Read(ref _flag) & 1) == 1;
+    public long Generation => Volatile.Read(ref _flag) >> 1;
+
+    /// <summary>Sets the flag unless stock was returned since <paramref name="generation"/> was read.</summary>
+    public void MarkSoldOut(long generation) => Interlocked.CompareExchange(ref _flag, generation << 1 | 1, generation << 1);
+
+    public void ResetSoldOut()
+    {
+        long current;
+        do current = Volatile.Read(ref _flag);
+        while (Interlocked.CompareExchange(ref _flag, ((current >> 1) + 1) << 1, current) != current);
+    }
+
+    public void ObserveStock(long stockLeft)
+    {
+        Volatile.Write(ref _stockLeft, stockLeft);
+        Volatile.Write(ref _stockDirty, 1);
+    }
+
+    /// <summary>The stock seen since the last call, if it changed.</summary>
+    public bool TryTakeStockChange(out long stockLeft)
+    {
+        stockLeft = Volatile.Read(ref _stockLeft);
+        return Interlocked.Exchange(ref _stockDirty, 0) == 1;
+    }
+}
+
+/// <summary>Per-instance activity states. Created only for activities Redis confirmed exist (no growth from random ids).</summary>
+public sealed class ActivityStates
+{
+    private readonly ConcurrentDictionary<long, ActivityState> _states = new();
+
+    public bool TryGet(long activityId, out ActivityState state) => _states.TryGetValue(activityId, out state!);
+
+    public ActivityState Get(long activityId) => _states.GetOrAdd(activityId, static id => new ActivityState(id));
+
+    public IEnumerable<ActivityState> All => _states.Values;
+
+    public void ResetSoldOut(long activityId)
+    {
+        if (_states.TryGetValue(activityId, out var state)) state.ResetSoldOut();
+    }
+
+    public void ResetAll()
+    {
+        foreach (var state in _states.Values) state.ResetSoldOut();
+    }
+}

@@ -1,0 +1,38 @@
+-- One seckill attempt, atomically. All keys share the activity's hash tag ({a<id>}), so this is one slot on
+-- Redis Cluster. Checks happen before any state changes that matter, so a refused attempt takes nothing.
+-- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 attempt token, 6 per-user rate counter, 7 per-IP rate counter
+-- ARGV: 1 user id, 2 quantity, 3 now (ms), 4 user attempts per window, 5 IP attempts per window, 6 window (ms)
+-- Returns {202, entry id, stock left, price} | {404} | {429, retry ms} | {425} | {410, 0 = ended | 1 = sold out, stock left}
+--         | {400} | {403} | {409}
+local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price')
+if not meta[1] then return {404} end
+
+local window = tonumber(ARGV[6])
+local hits = redis.call('INCR', KEYS[6])
+if hits == 1 then redis.call('PEXPIRE', KEYS[6], window) end
+if hits > tonumber(ARGV[4]) then return {429, redis.call('PTTL', KEYS[6])} end
+hits = redis.call('INCR', KEYS[7])
+if hits == 1 then redis.call('PEXPIRE', KEYS[7], window) end
+if hits > tonumber(ARGV[5]) then return {429, redis.call('PTTL', KEYS[7])} end
+
+local now = tonumber(ARGV[3])
+if now < tonumber(meta[1]) then return {425} end
+if now >= tonumber(meta[2]) then return {410, 0, 0} end
+
+local quantity = tonumber(ARGV[2])
+local limit = tonumber(meta[3])
+if quantity > limit then return {400} end
+
+if redis.call('GET', KEYS[5]) ~= ARGV[1] then return {403} end
+redis.call('DEL', KEYS[5])
+
+local bought = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
+if bought + quantity > limit then return {409} end
+
+local stock = tonumber(redis.call('GET', KEYS[2]) or 0)
+if stock < quantity then return {410, 1, stock} end
+
+stock = redis.call('DECRBY', KEYS[2], quantity)
+redis.call('HINCRBY', KEYS[3], ARGV[1], quantity)
+local id = redis.call('XADD', KEYS[4], '*', 'u', ARGV[1], 'q', quantity, 'p', meta[4], 't', ARGV[3])
+return {202, id, stock, tonumber(meta[4])}

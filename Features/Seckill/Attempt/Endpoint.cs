@@ -1,0 +1,128 @@
+using FastEndpoints;
+using Mall.Features.Seckill.OrderWriter;
+using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill.Attempt;
+
+/// <summary>
+/// The hot path: no MySQL, exactly one Redis round trip (Attempt.lua by SHA), no logging. JWT validation and
+/// the access-token denylist are in-process. An activity this instance knows is sold out is refused without
+/// Redis at all until stock is returned.
+/// </summary>
+public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, ReservationChannel channel, SeckillOptions options,
+    TimeProvider clock) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("seckill/activities/{id}/attempts");
+        Options(b => b.WithMetadata(new QuietRequestLog()));
+        Summary(s =>
+        {
+            s.Summary = "Try to buy in a seckill activity";
+            s.Description = "Needs a one-time attempt token from POST …/token. Atomically checks the window, the token, the " +
+                            "per-user limit and the stock, and queues a reservation; the order is written asynchronously " +
+                            "(SignalR SeckillResult, or poll GET /api/v1/seckill/reservations/{reservationId}).";
+            s.ExampleRequest = new Request { Id = 42, Token = "Zk3v…", Quantity = 1 };
+            s.ResponseExamples[202] = new Response("42-1764059000000-0", "Queued");
+            s.Responses[202] = "Reserved; the order is being written.";
+            s.Responses[400] = "Missing token, or a quantity below 1 or above the activity's per-user limit.";
+            s.Responses[401] = "No valid access token.";
+            s.Responses[403] = "The attempt token is unknown, expired, already used or someone else's.";
+            s.Responses[404] = "No such (published) activity.";
+            s.Responses[409] = "The per-user limit is reached.";
+            s.Responses[410] = "Sold out, or the activity has ended.";
+            s.Responses[425] = "The activity has not started.";
+            s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
+            s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
+        });
+        Description(d => d.Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(401)
+            .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409).ProducesProblemDetails(410)
+            .ProducesProblemDetails(425).ProducesProblemDetails(429).ProducesProblemDetails(503), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var known = states.TryGet(req.Id, out var state);
+        if (known && state.SoldOut)
+        {
+            SeckillMetrics.SoldOutShortCircuit.Inc();
+            await Send.ResultAsync(SoldOut);
+            return;
+        }
+        var generation = known ? state.Generation : 0;
+        var keys = known ? state.Keys : new ActivityKeys(req.Id);
+        var userId = User.UserId();
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt,
+                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip)],
+                [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
+                 (long)options.RateWindow.TotalMilliseconds]))!;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+            return;
+        }
+
+        switch ((int)result[0])
+        {
+            case 202:
+                SeckillMetrics.Accepted.Inc();
+                state = known ? state : states.Get(req.Id);
+                var stockLeft = (long)result[2];
+                state.ObserveStock(stockLeft);
+                if (stockLeft == 0) state.MarkSoldOut(generation);
+                var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], nowMs);
+                // A full channel is not a failure: the reservation is in the Redis log and recovery writes it.
+                channel.TryWrite(reservation);
+                await Send.ResponseAsync(new Response(reservation.Id, "Queued"), StatusCodes.Status202Accepted, ct);
+                return;
+            case 410 when (int)result[1] == 1:
+                SeckillMetrics.SoldOut.Inc();
+                state = known ? state : states.Get(req.Id);
+                if ((long)result[2] == 0) state.MarkSoldOut(generation);
+                await Send.ResultAsync(SoldOut);
+                return;
+            case 410:
+                SeckillMetrics.Ended.Inc();
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
+                return;
+            case 404:
+                SeckillMetrics.Unknown.Inc();
+                await Send.ResultAsync(Problem.NotFound("The activity"));
+                return;
+            case 429:
+                SeckillMetrics.RateLimited.Inc();
+                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])),
+                    "Too many attempts. Slow down."));
+                return;
+            case 425:
+                SeckillMetrics.NotStarted.Inc();
+                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
+                return;
+            case 400:
+                SeckillMetrics.BadQuantity.Inc();
+                await Send.ResultAsync(Problem.Invalid("quantity", "The quantity exceeds the activity's per-user limit."));
+                return;
+            case 403:
+                SeckillMetrics.BadToken.Inc();
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Invalid attempt token",
+                    "The attempt token is unknown, expired, already used or not yours. Get a new one."));
+                return;
+            default:
+                SeckillMetrics.LimitReached.Inc();
+                await Send.ResultAsync(Problem.Conflict("You have reached this activity's per-user limit."));
+                return;
+        }
+    }
+
+    private static IResult SoldOut => Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.");
+}

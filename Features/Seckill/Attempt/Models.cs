@@ -1,0 +1,23 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Mall.Features.Seckill.Attempt;
+
+public sealed class Request
+{
+    public long Id { get; set; }
+    public string Token { get; set; } = "";
+    public int Quantity { get; set; }
+}
+
+public sealed record Response(string ReservationId, string Status);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.Token).NotEmpty().MaximumLength(64);
+        // The upper bound is the activity's own limit, checked inside the attempt script (400 as well).
+        RuleFor(r => r.Quantity).GreaterThan(0).LessThanOrEqualTo(Admin.Create.Validator.MaxLimitPerUser);
+    }
+}

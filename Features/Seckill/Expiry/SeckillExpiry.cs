@@ -1,0 +1,114 @@
+using Dapper;
+using Mall.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill.Expiry;
+
+/// <summary>
+/// Unpaid seckill orders expire in two steps. (1) A status CAS in MySQL: PendingPayment → Cancelled
+/// ('expired'), which also sets stock_return_pending; only the instance whose UPDATE changed the row goes on.
+/// (2) ReturnStock.lua gives the units back to Redis and clears the buyer record, guarded by a per-reservation
+/// "returned" marker inside the same script, so it happens exactly once however many instances race or retry;
+/// then the marker in MySQL is cleared. A crash between the steps leaves stock_return_pending = 1, which the
+/// next pass (any instance) finishes. The SKU's locked count is untouched: the unit is the activity's again.
+/// Other instances hear about the returned stock on pub/sub and drop their sold-out short-circuit.
+/// </summary>
+public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer multiplexer, RedisKeyPrefix prefix,
+    SeckillScripts scripts, ActivityStates states, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock)
+{
+    public const string StockReturnedChannel = "seckill:stock-returned";
+
+    private const string DueOrders = """
+        SELECT id FROM orders
+        WHERE status = 'PendingPayment' AND expires_at <= @Now AND kind = 'seckill'
+        ORDER BY expires_at LIMIT @Limit
+        """;
+
+    private const string Cancel = """
+        UPDATE orders SET status = 'Cancelled', cancel_reason = 'expired', cancelled_at = @Now, updated_at = @Now,
+                          stock_return_pending = 1
+        WHERE id = @Id AND status = 'PendingPayment' AND kind = 'seckill'
+        """;
+
+    private const string PendingReturns = """
+        SELECT o.id AS OrderId, o.order_no AS OrderNo, o.user_id AS UserId, o.activity_id AS ActivityId,
+               o.reservation_id AS ReservationId, i.quantity AS Quantity
+        FROM orders o JOIN order_items i ON i.order_id = o.id
+        WHERE o.stock_return_pending = 1
+        LIMIT @Limit
+        """;
+
+    private const string ReturnDone = "UPDATE orders SET stock_return_pending = 0 WHERE id = @Id";
+
+    /// <summary>One pass: cancels due orders, then returns the stock of every cancelled-but-not-returned one.</summary>
+    public async Task<int> ExpireDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var due = await connection.QueryAsync<long>(new CommandDefinition(DueOrders,
+            new { Now = now, Limit = options.Expiry.BatchSize }, cancellationToken: ct));
+        foreach (var id in due)
+            await connection.ExecuteAsync(new CommandDefinition(Cancel, new { Id = id, Now = now }, cancellationToken: ct));
+        return await ReturnPendingAsync(connection, ct);
+    }
+
+    private async Task<int> ReturnPendingAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var pending = await connection.QueryAsync<PendingReturn>(new CommandDefinition(PendingReturns,
+            new { Limit = options.Expiry.BatchSize }, cancellationToken: ct));
+        var returned = 0;
+        foreach (var order in pending)
+        {
+            var stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
+            await connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct));
+            if (stockLeft < 0) continue;
+            returned++;
+            await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
+                new { orderNo = order.OrderNo, status = "Cancelled" }, ct);
+        }
+        return returned;
+    }
+
+    /// <summary>Returns the units of one reservation to Redis; -1 when they had already been returned.</summary>
+    public async Task<long> ReturnStockAsync(long activityId, string reservationId, long userId, int quantity)
+    {
+        var keys = new ActivityKeys(activityId);
+        var result = (long)await scripts.RunAsync(SeckillScripts.ReturnStock,
+            [keys.Stock, keys.Buyers, keys.Returned], [reservationId, userId, quantity]);
+        if (result < 0) return result;
+        SeckillMetrics.Expired.Inc();
+        states.Get(activityId).ObserveStock(result);
+        states.ResetSoldOut(activityId);
+        await multiplexer.GetSubscriber().PublishAsync(prefix.Channel(StockReturnedChannel), activityId);
+        return result;
+    }
+
+    private sealed record PendingReturn(long OrderId, string OrderNo, long UserId, long ActivityId, string ReservationId, int Quantity);
+}
+
+/// <summary>
+/// Runs the expiry pass, then the close-out of settled ended activities, every Expiry:Interval on every instance
+/// (the CAS, the Lua markers and the conditional close make that safe).
+/// </summary>
+public sealed class ExpiryWorker(SeckillExpiry expiry, CloseOut.SeckillCloseOut closeOut, SeckillOptions options,
+    ILogger<ExpiryWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Expiry.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await expiry.ExpireDueAsync(stoppingToken);
+                await closeOut.CloseEndedAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Seckill expiry pass failed; retrying on the next tick");
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Mall.Features.Seckill.Admin.Publish;
+using Mall.Features.Seckill.Admin.Reconcile;
+using Mall.Features.Seckill.Demo;
+using Mall.Features.Seckill.Expiry;
+using Mall.Features.Seckill.OrderWriter;
+using Mall.Features.Seckill.Realtime;
+using Mall.Features.Seckill.Recovery;
+using Mall.Infrastructure;
+
+namespace Mall.Features.Seckill;
+
+public static class SeckillFeature
+{
+    public static void AddSeckillFeature(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Seckill").Get<SeckillOptions>() ?? new SeckillOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<SeckillScripts>();
+        services.AddSingleton<ActivityStates>();
+        services.AddSingleton<ReservationChannel>();
+        services.AddSingleton<OrderBatchWriter>();
+        services.AddSingleton<Publisher>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<SeckillExpiry>();
+        services.AddSingleton<CloseOut.SeckillCloseOut>();
+        services.AddSingleton<RecoveryWorker>();
+        services.AddSingleton<IStartupSeeder, DemoSeeder>();
+
+        services.AddHostedService<SeckillRealtime>();
+        services.AddHostedService<ReconcileWorker>();
+        if (options.Writer.Enabled) services.AddHostedService<OrderWriter.OrderWriter>();
+        if (options.Recovery.Enabled) services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
+        if (options.Expiry.Enabled) services.AddHostedService<ExpiryWorker>();
+    }
+}

@@ -1,0 +1,51 @@
+namespace Mall.Features.Seckill;
+
+/// <summary>Configuration section "Seckill" (see docs/seckill.md for every key).</summary>
+public sealed class SeckillOptions
+{
+    /// <summary>Unpaid seckill orders are cancelled and their units returned after this.</summary>
+    public TimeSpan OrderExpiry { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fixed window of the per-user and per-IP limits (held in Redis, so they hold across instances).</summary>
+    public TimeSpan RateWindow { get; set; } = TimeSpan.FromSeconds(1);
+    public int UserAttemptsPerWindow { get; set; } = 5;
+    public int IpAttemptsPerWindow { get; set; } = 500;
+    public int UserTokensPerWindow { get; set; } = 5;
+
+    public TimeSpan StockBroadcastInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ServerTimeBroadcastInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long after its end an activity is still swept by recovery and reconciliation.</summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(1);
+
+    public WriterOptions Writer { get; set; } = new();
+    public RecoveryOptions Recovery { get; set; } = new();
+    public ExpiryOptions Expiry { get; set; } = new();
+
+    public sealed class WriterOptions
+    {
+        public bool Enabled { get; set; } = true;
+        public int ChannelCapacity { get; set; } = 20_000;
+        public int BatchSize { get; set; } = 500;
+        public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(20);
+        public int MaxRetries { get; set; } = 3;
+        public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    }
+
+    public sealed class RecoveryOptions
+    {
+        public bool Enabled { get; set; } = true;
+        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>A reservation not confirmed this long after recovery first saw it is re-driven.</summary>
+        public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+        public int BatchSize { get; set; } = 500;
+    }
+
+    public sealed class ExpiryOptions
+    {
+        public bool Enabled { get; set; } = true;
+        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+        public int BatchSize { get; set; } = 200;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill;
+
+/// <summary>A Lua file beside its slice, with its SHA1 so calls send EVALSHA (40 bytes) instead of the script.</summary>
+public sealed class RedisScript(string path)
+{
+    public string Text { get; } = Mall.Infrastructure.Resources.Text(path);
+    public byte[] Sha1 => _sha1 ??= SHA1.HashData(Encoding.UTF8.GetBytes(Text));
+    private byte[]? _sha1;
+}
+
+/// <summary>
+/// The feature's Redis scripts: loaded once at start (SCRIPT LOAD on every server) and called by SHA. A server
+/// that lost its script cache (restart, failover, a new cluster node) answers NOSCRIPT once; the call is then
+/// repeated with the script text, which loads it again.
+/// </summary>
+public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multiplexer, ILogger<SeckillScripts> logger)
+{
+    public static readonly RedisScript Attempt = new("Features/Seckill/Attempt/Attempt.lua");
+    public static readonly RedisScript IssueToken = new("Features/Seckill/Token/IssueToken.lua");
+    public static readonly RedisScript Publish = new("Features/Seckill/Admin/Publish/Publish.lua");
+    public static readonly RedisScript ReturnStock = new("Features/Seckill/Expiry/ReturnStock.lua");
+    public static readonly RedisScript Snapshot = new("Features/Seckill/Admin/Reconcile/Snapshot.lua");
+
+    private static readonly RedisScript[] All = [Attempt, IssueToken, Publish, ReturnStock, Snapshot, CloseOut.SeckillCloseOut.Script];
+
+    public async Task LoadAsync()
+    {
+        foreach (var server in multiplexer.GetServers())
+        {
+            try
+            {
+                foreach (var script in All) await server.ScriptLoadAsync(script.Text);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogWarning(e, "Could not preload the seckill scripts on {Server}; the first call will load them", server.EndPoint);
+            }
+        }
+    }
+
+    public async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return await redis.ScriptEvaluateAsync(script.Sha1, keys, args);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await redis.ScriptEvaluateAsync(script.Text, keys, args);
+        }
+    }
+}
+
+/// <summary>The answer when Redis cannot be reached: 503 with Retry-After, the client may simply retry.</summary>
+public static class SeckillUnavailable
+{
+    public static IResult Result(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Mall.Infrastructure.Problem.Of(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",
+            "The flash-sale service is briefly unavailable. Try again in a moment.");
+    }
+}

@@ -1,0 +1,37 @@
+using Dapper;
+using Mall.Infrastructure;
+using Mall.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mall.Tests.Seckill;
+
+public sealed class DemoDataApp : SeckillApp
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Mall:SeedDemoData"] = "true";
+            return settings;
+        }
+    }
+}
+
+public sealed class DemoSeedTests(DemoDataApp app) : IClassFixture<DemoDataApp>
+{
+    [Fact]
+    public async Task Demo_data_is_one_published_activity_starting_in_about_five_minutes_and_seeding_again_adds_none()
+    {
+        foreach (var seeder in app.Services.GetServices<IStartupSeeder>()) await seeder.SeedAsync(CancellationToken.None);
+
+        await using var db = await app.OpenDbAsync();
+        var activity = await db.QuerySingleAsync<(long Id, int Stock, DateTime StartsAt, int Locked)>("""
+            SELECT a.id, a.stock, a.starts_at, s.locked FROM seckill_activities a JOIN skus s ON s.id = a.sku_id
+            WHERE a.published_at IS NOT NULL
+            """);
+        Assert.InRange(activity.StartsAt, DateTime.UtcNow.AddMinutes(4), DateTime.UtcNow.AddMinutes(6));
+        Assert.Equal(activity.Stock, activity.Locked);
+        Assert.Equal(activity.Stock, await app.RedisStockAsync(activity.Id));
+    }
+}

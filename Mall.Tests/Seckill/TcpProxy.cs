@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Mall.Tests.Seckill;
+
+/// <summary>
+/// A loopback TCP proxy to the shared MariaDB that a test can cut (open connections closed, new ones closed on
+/// accept) and restore — a database outage without touching the server other test runs use.
+/// </summary>
+public sealed class TcpProxy : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _targetPort;
+    private volatile bool _cut;
+
+    public TcpProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    public void Cut()
+    {
+        _cut = true;
+        foreach (var connection in _open.Keys) connection.Dispose();
+    }
+
+    public void Restore() => _cut = false;
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (Exception) { return; }
+            if (_cut) client.Dispose();
+            else _ = PipeAsync(client);
+        }
+    }
+
+    private async Task PipeAsync(TcpClient client)
+    {
+        var server = new TcpClient();
+        try
+        {
+            await server.ConnectAsync(IPAddress.Loopback, _targetPort);
+            _open[client] = 0;
+            _open[server] = 0;
+            if (_cut) return;
+            await Task.WhenAny(client.GetStream().CopyToAsync(server.GetStream()), server.GetStream().CopyToAsync(client.GetStream()));
+        }
+        catch (Exception)
+        {
+            // A cut or a closed side ends the pipe.
+        }
+        finally
+        {
+            client.Dispose();
+            server.Dispose();
+            _open.TryRemove(client, out _);
+            _open.TryRemove(server, out _);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        Cut();
+    }
+}
