@@ -136,7 +136,8 @@ async function uiLogin(page, account, pw = password) {
 /** Pays an order through the sandbox gateway, whichever provider offers a usable sandbox page. */
 async function payInSandbox(page, orderNo) {
   await page.goto(`${web}/pay/${orderNo}`)
-  await page.waitForSelector('[data-test=pay-start]')
+  await page.waitForSelector('[data-test=pay-start], [data-test=error]')
+  if (await page.isVisible('[data-test=error]')) throw new Error(`the payment page for ${orderNo} shows an error: ${await page.textContent('[data-test=error]')}`)
   await shot(page, 'pay')
   for (const provider of ['wechatpay', 'alipay']) {
     await page.goto(`${web}/pay/${orderNo}`)
