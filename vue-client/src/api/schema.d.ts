@@ -1054,37 +1054,11 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
         };
-        /**
-         * @example {
-         *       "idempotencyKey": null,
-         *       "items": [
-         *         {
-         *           "skuId": 11,
-         *           "quantity": 1
-         *         }
-         *       ],
-         *       "fromCart": false,
-         *       "addressId": 3
-         *     }
-         */
         Request2: {
-            /** @example null */
             idempotencyKey: string;
-            /**
-             * @example [
-             *       {
-             *         "skuId": 11,
-             *         "quantity": 1
-             *       }
-             *     ]
-             */
             items: components["schemas"]["CheckoutItem"][];
-            /** @example false */
             fromCart?: boolean;
-            /**
-             * Format: int64
-             * @example 3
-             */
+            /** Format: int64 */
             addressId?: number;
         };
         CheckoutItem: {
@@ -1203,16 +1177,8 @@ export interface components {
             /** Format: int32 */
             available?: number;
         };
-        /**
-         * @example {
-         *       "stock": 500
-         *     }
-         */
         Request5: {
-            /**
-             * Format: int32
-             * @example 500
-             */
+            /** Format: int32 */
             stock: number;
         };
         Response19: {
@@ -1220,13 +1186,7 @@ export interface components {
             id?: number;
             onShelf?: boolean;
         };
-        /**
-         * @example {
-         *       "onShelf": false
-         *     }
-         */
         Request6: {
-            /** @example false */
             onShelf: boolean;
         };
         Response20: {
@@ -1234,59 +1194,13 @@ export interface components {
             id?: number;
             skus?: components["schemas"]["SkuOutput"][];
         };
-        /**
-         * @example {
-         *       "categoryId": 4,
-         *       "title": "星河 X5 智能手机",
-         *       "subtitle": "6.7 英寸 OLED",
-         *       "description": "旗舰影像",
-         *       "images": [
-         *         "/media/products/phone-x5.svg"
-         *       ],
-         *       "skus": [
-         *         {
-         *           "id": null,
-         *           "specs": {
-         *             "颜色": "曜石黑",
-         *             "容量": "256G"
-         *           },
-         *           "priceCents": 299900,
-         *           "stock": 100
-         *         }
-         *       ]
-         *     }
-         */
         Request7: {
-            /**
-             * Format: int64
-             * @example 4
-             */
+            /** Format: int64 */
             categoryId?: number;
-            /** @example 星河 X5 智能手机 */
             title: string;
-            /** @example 6.7 英寸 OLED */
             subtitle?: string | null;
-            /** @example 旗舰影像 */
             description?: string | null;
-            /**
-             * @example [
-             *       "/media/products/phone-x5.svg"
-             *     ]
-             */
             images: string[];
-            /**
-             * @example [
-             *       {
-             *         "id": null,
-             *         "specs": {
-             *           "颜色": "曜石黑",
-             *           "容量": "256G"
-             *         },
-             *         "priceCents": 299900,
-             *         "stock": 100
-             *       }
-             *     ]
-             */
             skus: components["schemas"]["SkuInput"][];
         };
         Response21: {
@@ -1296,25 +1210,11 @@ export interface components {
             /** Format: int64 */
             parentId?: number | null;
         };
-        /**
-         * @example {
-         *       "name": "耳机",
-         *       "parentId": 1,
-         *       "sortOrder": 20
-         *     }
-         */
         Request8: {
-            /** @example 耳机 */
             name: string;
-            /**
-             * Format: int64
-             * @example 1
-             */
+            /** Format: int64 */
             parentId?: number | null;
-            /**
-             * Format: int32
-             * @example 20
-             */
+            /** Format: int32 */
             sortOrder?: number;
         };
         CartResponse: {
@@ -1346,16 +1246,8 @@ export interface components {
             onShelf?: boolean;
             shortOfStock?: boolean;
         };
-        /**
-         * @example {
-         *       "quantity": 2
-         *     }
-         */
         Request9: {
-            /**
-             * Format: int32
-             * @example 2
-             */
+            /** Format: int32 */
             quantity: number;
         };
         Response22: {
@@ -1410,58 +1302,22 @@ export interface components {
             detail?: string;
             isDefault?: boolean;
         };
-        /**
-         * @example {
-         *       "receiver": "韩梅梅",
-         *       "phone": "13800138000",
-         *       "province": "广东省",
-         *       "city": "深圳市",
-         *       "district": "南山区",
-         *       "detail": "科技园南区 1 栋 101",
-         *       "isDefault": true
-         *     }
-         */
         Request10: {
-            /** @example 韩梅梅 */
             receiver: string;
-            /** @example 13800138000 */
             phone: string;
-            /** @example 广东省 */
             province: string;
-            /** @example 深圳市 */
             city: string;
-            /** @example 南山区 */
             district: string;
-            /** @example 科技园南区 1 栋 101 */
             detail: string;
-            /** @example true */
             isDefault?: boolean;
         };
-        /**
-         * @example {
-         *       "receiver": "韩梅梅",
-         *       "phone": "13800138000",
-         *       "province": "广东省",
-         *       "city": "深圳市",
-         *       "district": "南山区",
-         *       "detail": "科技园南区 1 栋 101",
-         *       "isDefault": true
-         *     }
-         */
         Request11: {
-            /** @example 韩梅梅 */
             receiver: string;
-            /** @example 13800138000 */
             phone: string;
-            /** @example 广东省 */
             province: string;
-            /** @example 深圳市 */
             city: string;
-            /** @example 南山区 */
             district: string;
-            /** @example 科技园南区 1 栋 101 */
             detail: string;
-            /** @example true */
             isDefault?: boolean;
         };
     };
@@ -1490,12 +1346,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "token": "Zk3vQ2xJb0l6S1ZvTzRmWQ",
-                     *       "expiresAt": "2026-11-25T12:00:30+00:00"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response"];
                 };
             };
@@ -1570,11 +1420,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "serverTimeMs": 1764059000000
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response2"];
                 };
             };
@@ -1597,13 +1442,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "reservationId": "42-1764059000000-0",
-                     *       "status": "OrderCreated",
-                     *       "orderNo": "SK1764059000000S0A42"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response3"];
                 };
             };
@@ -1632,7 +1470,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 42 */
                 id: string;
             };
             cookie?: never;
@@ -1645,12 +1482,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "reservationId": "42-1764059000000-0",
-                     *       "status": "Queued"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response4"];
                 };
             };
@@ -1754,12 +1585,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 42,
-                     *       "published": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response5"];
                 };
             };
@@ -1827,16 +1652,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "initialStock": 100,
-                     *       "redisRemaining": 13,
-                     *       "pendingReservations": 2,
-                     *       "liveOrders": 85,
-                     *       "releasedToSku": 0,
-                     *       "drift": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response6"];
                 };
             };
@@ -1886,12 +1701,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 42,
-                     *       "stockInRedis": 100
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response7"];
                 };
             };
@@ -1939,11 +1748,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 42
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response8"];
                 };
             };
@@ -2009,34 +1813,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 42,
-                     *           "title": "iPhone 秒杀",
-                     *           "sku": {
-                     *             "id": 7,
-                     *             "productId": 3,
-                     *             "title": "iPhone 17",
-                     *             "specs": {
-                     *               "颜色": "黑",
-                     *               "容量": "256G"
-                     *             },
-                     *             "image": "/images/iphone.jpg"
-                     *           },
-                     *           "priceCents": 399900,
-                     *           "originalPriceCents": 599900,
-                     *           "startsAt": "2026-11-25T12:00:00+00:00",
-                     *           "endsAt": "2026-11-25T12:30:00+00:00",
-                     *           "limitPerUser": 1,
-                     *           "stockLeft": 87,
-                     *           "status": "Live"
-                     *         }
-                     *       ],
-                     *       "serverTimeMs": 1764059000000
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response9"];
                 };
             };
@@ -2059,30 +1835,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 42,
-                     *       "title": "iPhone 秒杀",
-                     *       "sku": {
-                     *         "id": 7,
-                     *         "productId": 3,
-                     *         "title": "iPhone 17",
-                     *         "specs": {
-                     *           "颜色": "黑",
-                     *           "容量": "256G"
-                     *         },
-                     *         "image": "/images/iphone.jpg"
-                     *       },
-                     *       "priceCents": 399900,
-                     *       "originalPriceCents": 599900,
-                     *       "startsAt": "2026-11-25T12:00:00+00:00",
-                     *       "endsAt": "2026-11-25T12:30:00+00:00",
-                     *       "limitPerUser": 1,
-                     *       "stockLeft": 87,
-                     *       "status": "Live",
-                     *       "serverTimeMs": 1764059000000
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response10"];
                 };
             };
@@ -2197,16 +1949,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "paymentNo": "P261125081200123456789012",
-                     *       "orderNo": "N2611250812000042",
-                     *       "provider": "wechatpay",
-                     *       "channel": "native",
-                     *       "amountCents": 12900,
-                     *       "status": "Paid"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response11"];
                 };
             };
@@ -2235,7 +1977,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example N2611250812000042 */
                 orderNo: string;
             };
             cookie?: never;
@@ -2257,19 +1998,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "paymentNo": "P261125081200123456789012",
-                     *       "orderNo": "N2611250812000042",
-                     *       "provider": "wechatpay",
-                     *       "channel": "native",
-                     *       "amountCents": 12900,
-                     *       "status": "Pending",
-                     *       "codeUrl": "weixin://wxpay/bizpayurl?pr=Ab12Cd3",
-                     *       "jsapi": null,
-                     *       "redirectUrl": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response12"];
                 };
             };
@@ -2339,27 +2067,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "orderNo": "20261125081530123456789",
-                     *           "kind": "normal",
-                     *           "status": "Paid",
-                     *           "totalCents": 299900,
-                     *           "itemCount": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "createdAt": "2026-11-25T08:15:30Z",
-                     *           "expiresAt": "2026-11-25T08:30:30Z",
-                     *           "userId": null
-                     *         }
-                     *       ],
-                     *       "page": 1,
-                     *       "pageSize": 20,
-                     *       "total": 1
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderPage"];
                 };
             };
@@ -2387,7 +2094,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example null */
                 "idempotency-Key"?: string | null;
             };
             path?: never;
@@ -2405,14 +2111,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "orderNo": "20261125081530123456789",
-                     *       "status": "PendingPayment",
-                     *       "totalCents": 299900,
-                     *       "expiresAt": "2026-11-25T09:04:07.4513879Z"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response13"];
                 };
             };
@@ -2480,45 +2178,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "orderNo": "20261125081530123456789",
-                     *       "kind": "normal",
-                     *       "status": "Paid",
-                     *       "totalCents": 299900,
-                     *       "items": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 1,
-                     *           "lineTotalCents": 299900
-                     *         }
-                     *       ],
-                     *       "address": {
-                     *         "receiver": "韩梅梅",
-                     *         "phone": "13800138000",
-                     *         "province": "广东省",
-                     *         "city": "深圳市",
-                     *         "district": "南山区",
-                     *         "detail": "科技园南区 1 栋 101"
-                     *       },
-                     *       "cancelReason": null,
-                     *       "createdAt": "2026-11-25T08:15:30Z",
-                     *       "expiresAt": "2026-11-25T08:30:30Z",
-                     *       "paidAt": "2026-11-25T08:17:30Z",
-                     *       "shippedAt": null,
-                     *       "completedAt": null,
-                     *       "cancelledAt": null,
-                     *       "userId": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
@@ -2568,45 +2227,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "orderNo": "20261125081530123456789",
-                     *       "kind": "normal",
-                     *       "status": "Paid",
-                     *       "totalCents": 299900,
-                     *       "items": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 1,
-                     *           "lineTotalCents": 299900
-                     *         }
-                     *       ],
-                     *       "address": {
-                     *         "receiver": "韩梅梅",
-                     *         "phone": "13800138000",
-                     *         "province": "广东省",
-                     *         "city": "深圳市",
-                     *         "district": "南山区",
-                     *         "detail": "科技园南区 1 栋 101"
-                     *       },
-                     *       "cancelReason": null,
-                     *       "createdAt": "2026-11-25T08:15:30Z",
-                     *       "expiresAt": "2026-11-25T08:30:30Z",
-                     *       "paidAt": "2026-11-25T08:17:30Z",
-                     *       "shippedAt": null,
-                     *       "completedAt": null,
-                     *       "cancelledAt": null,
-                     *       "userId": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
@@ -2665,45 +2285,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "orderNo": "20261125081530123456789",
-                     *       "kind": "normal",
-                     *       "status": "Paid",
-                     *       "totalCents": 299900,
-                     *       "items": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 1,
-                     *           "lineTotalCents": 299900
-                     *         }
-                     *       ],
-                     *       "address": {
-                     *         "receiver": "韩梅梅",
-                     *         "phone": "13800138000",
-                     *         "province": "广东省",
-                     *         "city": "深圳市",
-                     *         "district": "南山区",
-                     *         "detail": "科技园南区 1 栋 101"
-                     *       },
-                     *       "cancelReason": null,
-                     *       "createdAt": "2026-11-25T08:15:30Z",
-                     *       "expiresAt": "2026-11-25T08:30:30Z",
-                     *       "paidAt": "2026-11-25T08:17:30Z",
-                     *       "shippedAt": null,
-                     *       "completedAt": null,
-                     *       "cancelledAt": null,
-                     *       "userId": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
@@ -2762,45 +2343,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "orderNo": "20261125081530123456789",
-                     *       "kind": "normal",
-                     *       "status": "Shipped",
-                     *       "totalCents": 299900,
-                     *       "items": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 1,
-                     *           "lineTotalCents": 299900
-                     *         }
-                     *       ],
-                     *       "address": {
-                     *         "receiver": "韩梅梅",
-                     *         "phone": "13800138000",
-                     *         "province": "广东省",
-                     *         "city": "深圳市",
-                     *         "district": "南山区",
-                     *         "detail": "科技园南区 1 栋 101"
-                     *       },
-                     *       "cancelReason": null,
-                     *       "createdAt": "2026-11-25T08:15:30Z",
-                     *       "expiresAt": "2026-11-25T08:30:30Z",
-                     *       "paidAt": "2026-11-25T08:17:30Z",
-                     *       "shippedAt": null,
-                     *       "completedAt": null,
-                     *       "cancelledAt": null,
-                     *       "userId": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
@@ -2870,27 +2412,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "orderNo": "20261125081530123456789",
-                     *           "kind": "normal",
-                     *           "status": "Paid",
-                     *           "totalCents": 299900,
-                     *           "itemCount": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "createdAt": "2026-11-25T08:15:30Z",
-                     *           "expiresAt": "2026-11-25T08:30:30Z",
-                     *           "userId": null
-                     *         }
-                     *       ],
-                     *       "page": 1,
-                     *       "pageSize": 20,
-                     *       "total": 1
-                     *     }
-                     */
                     "application/json": components["schemas"]["OrderPage"];
                 };
             };
@@ -2945,25 +2466,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": 1,
-                     *           "categoryId": 4,
-                     *           "title": "星河 X5 智能手机",
-                     *           "subtitle": "6.7 英寸 OLED",
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "minPriceCents": 299900,
-                     *           "sales": 1200,
-                     *           "createdAt": "2026-11-25T08:49:07.463407Z"
-                     *         }
-                     *       ],
-                     *       "page": 1,
-                     *       "pageSize": 20,
-                     *       "total": 1
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response14"];
                 };
             };
@@ -2993,23 +2495,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "categories": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "数码",
-                     *           "children": [
-                     *             {
-                     *               "id": 4,
-                     *               "name": "手机",
-                     *               "children": []
-                     *             }
-                     *           ]
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response15"];
                 };
             };
@@ -3032,32 +2517,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 1,
-                     *       "categoryId": 4,
-                     *       "title": "星河 X5 智能手机",
-                     *       "subtitle": "6.7 英寸 OLED",
-                     *       "description": "旗舰影像",
-                     *       "images": [
-                     *         "/media/products/phone-x5.svg"
-                     *       ],
-                     *       "minPriceCents": 299900,
-                     *       "sales": 1200,
-                     *       "createdAt": "2026-11-25T08:49:07.4653708Z",
-                     *       "skus": [
-                     *         {
-                     *           "id": 11,
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "priceCents": 299900,
-                     *           "available": 37
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response16"];
                 };
             };
@@ -3102,21 +2561,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 1,
-                     *       "skus": [
-                     *         {
-                     *           "id": 11,
-                     *           "specs": {
-                     *             "颜色": "曜石黑"
-                     *           },
-                     *           "priceCents": 279900,
-                     *           "stock": 100
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response17"];
                 };
             };
@@ -3163,7 +2607,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 11 */
                 id: number;
             };
             cookie?: never;
@@ -3180,15 +2623,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 11,
-                     *       "stock": 500,
-                     *       "locked": 3,
-                     *       "sold": 20,
-                     *       "available": 477
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response18"];
                 };
             };
@@ -3244,7 +2678,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 1 */
                 id: number;
             };
             cookie?: never;
@@ -3261,12 +2694,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 1,
-                     *       "onShelf": false
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response19"];
                 };
             };
@@ -3327,22 +2754,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 1,
-                     *       "skus": [
-                     *         {
-                     *           "id": 11,
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "priceCents": 299900,
-                     *           "stock": 100
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response20"];
                 };
             };
@@ -3403,13 +2814,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 7,
-                     *       "name": "耳机",
-                     *       "parentId": 1
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response21"];
                 };
             };
@@ -3456,7 +2860,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 11 */
                 skuId: number;
             };
             cookie?: never;
@@ -3473,31 +2876,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "lines": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 2,
-                     *           "lineTotalCents": 599800,
-                     *           "available": 37,
-                     *           "onShelf": true,
-                     *           "shortOfStock": false
-                     *         }
-                     *       ],
-                     *       "totalQuantity": 2,
-                     *       "totalCents": 599800,
-                     *       "purchasable": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["CartResponse"];
                 };
             };
@@ -3556,31 +2934,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "lines": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 2,
-                     *           "lineTotalCents": 599800,
-                     *           "available": 37,
-                     *           "onShelf": true,
-                     *           "shortOfStock": false
-                     *         }
-                     *       ],
-                     *       "totalQuantity": 2,
-                     *       "totalCents": 599800,
-                     *       "purchasable": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["CartResponse"];
                 };
             };
@@ -3619,31 +2972,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "lines": [
-                     *         {
-                     *           "skuId": 11,
-                     *           "productId": 1,
-                     *           "title": "星河 X5 智能手机",
-                     *           "specs": {
-                     *             "颜色": "曜石黑",
-                     *             "容量": "256G"
-                     *           },
-                     *           "image": "/media/products/phone-x5.svg",
-                     *           "priceCents": 299900,
-                     *           "quantity": 2,
-                     *           "lineTotalCents": 599800,
-                     *           "available": 37,
-                     *           "onShelf": true,
-                     *           "shortOfStock": false
-                     *         }
-                     *       ],
-                     *       "totalQuantity": 2,
-                     *       "totalCents": 599800,
-                     *       "purchasable": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["CartResponse"];
                 };
             };
@@ -3673,11 +3001,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "userId": 1001
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response22"];
                 };
             };
@@ -3716,14 +3039,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "accessToken": "eyJhbGciOiJFUzI1NiIs…",
-                     *       "tokenType": "Bearer",
-                     *       "expiresIn": 900,
-                     *       "refreshToken": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
@@ -3791,17 +3106,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 1001,
-                     *       "account": "li.lei@example.com",
-                     *       "nickname": "李雷",
-                     *       "roles": [
-                     *         "shopper"
-                     *       ],
-                     *       "points": 120
-                     *     }
-                     */
                     "application/json": components["schemas"]["Response23"];
                 };
             };
@@ -3858,14 +3162,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "accessToken": "eyJhbGciOiJFUzI1NiIs…",
-                     *       "tokenType": "Bearer",
-                     *       "expiresIn": 900,
-                     *       "refreshToken": null
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
@@ -3923,7 +3219,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 3 */
                 id: number;
             };
             cookie?: never;
@@ -3940,18 +3235,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 3,
-                     *       "receiver": "韩梅梅",
-                     *       "phone": "13800138000",
-                     *       "province": "广东省",
-                     *       "city": "深圳市",
-                     *       "district": "南山区",
-                     *       "detail": "科技园南区 1 栋 101",
-                     *       "isDefault": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["AddressView"];
                 };
             };
@@ -4046,20 +3329,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example [
-                     *       {
-                     *         "id": 3,
-                     *         "receiver": "韩梅梅",
-                     *         "phone": "13800138000",
-                     *         "province": "广东省",
-                     *         "city": "深圳市",
-                     *         "district": "南山区",
-                     *         "detail": "科技园南区 1 栋 101",
-                     *         "isDefault": true
-                     *       }
-                     *     ]
-                     */
                     "application/json": components["schemas"]["AddressView"][];
                 };
             };
@@ -4093,18 +3362,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": 3,
-                     *       "receiver": "韩梅梅",
-                     *       "phone": "13800138000",
-                     *       "province": "广东省",
-                     *       "city": "深圳市",
-                     *       "district": "南山区",
-                     *       "detail": "科技园南区 1 栋 101",
-                     *       "isDefault": true
-                     *     }
-                     */
                     "application/json": components["schemas"]["AddressView"];
                 };
             };
