@@ -12,6 +12,9 @@ public static class OrderNumbers
     public static string New(DateTime nowUtc) =>
         nowUtc.ToString("yyyyMMddHHmmssfff") + RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
 
-    /// <summary>Cheap shape check before any I/O.</summary>
-    public static bool LooksValid(string? orderNo) => orderNo is { Length: >= 10 and <= 32 } && orderNo.All(char.IsAsciiDigit);
+    /// <summary>
+    /// Cheap shape check before any I/O. Checkout numbers are all digits; seckill numbers ("SK…", see
+    /// Features/Seckill/Reservation.cs) carry letters, and both are served by the same order endpoints.
+    /// </summary>
+    public static bool LooksValid(string? orderNo) => orderNo is { Length: >= 10 and <= 32 } && orderNo.All(char.IsAsciiLetterOrDigit);
 }

@@ -11,12 +11,15 @@ namespace Mall.Features.Orders;
 /// </summary>
 public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEvents events, TimeProvider clock)
 {
+    // A seckill order's unit belongs to its activity, not to the SKU: the flag hands it to the seckill expiry
+    // pass, which returns it to the activity's Redis stock exactly once (see docs/seckill.md).
     private const string Cancel = """
-        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancelled_at = @Now, updated_at = @Now
-        WHERE order_no = @OrderNo AND user_id = @UserId AND kind = 'normal' AND status = 'PendingPayment'
+        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancelled_at = @Now, updated_at = @Now,
+                          stock_return_pending = CASE WHEN kind = 'seckill' THEN 1 ELSE stock_return_pending END
+        WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'PendingPayment'
         """;
 
-    private const string IdOf = "SELECT id FROM orders WHERE order_no = @OrderNo";
+    private const string IdAndKindOf = "SELECT id AS Id, kind AS Kind FROM orders WHERE order_no = @OrderNo";
 
     private const string Receive = """
         UPDATE orders SET status = 'Completed', completed_at = @Now, updated_at = @Now
@@ -30,7 +33,10 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
 
     private const string OwnerOf = "SELECT user_id FROM orders WHERE order_no = @OrderNo";
 
-    /// <summary>PendingPayment → Cancelled by the shopper, releasing the held stock in the same transaction.</summary>
+    /// <summary>
+    /// PendingPayment → Cancelled by the shopper. A normal order releases its held stock in the same transaction;
+    /// a seckill order is marked for the seckill expiry pass, which gives the unit back to the activity.
+    /// </summary>
     public async Task<bool> CancelAsync(string orderNo, long userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -40,8 +46,8 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
             await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
             if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Now = now }, tx, cancellationToken: ct)) == 0)
                 return false;
-            var orderId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IdOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
-            products = await StockRelease.ReleaseAsync(connection, tx, [orderId], now, ct);
+            var order = await connection.QuerySingleAsync<(long Id, string Kind)>(new CommandDefinition(IdAndKindOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
+            products = order.Kind == "normal" ? await StockRelease.ReleaseAsync(connection, tx, [order.Id], now, ct) : [];
             await tx.CommitAsync(ct);
         }
         await cache.StockChangedAsync(products);

@@ -14,7 +14,9 @@ public static class EndpointExtensions
         builder.Services.AddFastEndpoints();
         builder.Services.SwaggerDocument(options =>
         {
-            options.ShortSchemaNames = true;
+            // Full type names (namespace included): every slice has its own Request/Response, and short names
+            // would collide into Request2, Response17, …
+            options.ShortSchemaNames = false;
             options.EnableJWTBearerAuth = true;
             options.DocumentSettings = settings =>
             {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
 
 namespace Mall.Tests.Host;
@@ -53,6 +54,15 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
             Assert.False(string.IsNullOrWhiteSpace(operation.Summary), $"{method} {path} has no summary");
             Assert.NotEmpty(operation.Responses);
         }
+        // Endpoints that take a JSON body must document it (an explicit Description must not drop it).
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/auth/register", OperationType.Post), ("/api/v1/auth/login", OperationType.Post),
+                     ("/api/v1/auth/refresh", OperationType.Post), ("/api/v1/orders", OperationType.Post),
+                     ("/api/v1/cart/items/{skuId}", OperationType.Put), ("/api/v1/orders/{orderNo}/payments", OperationType.Post),
+                     ("/api/v1/seckill/activities/{id}/attempts", OperationType.Post), ("/api/v1/admin/seckill/activities", OperationType.Post),
+                 })
+            Assert.True(document.Paths[path].Operations[method].RequestBody is not null, $"{method} {path} documents no request body");
         Assert.Contains("/api/v1/auth/login", document.Paths.Keys);
         Assert.Contains("429", document.Paths["/api/v1/auth/login"].Operations.Values.Single().Responses.Keys);
     }

@@ -144,14 +144,16 @@ public sealed class OrderLifecycleTests(MallApp app) : IClassFixture<MallApp>
     }
 
     [Fact]
-    public async Task Seckill_orders_are_not_cancelled_through_normal_checkout()
+    public async Task Cancelling_a_seckill_order_leaves_the_sku_lock_to_the_activity_and_marks_the_unit_for_return()
     {
         var shopper = await app.FastShopperAsync();
         var sku = (await app.ProductAsync(stock: 5))[0];
         var orderNo = await SqlOrders.InsertAsync(app, shopper.UserId, sku, 1, "seckill", DateTime.UtcNow.AddMinutes(10));
-        var problem = await (await shopper.Client.PostAsync($"/api/v1/orders/{orderNo}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        Assert.Contains("seckill", problem.GetProperty("detail").GetString());
+        var cancelled = await (await shopper.Client.PostAsync($"/api/v1/orders/{orderNo}/cancel", null)).ReadAsync<JsonElement>();
+        Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
         Assert.Equal(1, (await app.SkuCountersAsync(sku.SkuId)).Locked);
+        await using var db = await app.OpenDbAsync();
+        Assert.True(await db.ExecuteScalarAsync<bool>("SELECT stock_return_pending FROM orders WHERE order_no = @OrderNo", new { OrderNo = orderNo }));
         var listed = await (await shopper.Client.GetAsync("/api/v1/orders")).ReadAsync<JsonElement>();
         Assert.Equal("seckill", listed.GetProperty("items")[0].GetProperty("kind").GetString());
     }

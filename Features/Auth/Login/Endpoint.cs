@@ -29,7 +29,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
             s.Responses[401] = "Unknown account or wrong password (one message for both).";
             s.Responses[429] = "Too many failed attempts; see Retry-After.";
         });
-        Description(d => d.Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(429), clearDefaults: true);
     }
 

@@ -23,7 +23,7 @@ public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issu
             s.Responses[200] = "New access token; the refresh token was rotated (cookie, or body for native clients).";
             s.Responses[401] = "Missing, expired, revoked or reused refresh token.";
         });
-        Description(d => d.Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

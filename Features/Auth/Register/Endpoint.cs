@@ -27,7 +27,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, TimeProvid
             s.Responses[400] = "Invalid account, password (8–72 characters, not all digits) or nickname.";
             s.Responses[409] = "The account is already registered.";
         });
-        Description(d => d.Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(409), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(409), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

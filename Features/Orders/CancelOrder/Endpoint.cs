@@ -12,13 +12,13 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
         Summary(s =>
         {
             s.Summary = "Cancel my unpaid order";
-            s.Description = "PendingPayment → Cancelled. The held stock is released at once. Seckill orders are not cancelled here (they expire by themselves). Repeating it after success is a 409: nothing happens twice.";
+            s.Description = "PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice.";
             s.ResponseExamples[200] = OrderExamples.Detail;
             s.Responses[200] = "Done; the order as it is now.";
             s.Responses[400] = "Malformed order number.";
             s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such order of yours.";
-            s.Responses[409] = "Not PendingPayment (already paid, cancelled, …) or a seckill order.";
+            s.Responses[409] = "Not PendingPayment (already paid, cancelled, …).";
         });
         Description(d => d.Produces<OrderDetail>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
             .ProducesProblemDetails(409), clearDefaults: true);

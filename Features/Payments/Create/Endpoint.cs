@@ -50,7 +50,7 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
             s.Responses[409] = "The order is not awaiting payment (paid, cancelled or expired).";
             s.Responses[502] = "The payment provider refused or did not answer; try again.";
         });
-        Description(d => d.Produces<Response>(201).Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(404).ProducesProblemDetails(409).ProducesProblemDetails(502), clearDefaults: true);
     }
 

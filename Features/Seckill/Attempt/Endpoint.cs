@@ -37,7 +37,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
-        Description(d => d.Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409).ProducesProblemDetails(410)
             .ProducesProblemDetails(425).ProducesProblemDetails(429).ProducesProblemDetails(503), clearDefaults: true);
     }

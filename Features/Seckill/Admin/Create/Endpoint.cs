@@ -43,7 +43,7 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
             s.Responses[404] = "No such SKU.";
             s.Responses[409] = "The SKU has not enough available stock.";
         });
-        Description(d => d.Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
     }
 

@@ -69,7 +69,7 @@ public sealed class Endpoint(MySqlDataSource db, Publisher publisher, TimeProvid
             s.Responses[404] = "No such activity.";
             s.Responses[409] = "Already started, or not enough SKU stock for the increase.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
     }
 
