@@ -356,7 +356,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel my unpaid order
-         * @description PendingPayment → Cancelled. The held stock is released at once. Seckill orders are not cancelled here (they expire by themselves). Repeating it after success is a 409: nothing happens twice.
+         * @description PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice.
          */
         post: operations["MallFeaturesOrdersCancelOrderEndpoint"];
         delete?: never;
@@ -795,7 +795,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Response: {
+        MallFeaturesSeckillTokenResponse: {
             token?: string;
             /** Format: date-time */
             expiresAt?: string;
@@ -804,7 +804,7 @@ export interface components {
          * @description RFC9457 compatible problem details/ error response class. this can be used by configuring startup like so:
          *     app.UseFastEndpoints(c => c.Errors.UseProblemDetails())
          */
-        ProblemDetails: {
+        FastEndpointsProblemDetails: {
             /** @default https://www.rfc-editor.org/rfc/rfc7231#section-6.5.1 */
             type: string;
             /** @default One or more validation errors occurred. */
@@ -820,10 +820,10 @@ export interface components {
             traceId: string;
             /** @description the details of the error */
             detail?: string | null;
-            errors?: components["schemas"]["ProblemDetails_Error"][];
+            errors?: components["schemas"]["FastEndpointsProblemDetails_Error"][];
         };
         /** @description the error details object */
-        ProblemDetails_Error: {
+        FastEndpointsProblemDetails_Error: {
             /**
              * @description the name of the error or property of the dto that caused the error
              * @default Error or field name
@@ -839,25 +839,43 @@ export interface components {
             /** @description the severity of the error */
             severity?: string | null;
         };
-        Response2: {
+        MallFeaturesSeckillTimeResponse: {
             /** Format: int64 */
             serverTimeMs?: number;
         };
-        Response3: {
+        MallFeaturesSeckillReservationsResponse: {
             reservationId?: string;
             status?: string;
             orderNo?: string | null;
         };
-        Response4: {
+        MallFeaturesSeckillAttemptResponse: {
             reservationId?: string;
             status?: string;
         };
-        Response5: {
+        MallFeaturesSeckillAttemptRequest: {
+            token: string;
+            /** Format: int32 */
+            quantity?: number;
+        };
+        MallFeaturesSeckillAdminUpdateResponse: {
             /** Format: int64 */
             id?: number;
             published?: boolean;
         };
-        Response6: {
+        MallFeaturesSeckillAdminUpdateRequest: {
+            title: string;
+            /** Format: int64 */
+            priceCents?: number;
+            /** Format: int32 */
+            stock?: number;
+            /** Format: int32 */
+            limitPerUser?: number;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt?: string;
+        };
+        MallFeaturesSeckillAdminReconcileResponse: {
             /** Format: int64 */
             initialStock?: number;
             /** Format: int64 */
@@ -871,26 +889,41 @@ export interface components {
             /** Format: int64 */
             drift?: number;
         };
-        Response7: {
+        MallFeaturesSeckillAdminPublishResponse: {
             /** Format: int64 */
             id?: number;
             /** Format: int64 */
             stockInRedis?: number;
         };
-        Response8: {
+        MallFeaturesSeckillAdminCreateResponse: {
             /** Format: int64 */
             id?: number;
         };
-        Response9: {
-            items?: components["schemas"]["ActivityView"][];
+        MallFeaturesSeckillAdminCreateRequest: {
+            /** Format: int64 */
+            skuId?: number;
+            title: string;
+            /** Format: int64 */
+            priceCents?: number;
+            /** Format: int32 */
+            stock?: number;
+            /** Format: int32 */
+            limitPerUser?: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt?: string;
+        };
+        MallFeaturesSeckillActivitiesListResponse: {
+            items?: components["schemas"]["MallFeaturesSeckillActivitiesActivityView"][];
             /** Format: int64 */
             serverTimeMs?: number;
         };
-        ActivityView: {
+        MallFeaturesSeckillActivitiesActivityView: {
             /** Format: int64 */
             id?: number;
             title?: string;
-            sku?: components["schemas"]["SkuView"];
+            sku?: components["schemas"]["MallFeaturesSeckillActivitiesSkuView"];
             /** Format: int64 */
             priceCents?: number;
             /** Format: int64 */
@@ -905,7 +938,7 @@ export interface components {
             stockLeft?: number;
             status?: string;
         };
-        SkuView: {
+        MallFeaturesSeckillActivitiesSkuView: {
             /** Format: int64 */
             id?: number;
             /** Format: int64 */
@@ -916,11 +949,11 @@ export interface components {
             };
             image?: string | null;
         };
-        Response10: {
+        MallFeaturesSeckillActivitiesDetailResponse: {
             /** Format: int64 */
             id?: number;
             title?: string;
-            sku?: components["schemas"]["SkuView"];
+            sku?: components["schemas"]["MallFeaturesSeckillActivitiesSkuView"];
             /** Format: int64 */
             priceCents?: number;
             /** Format: int64 */
@@ -937,11 +970,11 @@ export interface components {
             /** Format: int64 */
             serverTimeMs?: number;
         };
-        Endpoint_Failure: {
+        MallFeaturesPaymentsNotifyWeChatPayEndpoint_Failure: {
             code?: string;
             message?: string;
         };
-        Response11: {
+        MallFeaturesPaymentsGetResponse: {
             paymentNo?: string;
             orderNo?: string;
             provider?: string;
@@ -950,7 +983,7 @@ export interface components {
             amountCents?: number;
             status?: string;
         };
-        Response12: {
+        MallFeaturesPaymentsCreateResponse: {
             paymentNo?: string;
             orderNo?: string;
             provider?: string;
@@ -959,10 +992,10 @@ export interface components {
             amountCents?: number;
             status?: string;
             codeUrl?: string | null;
-            jsapi?: components["schemas"]["JsapiParameters"] | null;
+            jsapi?: components["schemas"]["MallFeaturesPaymentsJsapiParameters"] | null;
             redirectUrl?: string | null;
         };
-        JsapiParameters: {
+        MallFeaturesPaymentsJsapiParameters: {
             appId?: string;
             timeStamp?: string;
             nonceStr?: string;
@@ -970,8 +1003,13 @@ export interface components {
             signType?: string;
             paySign?: string;
         };
-        OrderPage: {
-            items?: components["schemas"]["OrderSummary"][];
+        MallFeaturesPaymentsCreateRequest: {
+            provider?: string;
+            channel?: string;
+            openId?: string | null;
+        };
+        MallFeaturesOrdersOrderPage: {
+            items?: components["schemas"]["MallFeaturesOrdersOrderSummary"][];
             /** Format: int32 */
             page?: number;
             /** Format: int32 */
@@ -979,7 +1017,7 @@ export interface components {
             /** Format: int64 */
             total?: number;
         };
-        OrderSummary: {
+        MallFeaturesOrdersOrderSummary: {
             orderNo?: string;
             kind?: string;
             status?: string;
@@ -996,15 +1034,15 @@ export interface components {
             /** Format: int64 */
             userId?: number | null;
         };
-        Request: Record<string, never>;
-        OrderDetail: {
+        MallFeaturesOrdersListOrdersRequest: Record<string, never>;
+        MallFeaturesOrdersOrderDetail: {
             orderNo?: string;
             kind?: string;
             status?: string;
             /** Format: int64 */
             totalCents?: number;
-            items?: components["schemas"]["OrderItemView"][];
-            address?: components["schemas"]["AddressSnapshot"] | null;
+            items?: components["schemas"]["MallFeaturesOrdersOrderItemView"][];
+            address?: components["schemas"]["MallFeaturesOrdersAddressSnapshot"] | null;
             cancelReason?: string | null;
             /** Format: date-time */
             createdAt?: string;
@@ -1021,7 +1059,7 @@ export interface components {
             /** Format: int64 */
             userId?: number | null;
         };
-        OrderItemView: {
+        MallFeaturesOrdersOrderItemView: {
             /** Format: int64 */
             skuId?: number;
             /** Format: int64 */
@@ -1038,7 +1076,7 @@ export interface components {
             /** Format: int64 */
             lineTotalCents?: number;
         };
-        AddressSnapshot: {
+        MallFeaturesOrdersAddressSnapshot: {
             receiver?: string;
             phone?: string;
             province?: string;
@@ -1046,7 +1084,7 @@ export interface components {
             district?: string;
             detail?: string;
         };
-        Response13: {
+        MallFeaturesOrdersCheckoutResponse: {
             orderNo?: string;
             status?: string;
             /** Format: int64 */
@@ -1054,21 +1092,21 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
         };
-        Request2: {
+        MallFeaturesOrdersCheckoutRequest: {
             idempotencyKey: string;
-            items: components["schemas"]["CheckoutItem"][];
+            items: components["schemas"]["MallFeaturesOrdersCheckoutCheckoutItem"][];
             fromCart?: boolean;
             /** Format: int64 */
             addressId?: number;
         };
-        CheckoutItem: {
+        MallFeaturesOrdersCheckoutCheckoutItem: {
             /** Format: int64 */
             skuId?: number;
             /** Format: int32 */
             quantity?: number;
         };
-        Response14: {
-            items?: components["schemas"]["ProductSummary"][];
+        MallFeaturesCatalogListProductsResponse: {
+            items?: components["schemas"]["MallFeaturesCatalogListProductsProductSummary"][];
             /** Format: int32 */
             page?: number;
             /** Format: int32 */
@@ -1076,7 +1114,7 @@ export interface components {
             /** Format: int64 */
             total?: number;
         };
-        ProductSummary: {
+        MallFeaturesCatalogListProductsProductSummary: {
             /** Format: int64 */
             id?: number;
             /** Format: int64 */
@@ -1091,17 +1129,17 @@ export interface components {
             /** Format: date-time */
             createdAt?: string;
         };
-        Request3: Record<string, never>;
-        Response15: {
-            categories?: components["schemas"]["CategoryNode"][];
+        MallFeaturesCatalogListProductsRequest: Record<string, never>;
+        MallFeaturesCatalogListCategoriesResponse: {
+            categories?: components["schemas"]["MallFeaturesCatalogListCategoriesCategoryNode"][];
         };
-        CategoryNode: {
+        MallFeaturesCatalogListCategoriesCategoryNode: {
             /** Format: int64 */
             id?: number;
             name?: string;
-            children?: components["schemas"]["CategoryNode"][];
+            children?: components["schemas"]["MallFeaturesCatalogListCategoriesCategoryNode"][];
         };
-        Response16: {
+        MallFeaturesCatalogGetProductResponse: {
             /** Format: int64 */
             id?: number;
             /** Format: int64 */
@@ -1116,9 +1154,9 @@ export interface components {
             sales?: number;
             /** Format: date-time */
             createdAt?: string;
-            skus?: components["schemas"]["SkuView2"][];
+            skus?: components["schemas"]["MallFeaturesCatalogGetProductSkuView"][];
         };
-        SkuView2: {
+        MallFeaturesCatalogGetProductSkuView: {
             /** Format: int64 */
             id?: number;
             specs?: {
@@ -1129,12 +1167,12 @@ export interface components {
             /** Format: int32 */
             available?: number;
         };
-        Response17: {
+        MallFeaturesCatalogAdminUpdateProductResponse: {
             /** Format: int64 */
             id?: number;
-            skus?: components["schemas"]["SkuOutput"][];
+            skus?: components["schemas"]["MallFeaturesCatalogAdminSkuOutput"][];
         };
-        SkuOutput: {
+        MallFeaturesCatalogAdminSkuOutput: {
             /** Format: int64 */
             id?: number;
             specs?: {
@@ -1145,16 +1183,16 @@ export interface components {
             /** Format: int32 */
             stock?: number;
         };
-        Request4: {
+        MallFeaturesCatalogAdminUpdateProductRequest: {
             /** Format: int64 */
             categoryId?: number;
             title: string;
             subtitle?: string | null;
             description?: string | null;
             images: string[];
-            skus: components["schemas"]["SkuInput"][];
+            skus: components["schemas"]["MallFeaturesCatalogAdminSkuInput"][];
         };
-        SkuInput: {
+        MallFeaturesCatalogAdminSkuInput: {
             /** Format: int64 */
             id?: number | null;
             specs?: {
@@ -1165,7 +1203,7 @@ export interface components {
             /** Format: int32 */
             stock?: number | null;
         };
-        Response18: {
+        MallFeaturesCatalogAdminSetStockResponse: {
             /** Format: int64 */
             id?: number;
             /** Format: int32 */
@@ -1177,55 +1215,55 @@ export interface components {
             /** Format: int32 */
             available?: number;
         };
-        Request5: {
+        MallFeaturesCatalogAdminSetStockRequest: {
             /** Format: int32 */
             stock: number;
         };
-        Response19: {
+        MallFeaturesCatalogAdminSetShelfResponse: {
             /** Format: int64 */
             id?: number;
             onShelf?: boolean;
         };
-        Request6: {
+        MallFeaturesCatalogAdminSetShelfRequest: {
             onShelf: boolean;
         };
-        Response20: {
+        MallFeaturesCatalogAdminCreateProductResponse: {
             /** Format: int64 */
             id?: number;
-            skus?: components["schemas"]["SkuOutput"][];
+            skus?: components["schemas"]["MallFeaturesCatalogAdminSkuOutput"][];
         };
-        Request7: {
+        MallFeaturesCatalogAdminCreateProductRequest: {
             /** Format: int64 */
             categoryId?: number;
             title: string;
             subtitle?: string | null;
             description?: string | null;
             images: string[];
-            skus: components["schemas"]["SkuInput"][];
+            skus: components["schemas"]["MallFeaturesCatalogAdminSkuInput"][];
         };
-        Response21: {
+        MallFeaturesCatalogAdminCreateCategoryResponse: {
             /** Format: int64 */
             id?: number;
             name?: string;
             /** Format: int64 */
             parentId?: number | null;
         };
-        Request8: {
+        MallFeaturesCatalogAdminCreateCategoryRequest: {
             name: string;
             /** Format: int64 */
             parentId?: number | null;
             /** Format: int32 */
             sortOrder?: number;
         };
-        CartResponse: {
-            lines?: components["schemas"]["CartLine"][];
+        MallFeaturesCartCartResponse: {
+            lines?: components["schemas"]["MallFeaturesCartCartLine"][];
             /** Format: int32 */
             totalQuantity?: number;
             /** Format: int64 */
             totalCents?: number;
             purchasable?: boolean;
         };
-        CartLine: {
+        MallFeaturesCartCartLine: {
             /** Format: int64 */
             skuId?: number;
             /** Format: int64 */
@@ -1246,22 +1284,30 @@ export interface components {
             onShelf?: boolean;
             shortOfStock?: boolean;
         };
-        Request9: {
+        MallFeaturesCartSetItemRequest: {
             /** Format: int32 */
             quantity: number;
         };
-        Response22: {
+        MallFeaturesAuthRegisterResponse: {
             /** Format: int64 */
             userId?: number;
         };
-        TokenResponse: {
+        MallFeaturesAuthRegisterRequest: {
+            account: string;
+            password: string;
+            nickname?: string | null;
+        };
+        MallFeaturesAuthTokenResponse: {
             accessToken?: string;
             tokenType?: string;
             /** Format: int32 */
             expiresIn?: number;
             refreshToken?: string | null;
         };
-        Entry: {
+        MallFeaturesAuthRefreshRequest: {
+            refreshToken?: string | null;
+        };
+        MallFeaturesAuthPointsHistoryEntry: {
             /** Format: int64 */
             orderId?: number;
             reason?: string;
@@ -1270,7 +1316,7 @@ export interface components {
             /** Format: date-time */
             createdAt?: string;
         };
-        Response23: {
+        MallFeaturesAuthMeResponse: {
             /** Format: int64 */
             id?: number;
             account?: string;
@@ -1279,10 +1325,16 @@ export interface components {
             /** Format: int64 */
             points?: number;
         };
-        Response24: {
-            keys?: components["schemas"]["Key"][];
+        MallFeaturesAuthLoginRequest: {
+            account: string;
+            password: string;
+            deviceId?: string | null;
+            client?: string | null;
         };
-        Key: {
+        MallFeaturesAuthJwksResponse: {
+            keys?: components["schemas"]["MallFeaturesAuthJwksKey"][];
+        };
+        MallFeaturesAuthJwksKey: {
             kty?: string;
             crv?: string;
             x?: string;
@@ -1291,7 +1343,7 @@ export interface components {
             use?: string;
             alg?: string;
         };
-        AddressView: {
+        MallFeaturesAddressesAddressView: {
             /** Format: int64 */
             id?: number;
             receiver?: string;
@@ -1302,7 +1354,7 @@ export interface components {
             detail?: string;
             isDefault?: boolean;
         };
-        Request10: {
+        MallFeaturesAddressesUpdateAddressRequest: {
             receiver: string;
             phone: string;
             province: string;
@@ -1311,7 +1363,7 @@ export interface components {
             detail: string;
             isDefault?: boolean;
         };
-        Request11: {
+        MallFeaturesAddressesCreateAddressRequest: {
             receiver: string;
             phone: string;
             province: string;
@@ -1346,7 +1398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillTokenResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -1355,7 +1407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such (published) activity. */
@@ -1364,7 +1416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Sold out, or the activity has ended. */
@@ -1373,7 +1425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The activity has not started (Retry-After: seconds until the start). */
@@ -1382,7 +1434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Too many token requests; see Retry-After. */
@@ -1391,7 +1443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Redis is unreachable; retry shortly (Retry-After). */
@@ -1400,7 +1452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1420,7 +1472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response2"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillTimeResponse"];
                 };
             };
         };
@@ -1442,7 +1494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response3"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillReservationsResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -1451,7 +1503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Unknown reservation, or another user's. */
@@ -1460,7 +1512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1470,11 +1522,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesSeckillAttemptRequest"];
+            };
+        };
         responses: {
             /** @description Reserved; the order is being written. */
             202: {
@@ -1482,7 +1538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response4"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillAttemptResponse"];
                 };
             };
             /** @description Missing token, or a quantity below 1 or above the activity's per-user limit. */
@@ -1491,7 +1547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No valid access token. */
@@ -1500,7 +1556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The attempt token is unknown, expired, already used or someone else's. */
@@ -1509,7 +1565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such (published) activity. */
@@ -1518,7 +1574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The per-user limit is reached. */
@@ -1527,7 +1583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Sold out, or the activity has ended. */
@@ -1536,7 +1592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The activity has not started. */
@@ -1545,7 +1601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Too many attempts from this user or address; see Retry-After. */
@@ -1554,7 +1610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Redis is unreachable; retry shortly (Retry-After). */
@@ -1563,7 +1619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1573,11 +1629,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesSeckillAdminUpdateRequest"];
+            };
+        };
         responses: {
             /** @description Changed. */
             200: {
@@ -1585,7 +1645,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response5"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillAdminUpdateResponse"];
                 };
             };
             /** @description Invalid fields. */
@@ -1594,7 +1654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No valid access token. */
@@ -1603,7 +1663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -1612,7 +1672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such activity. */
@@ -1621,7 +1681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Already started, or not enough SKU stock for the increase. */
@@ -1630,7 +1690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1652,7 +1712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response6"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillAdminReconcileResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -1661,7 +1721,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -1670,7 +1730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such activity. */
@@ -1679,7 +1739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1701,7 +1761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response7"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillAdminPublishResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -1710,7 +1770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -1719,7 +1779,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such activity. */
@@ -1728,7 +1788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1740,7 +1800,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesSeckillAdminCreateRequest"];
+            };
+        };
         responses: {
             /** @description Created. */
             201: {
@@ -1748,7 +1812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response8"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillAdminCreateResponse"];
                 };
             };
             /** @description Invalid fields, or an end in the past. */
@@ -1757,7 +1821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No valid access token. */
@@ -1766,7 +1830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -1775,7 +1839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such SKU. */
@@ -1784,7 +1848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The SKU has not enough available stock. */
@@ -1793,7 +1857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1813,7 +1877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response9"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillActivitiesListResponse"];
                 };
             };
         };
@@ -1835,7 +1899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response10"];
+                    "application/json": components["schemas"]["MallFeaturesSeckillActivitiesDetailResponse"];
                 };
             };
             /** @description No such published activity. */
@@ -1844,7 +1908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1871,7 +1935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Endpoint_Failure"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsNotifyWeChatPayEndpoint_Failure"];
                 };
             };
             /** @description Signature, serial, timestamp or nonce check failed: {"code":"FAIL"}. */
@@ -1880,7 +1944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Endpoint_Failure"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsNotifyWeChatPayEndpoint_Failure"];
                 };
             };
             /** @description Could not be processed now (e.g. the database is down); WeChat Pay retries: {"code":"FAIL"}. */
@@ -1889,7 +1953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Endpoint_Failure"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsNotifyWeChatPayEndpoint_Failure"];
                 };
             };
         };
@@ -1949,7 +2013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response11"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsGetResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -1958,7 +2022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such payment, or it belongs to someone else. */
@@ -1967,7 +2031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -1981,7 +2045,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesPaymentsCreateRequest"];
+            };
+        };
         responses: {
             /** @description The order's open payment with this provider and channel, unchanged. */
             200: {
@@ -1989,7 +2057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response12"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsCreateResponse"];
                 };
             };
             /** @description Payment created. */
@@ -1998,7 +2066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response12"];
+                    "application/json": components["schemas"]["MallFeaturesPaymentsCreateResponse"];
                 };
             };
             /** @description Unknown provider/channel, provider not configured, or missing openId for jsapi. */
@@ -2007,7 +2075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No valid access token. */
@@ -2016,7 +2084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such order, or it belongs to someone else. */
@@ -2025,7 +2093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The order is not awaiting payment (paid, cancelled or expired). */
@@ -2034,7 +2102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The payment provider refused or did not answer; try again. */
@@ -2043,7 +2111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2067,7 +2135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderPage"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderPage"];
                 };
             };
             /** @description Unknown status or bad paging. */
@@ -2076,7 +2144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2085,7 +2153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2101,7 +2169,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request2"];
+                "application/json": components["schemas"]["MallFeaturesOrdersCheckoutRequest"];
             };
         };
         responses: {
@@ -2111,7 +2179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response13"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersCheckoutResponse"];
                 };
             };
             /** @description Missing/malformed Idempotency-Key, bad items or quantities, empty cart. */
@@ -2120,7 +2188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2129,7 +2197,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Unknown SKU or address (another shopper's address is unknown too). */
@@ -2138,7 +2206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not enough stock, product off shelf, or a per-line / per-order / open-unpaid-orders cap reached. */
@@ -2147,7 +2215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description This Idempotency-Key was already used with a different request body. */
@@ -2156,7 +2224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2178,7 +2246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderDetail"];
                 };
             };
             /** @description Malformed order number. */
@@ -2187,7 +2255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2196,7 +2264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such order of yours. */
@@ -2205,7 +2273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2227,7 +2295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderDetail"];
                 };
             };
             /** @description Malformed order number. */
@@ -2236,7 +2304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2245,7 +2313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such order of yours. */
@@ -2254,7 +2322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not Shipped. */
@@ -2263,7 +2331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2285,7 +2353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderDetail"];
                 };
             };
             /** @description Malformed order number. */
@@ -2294,7 +2362,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2303,7 +2371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such order of yours. */
@@ -2312,16 +2380,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
-            /** @description Not PendingPayment (already paid, cancelled, …) or a seckill order. */
+            /** @description Not PendingPayment (already paid, cancelled, …). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2343,7 +2411,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderDetail"];
                 };
             };
             /** @description Malformed order number. */
@@ -2352,7 +2420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2361,7 +2429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2370,7 +2438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such order. */
@@ -2379,7 +2447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not Paid (unpaid, already shipped, cancelled, …). */
@@ -2388,7 +2456,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2412,7 +2480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderPage"];
+                    "application/json": components["schemas"]["MallFeaturesOrdersOrderPage"];
                 };
             };
             /** @description Unknown status or bad paging. */
@@ -2421,7 +2489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2430,7 +2498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2439,7 +2507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2466,7 +2534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response14"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogListProductsResponse"];
                 };
             };
             /** @description Bad paging, sort, category id or keyword. */
@@ -2475,7 +2543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2495,7 +2563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response15"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogListCategoriesResponse"];
                 };
             };
         };
@@ -2517,7 +2585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response16"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogGetProductResponse"];
                 };
             };
             /** @description The id is not a number in range. */
@@ -2526,7 +2594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such product on shelf. */
@@ -2535,7 +2603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2551,7 +2619,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request4"];
+                "application/json": components["schemas"]["MallFeaturesCatalogAdminUpdateProductRequest"];
             };
         };
         responses: {
@@ -2561,7 +2629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response17"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogAdminUpdateProductResponse"];
                 };
             };
             /** @description Invalid fields. */
@@ -2570,7 +2638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2579,7 +2647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2588,7 +2656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such product, category or SKU of this product. */
@@ -2597,7 +2665,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2613,7 +2681,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request5"];
+                "application/json": components["schemas"]["MallFeaturesCatalogAdminSetStockRequest"];
             };
         };
         responses: {
@@ -2623,7 +2691,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response18"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogAdminSetStockResponse"];
                 };
             };
             /** @description Invalid id or stock. */
@@ -2632,7 +2700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2641,7 +2709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2650,7 +2718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such SKU. */
@@ -2659,7 +2727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Below what unpaid orders hold plus what is sold. */
@@ -2668,7 +2736,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2684,7 +2752,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request6"];
+                "application/json": components["schemas"]["MallFeaturesCatalogAdminSetShelfRequest"];
             };
         };
         responses: {
@@ -2694,7 +2762,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response19"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogAdminSetShelfResponse"];
                 };
             };
             /** @description Invalid id or missing onShelf. */
@@ -2703,7 +2771,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2712,7 +2780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2721,7 +2789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such product. */
@@ -2730,7 +2798,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2744,7 +2812,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request7"];
+                "application/json": components["schemas"]["MallFeaturesCatalogAdminCreateProductRequest"];
             };
         };
         responses: {
@@ -2754,7 +2822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response20"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogAdminCreateProductResponse"];
                 };
             };
             /** @description Invalid fields. */
@@ -2763,7 +2831,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2772,7 +2840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2781,7 +2849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such category. */
@@ -2790,7 +2858,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2804,7 +2872,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request8"];
+                "application/json": components["schemas"]["MallFeaturesCatalogAdminCreateCategoryRequest"];
             };
         };
         responses: {
@@ -2814,7 +2882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response21"];
+                    "application/json": components["schemas"]["MallFeaturesCatalogAdminCreateCategoryResponse"];
                 };
             };
             /** @description Invalid name, or the parent is itself a subcategory. */
@@ -2823,7 +2891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2832,7 +2900,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not an admin. */
@@ -2841,7 +2909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such parent. */
@@ -2850,7 +2918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2866,7 +2934,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request9"];
+                "application/json": components["schemas"]["MallFeaturesCartSetItemRequest"];
             };
         };
         responses: {
@@ -2876,7 +2944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CartResponse"];
+                    "application/json": components["schemas"]["MallFeaturesCartCartResponse"];
                 };
             };
             /** @description Bad SKU id or quantity (1 to the per-line cap). */
@@ -2885,7 +2953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2894,7 +2962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such SKU. */
@@ -2903,7 +2971,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description More than is available, the product is off shelf, or the cart is full. */
@@ -2912,7 +2980,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2934,7 +3002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CartResponse"];
+                    "application/json": components["schemas"]["MallFeaturesCartCartResponse"];
                 };
             };
             /** @description Bad SKU id. */
@@ -2943,7 +3011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -2952,7 +3020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2972,7 +3040,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CartResponse"];
+                    "application/json": components["schemas"]["MallFeaturesCartCartResponse"];
                 };
             };
             /** @description Not signed in. */
@@ -2981,7 +3049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -2993,7 +3061,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesAuthRegisterRequest"];
+            };
+        };
         responses: {
             /** @description Account created. */
             201: {
@@ -3001,7 +3073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response22"];
+                    "application/json": components["schemas"]["MallFeaturesAuthRegisterResponse"];
                 };
             };
             /** @description Invalid account, password (8–72 characters, not all digits) or nickname. */
@@ -3010,7 +3082,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description The account is already registered. */
@@ -3019,7 +3091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3031,7 +3103,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesAuthRefreshRequest"];
+            };
+        };
         responses: {
             /** @description New access token; the refresh token was rotated (cookie, or body for native clients). */
             200: {
@@ -3039,7 +3115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["MallFeaturesAuthTokenResponse"];
                 };
             };
             /** @description Bad Request */
@@ -3048,7 +3124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Missing, expired, revoked or reused refresh token. */
@@ -3057,7 +3133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3077,7 +3153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Entry"][];
+                    "application/json": components["schemas"]["MallFeaturesAuthPointsHistoryEntry"][];
                 };
             };
             /** @description Not signed in. */
@@ -3086,7 +3162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3106,7 +3182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response23"];
+                    "application/json": components["schemas"]["MallFeaturesAuthMeResponse"];
                 };
             };
             /** @description No valid access token. */
@@ -3115,7 +3191,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3142,7 +3218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3154,7 +3230,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MallFeaturesAuthLoginRequest"];
+            };
+        };
         responses: {
             /** @description Signed in. */
             200: {
@@ -3162,7 +3242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["MallFeaturesAuthTokenResponse"];
                 };
             };
             /** @description Missing or malformed fields. */
@@ -3171,7 +3251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Unknown account or wrong password (one message for both). */
@@ -3180,7 +3260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Too many failed attempts; see Retry-After. */
@@ -3189,7 +3269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3209,7 +3289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response24"];
+                    "application/json": components["schemas"]["MallFeaturesAuthJwksResponse"];
                 };
             };
         };
@@ -3225,7 +3305,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request10"];
+                "application/json": components["schemas"]["MallFeaturesAddressesUpdateAddressRequest"];
             };
         };
         responses: {
@@ -3235,7 +3315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AddressView"];
+                    "application/json": components["schemas"]["MallFeaturesAddressesAddressView"];
                 };
             };
             /** @description Missing or invalid fields. */
@@ -3244,7 +3324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -3253,7 +3333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such address of yours. */
@@ -3262,7 +3342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3291,7 +3371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -3300,7 +3380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description No such address of yours. */
@@ -3309,7 +3389,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3329,7 +3409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AddressView"][];
+                    "application/json": components["schemas"]["MallFeaturesAddressesAddressView"][];
                 };
             };
             /** @description Not signed in. */
@@ -3338,7 +3418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
@@ -3352,7 +3432,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Request11"];
+                "application/json": components["schemas"]["MallFeaturesAddressesCreateAddressRequest"];
             };
         };
         responses: {
@@ -3362,7 +3442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AddressView"];
+                    "application/json": components["schemas"]["MallFeaturesAddressesAddressView"];
                 };
             };
             /** @description Missing or invalid fields (phone: 11-digit mainland mobile). */
@@ -3371,7 +3451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Not signed in. */
@@ -3380,7 +3460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
             /** @description Too many addresses. */
@@ -3389,7 +3469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
         };
