@@ -17,6 +17,11 @@ import { useLocaleStore } from '@/stores/locale'
 import { i18n, storageKey } from '@/i18n'
 import { installGuards } from '@/router'
 
+/** A cart line as the API sends it, with the fields a test cares about. */
+const line = (l: { skuId: number; priceCents: number; quantity: number; lineTotalCents?: number }) => ({
+  productId: 1, title: 'T', specs: {}, image: '', available: 99, onShelf: true, shortOfStock: false, lineTotalCents: l.priceCents * l.quantity, ...l,
+})
+
 const shopper = { id: 7, account: 'li@example.com', nickname: '李雷', roles: ['shopper'], points: 12 }
 const admin = { ...shopper, id: 1, roles: ['admin'] }
 
@@ -28,7 +33,7 @@ beforeEach(() => {
 
 describe('auth store', () => {
   it('keeps the access token in memory only, never in storage', async () => {
-    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-1', tokenType: 'Bearer', expiresIn: 900 })
+    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-1', tokenType: 'Bearer', expiresIn: 900, refreshToken: null })
     vi.mocked(api.auth.me).mockResolvedValue(shopper)
     const auth = useAuthStore()
     await auth.login('li@example.com', 'pw')
@@ -69,7 +74,7 @@ describe('auth store', () => {
   })
 
   it('forgets the session on logout even when the API call fails', async () => {
-    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-4' })
+    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-4', tokenType: 'Bearer', expiresIn: 900, refreshToken: null })
     vi.mocked(api.auth.me).mockResolvedValue(shopper)
     vi.mocked(api.auth.logout).mockRejectedValue(new Error('offline'))
     const auth = useAuthStore()
@@ -124,7 +129,7 @@ describe('route guards', () => {
 
 describe('cart store', () => {
   it('counts units and totals lines', async () => {
-    vi.mocked(api.cart.get).mockResolvedValue({ items: [{ skuId: 1, priceCents: 100, quantity: 2 }, { skuId: 2, priceCents: 250, quantity: 1, lineTotalCents: 250 }], totalCents: 450 })
+    vi.mocked(api.cart.get).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 2 }), line({ skuId: 2, priceCents: 250, quantity: 1, lineTotalCents: 250 })], totalCents: 450 })
     const cart = useCartStore()
     await cart.load()
     expect(cart.count).toBe(3)
@@ -132,8 +137,8 @@ describe('cart store', () => {
   })
 
   it('adds to an existing line instead of replacing it', async () => {
-    vi.mocked(api.cart.get).mockResolvedValue({ items: [{ skuId: 1, priceCents: 100, quantity: 2 }], totalCents: 200 })
-    vi.mocked(api.cart.set).mockResolvedValue({ items: [{ skuId: 1, priceCents: 100, quantity: 5 }], totalCents: 500 })
+    vi.mocked(api.cart.get).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 2 })], totalCents: 200 })
+    vi.mocked(api.cart.set).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 5 })], totalCents: 500 })
     const cart = useCartStore()
     await cart.load()
     await cart.add(1, 3)

@@ -53,7 +53,7 @@ export function createApi(http: AxiosInstance) {
       get: (paymentNo: string) => data<T.PaymentState>(http.get(`/payments/${paymentNo}`)),
     },
     admin: {
-      createProduct: (body: T.NewProduct) => data<T.Product>(http.post('/admin/products', body)),
+      createProduct: (body: T.NewProduct) => data<T.CreatedProduct>(http.post('/admin/products', body)),
       updateProduct: (id: number, body: Partial<T.NewProduct>) => data<T.Product>(http.put(`/admin/products/${id}`, body)),
       shelf: (id: number, onShelf: boolean) => http.post(`/admin/products/${id}/shelf`, { onShelf }),
       setStock: (skuId: number, stock: number) => http.put(`/admin/skus/${skuId}/stock`, { stock }),

@@ -4,7 +4,7 @@ export function imageOf(item: { image?: string | null; imageUrl?: string | null;
   return item?.image || item?.imageUrl || item?.images?.[0] || null
 }
 
-export function priceOf(product: ProductSummary): number {
+export function priceOf(product: Pick<ProductSummary, 'minPriceCents' | 'priceCents'> | { minPriceCents?: number; priceCents?: number }): number {
   return product.minPriceCents ?? product.priceCents ?? 0
 }
 
