@@ -16,14 +16,17 @@ public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issu
         Summary(s =>
         {
             s.Summary = "Exchange a refresh token for a new access token";
-            s.Description = "Rotates the refresh token on every use. Presenting a token that was already rotated " +
+            s.Description = "Browsers post no body (the HttpOnly cookie carries the token); native clients post " +
+                            "{\"refreshToken\": \"…\"}. Rotates the refresh token on every use. Presenting a token that was already rotated " +
                             "revokes its whole family (every session descended from the same login).";
             s.ExampleRequest = new Request("Qm9vZ2llV29vZ2llQm9vZ2ll.6yR4N0dpZ2RqZ3Vwc2xpZGVyYW5kYmFuYW5hc3BsaXQ");
             s.ResponseExamples[200] = new TokenResponse("eyJhbGciOiJFUzI1NiIs…", "Bearer", 900, null);
             s.Responses[200] = "New access token; the refresh token was rotated (cookie, or body for native clients).";
             s.Responses[401] = "Missing, expired, revoked or reused refresh token.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
+        // No Accepts metadata: browsers post with no body and no Content-Type (the cookie carries the token),
+        // which routing would otherwise answer with 415. Native clients' {refreshToken} body is described above.
+        Description(d => d.Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
