@@ -50,7 +50,7 @@ describe('auth store', () => {
     const auth = useAuthStore()
     await Promise.all([auth.restore(), auth.restore()])
     expect(bare.post).toHaveBeenCalledTimes(1)
-    expect(bare.post).toHaveBeenCalledWith('/auth/refresh', {})
+    expect(bare.post).toHaveBeenCalledWith('/auth/refresh')
     expect(auth.accessToken).toBe('jwt-2')
     expect(auth.isAdmin).toBe(true)
     expect(auth.restored).toBe(true)

@@ -640,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new access token
-         * @description Rotates the refresh token on every use. Presenting a token that was already rotated revokes its whole family (every session descended from the same login).
+         * @description Browsers post no body (the HttpOnly cookie carries the token); native clients post {"refreshToken": "…"}. Rotates the refresh token on every use. Presenting a token that was already rotated revokes its whole family (every session descended from the same login).
          */
         post: operations["MallFeaturesAuthRefreshEndpoint"];
         delete?: never;
@@ -1302,9 +1302,6 @@ export interface components {
             tokenType?: string;
             /** Format: int32 */
             expiresIn?: number;
-            refreshToken?: string | null;
-        };
-        MallFeaturesAuthRefreshRequest: {
             refreshToken?: string | null;
         };
         MallFeaturesAuthPointsHistoryEntry: {
@@ -3103,11 +3100,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MallFeaturesAuthRefreshRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description New access token; the refresh token was rotated (cookie, or body for native clients). */
             200: {

@@ -13,7 +13,7 @@ const en: typeof zh = {
     http400: 'Please check what you entered.', http401: 'Please sign in first.', http403: 'You are not allowed to do that.',
     http404: 'Not found, or no longer available.', http405: 'This is not available yet.', http409: 'That conflicts with the current state; refresh and try again.',
     http410: 'Ended or sold out.', http425: 'It has not started yet.', http429: 'Too many tries; wait a moment.',
-    http500: 'The server had a problem. Please try again later.', http503: 'The service is unavailable right now.',
+    http500: 'The server had a problem. Please try again later.', http502: 'The payment provider is not answering; try again shortly.', http503: 'The service is unavailable right now.',
     notAvailable: 'Coming soon.',
   },
   auth: {

@@ -34,7 +34,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** One refresh at a time, whoever asks (the interceptor, the session restore, the hub). */
   function refresh(): Promise<string | null> {
     refreshing ??= bare
-      .post<TokenResponse>('/auth/refresh', {})
+      .post<TokenResponse>('/auth/refresh')
       .then((r) => {
         accept(r.data)
         return accessToken.value
