@@ -61,6 +61,7 @@ NGINX
 if check_nginx; then ok "nginx template renders (sed = envsubst) and passes nginx -t"; else bad "nginx template"; fi
 
 # 2. A shop of our own, always with the current code; stopped whatever happens.
+mkdir -p "$MALL_DATA_DIR/logs"
 stop_shop() {
   "$ROOT/mall" stop >/dev/null 2>&1 || true
   # Safety net: an API of this checkout still listening on our port (its pid file lost) is ours to end.
