@@ -73,6 +73,8 @@ stop_shop() {
 }
 trap stop_shop EXIT
 stop_shop
+# Every run starts from an empty shop, so earlier runs' activities and users never pile up.
+"$ROOT/scripts/services.sh" up >/dev/null && "$ROOT/scripts/services.sh" reset
 if ! "$ROOT/mall" up >"$MALL_DATA_DIR/logs/e2e-up.log" 2>&1; then
   tail -20 "$MALL_DATA_DIR/logs/e2e-up.log"; bad "./mall up for the browser tests"; finish
 fi
