@@ -136,6 +136,14 @@ case "${1:-}" in
   up) install_missing; db_up; redis_up; say "ready (data in $DATA)";;
   # Only makes sure the database exists (another shop's, or a test suite's, on the running server).
   db-create) db_up;;
+  # A test suite's own shop starts from nothing: drop its database and its Redis keys (MALL_REDIS_PREFIX).
+  reset)
+    [ "$DB_NAME" != mall ] || { say "refusing to reset the main database 'mall'"; exit 2; }
+    db_root -e "DROP DATABASE IF EXISTS \`$DB_NAME\`"
+    db_up
+    prefix=${MALL_REDIS_PREFIX:?set MALL_REDIS_PREFIX}
+    redis_cli --scan --pattern "${prefix}*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning -a "$REDIS_PASSWORD" unlink >/dev/null
+    say "reset database $DB_NAME and Redis keys ${prefix}*";;
   down) db_down; redis_down;;
   db-up) install_missing; db_up;;
   db-down) db_down;;
@@ -143,5 +151,5 @@ case "${1:-}" in
     if alive "$RUN_DIR/mariadb.pid" && db_ping; then say "MariaDB: running on 127.0.0.1:$DB_PORT"; else say "MariaDB: stopped"; fi
     if alive "$RUN_DIR/redis.pid" && redis_ping; then say "Redis: running on 127.0.0.1:$REDIS_PORT"; else say "Redis: stopped"; fi;;
   env) print_env;;
-  *) echo "usage: $0 up|down|status|env|db-up|db-down" >&2; exit 2;;
+  *) echo "usage: $0 up|down|status|env|db-up|db-down|db-create|reset" >&2; exit 2;;
 esac

@@ -38,6 +38,25 @@ public static class DatabaseExtensions
     }
 }
 
+/// <summary>
+/// InnoDB may pick a deadlock victim even when every writer takes its locks in one order (secondary-index and gap
+/// locks under load); the victim's transaction was rolled back whole, so running it again is safe.
+/// </summary>
+public static class Deadlocks
+{
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> work, int attempts = 3)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await work(); }
+            catch (MySqlException e) when (attempt < attempts && e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout) { }
+        }
+    }
+
+    public static Task RetryAsync(Func<Task> work, int attempts = 3) =>
+        RetryAsync(async () => { await work(); return true; }, attempts);
+}
+
 /// <summary>Runs once after migrations (demo data, the admin account). Must be idempotent: every start runs it.</summary>
 public interface IStartupSeeder
 {

@@ -32,11 +32,13 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; }
     public string RedisConnectionString { get; }
 
+    /// <summary>The server the tests use: what ./mall test exported, else the development default.</summary>
+    public static string BaseConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Mall")
+                                                 ?? "Server=127.0.0.1;Port=3306;Database=mall;User ID=mall;Password=mall-dev-password";
+
     public MallApp()
     {
-        var baseDb = Environment.GetEnvironmentVariable("ConnectionStrings__Mall")
-                     ?? "Server=127.0.0.1;Port=3306;Database=mall;User ID=mall;Password=mall-dev-password";
-        ConnectionString = new MySqlConnectionStringBuilder(baseDb) { Database = DatabaseName, MaximumPoolSize = 200 }.ConnectionString;
+        ConnectionString = new MySqlConnectionStringBuilder(BaseConnectionString) { Database = DatabaseName, MaximumPoolSize = 200 }.ConnectionString;
         RedisConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Redis") ?? "127.0.0.1:6379,password=mall-dev-redis";
     }
 

@@ -140,7 +140,7 @@ public sealed class QuietPaymentsApp : PaymentsApp
 /// <summary>The API reaches MariaDB only through a TCP proxy the test can cut and restore (the shared server stays up).</summary>
 public sealed class DbOutagePaymentsApp : PaymentsApp
 {
-    public TcpProxy Proxy { get; } = new(3306);
+    public TcpProxy Proxy { get; } = TcpProxy.ToDatabase();
 
     protected override IDictionary<string, string?> PaymentSettings => new Dictionary<string, string?>
     {
@@ -152,79 +152,5 @@ public sealed class DbOutagePaymentsApp : PaymentsApp
     {
         base.Dispose(disposing);
         if (disposing) Proxy.Dispose();
-    }
-}
-
-/// <summary>A loopback TCP forwarder. Cut() drops every open connection and refuses new ones until Restore().</summary>
-public sealed class TcpProxy : IDisposable
-{
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly int targetPort;
-    private readonly List<TcpClient> open = [];
-    private readonly CancellationTokenSource stop = new();
-    private volatile bool cut;
-
-    public TcpProxy(int targetPort)
-    {
-        this.targetPort = targetPort;
-        listener.Start();
-        _ = AcceptLoopAsync();
-    }
-
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    public void Cut()
-    {
-        cut = true;
-        lock (open)
-        {
-            foreach (var client in open) client.Dispose();
-            open.Clear();
-        }
-    }
-
-    public void Restore() => cut = false;
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient inbound;
-            try { inbound = await listener.AcceptTcpClientAsync(stop.Token); }
-            catch (Exception) { return; }
-            if (cut)
-            {
-                inbound.Dispose();
-                continue;
-            }
-            _ = PipeAsync(inbound);
-        }
-    }
-
-    private async Task PipeAsync(TcpClient inbound)
-    {
-        var outbound = new TcpClient();
-        try
-        {
-            await outbound.ConnectAsync(IPAddress.Loopback, targetPort, stop.Token);
-            lock (open) { open.Add(inbound); open.Add(outbound); }
-            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), stop.Token);
-            var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), stop.Token);
-            await Task.WhenAny(a, b);
-        }
-        catch (Exception) { /* a cut connection ends here */ }
-        finally
-        {
-            inbound.Dispose();
-            outbound.Dispose();
-            lock (open) { open.Remove(inbound); open.Remove(outbound); }
-        }
-    }
-
-    public void Dispose()
-    {
-        stop.Cancel();
-        listener.Stop();
-        Cut();
     }
 }

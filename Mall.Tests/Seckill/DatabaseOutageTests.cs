@@ -9,7 +9,7 @@ namespace Mall.Tests.Seckill;
 /// <summary>The app reaches MariaDB only through a proxy the test can cut; the writer gives up quickly.</summary>
 public sealed class OutageApp : SeckillApp
 {
-    public TcpProxy Proxy { get; } = new(3306);
+    public TcpProxy Proxy { get; } = TcpProxy.ToDatabase();
 
     protected override IDictionary<string, string?> Settings
     {

@@ -88,18 +88,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
     {
         var userId = User.UserId();
         // Deadlocks should not happen (one lock order everywhere), but InnoDB may still pick a victim under load.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await PlaceAsync(req, userId, ct);
-                return;
-            }
-            catch (MySqlException e) when (attempt < 3 && e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
-            {
-                Logger.LogWarning("Checkout retried after {Error}", e.ErrorCode);
-            }
-        }
+        await Deadlocks.RetryAsync(() => PlaceAsync(req, userId, ct));
     }
 
     private async Task PlaceAsync(Request req, long userId, CancellationToken ct)

@@ -49,8 +49,9 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         await using var connection = await db.OpenConnectionAsync(ct);
         var due = await connection.QueryAsync<long>(new CommandDefinition(DueOrders,
             new { Now = now, Limit = options.Expiry.BatchSize }, cancellationToken: ct));
+        // Racing passes (several instances) may deadlock on the status index; each statement is its own transaction.
         foreach (var id in due)
-            await connection.ExecuteAsync(new CommandDefinition(Cancel, new { Id = id, Now = now }, cancellationToken: ct));
+            await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(Cancel, new { Id = id, Now = now }, cancellationToken: ct)));
         return await ReturnPendingAsync(connection, ct);
     }
 
@@ -62,7 +63,7 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         foreach (var order in pending)
         {
             var stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
-            await connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct));
+            await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
             if (stockLeft < 0) continue;
             returned++;
             await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,

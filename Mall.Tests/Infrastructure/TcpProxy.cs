@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using MySqlConnector;
 
-namespace Mall.Tests.Seckill;
+namespace Mall.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP proxy to the shared MariaDB that a test can cut (open connections closed, new ones closed on
@@ -25,6 +26,9 @@ public sealed class TcpProxy : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>A proxy in front of the MariaDB the tests use (whatever port ./mall test started it on).</summary>
+    public static TcpProxy ToDatabase() => new((int)new MySqlConnectionStringBuilder(MallApp.BaseConnectionString).Port);
 
     public void Cut()
     {

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Browser tests of the Vue shop: headless Chromium (playwright-core) through the real nginx against the real API,
+# on a shop of their own (ports 5180/8180, database mall_e2e, Redis prefix e2e:) that is stopped afterwards.
+# Also: the nginx site template renders (sed and envsubst) and passes nginx -t, and src/api/schema.d.ts matches
+# the live OpenAPI document. Installs what it needs (chromium, a CJK font, npm packages). Last line: "N passed, N failed, N skipped".
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
+export MALL_API_PORT=${MALL_E2E_API_PORT:-5180} MALL_WEB_PORT=${MALL_E2E_WEB_PORT:-8180}
+export MALL_DB_NAME=${MALL_E2E_DB_NAME:-mall_e2e} MALL_REDIS_PREFIX=${MALL_E2E_REDIS_PREFIX:-e2e:}
+passed=0 failed=0 skipped=0
+ok() { echo "PASS  $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL  $*"; failed=$((failed + 1)); }
+finish() { echo "$passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+command -v envsubst >/dev/null 2>&1 || missing+=(gettext-base)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { bad "apt-get install ${missing[*]}"; finish; }
+fi
+
+cd "$ROOT/vue-client" || { bad "vue-client missing"; finish; }
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || { bad "npm ci"; finish; }
+fi
+
+# 1. The nginx site renders both ways and nginx accepts it.
+check_nginx() {
+  local dir; dir=$(mktemp -d)
+  mkdir -p "$dir/temp" "$dir/spa"
+  sed -e 's#${MALL_API_UPSTREAM}#127.0.0.1:5999#g' -e "s#\${MALL_SPA_ROOT}#$dir/spa#g" -e 's#${MALL_WEB_PORT}#18999#g' \
+    "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
+  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=18999 \
+    envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
+  cmp -s "$dir/sed.conf" "$dir/envsubst.conf" || { echo "sed and envsubst render differently"; diff "$dir/sed.conf" "$dir/envsubst.conf" | head; return 1; }
+  grep -q '\$http_upgrade' "$dir/sed.conf" || { echo "nginx variables were eaten by the rendering"; return 1; }
+  cat >"$dir/nginx.conf" <<NGINX
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  client_body_temp_path $dir/temp/body; proxy_temp_path $dir/temp/proxy; fastcgi_temp_path $dir/temp/fastcgi;
+  uwsgi_temp_path $dir/temp/uwsgi; scgi_temp_path $dir/temp/scgi;
+  include $dir/sed.conf;
+}
+NGINX
+  local nginx_bin; nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  "$nginx_bin" -t -q -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log"
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+if check_nginx; then ok "nginx template renders (sed = envsubst) and passes nginx -t"; else bad "nginx template"; fi
+
+# 2. A shop of our own, always with the current code; stopped whatever happens.
+mkdir -p "$MALL_DATA_DIR/logs"
+stop_shop() {
+  "$ROOT/mall" stop >/dev/null 2>&1 || true
+  # Safety net: an API of this checkout still listening on our port (its pid file lost) is ours to end.
+  local pid
+  for pid in $(ss -ltnpH "sport = :$MALL_API_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    [ "$(readlink "/proc/$pid/cwd")" = "$ROOT/Mall.Api" ] && kill "$pid" 2>/dev/null
+  done
+  return 0
+}
+trap stop_shop EXIT
+stop_shop
+# Every run starts from an empty shop, so earlier runs' activities and users never pile up.
+"$ROOT/scripts/services.sh" up >/dev/null && "$ROOT/scripts/services.sh" reset
+if ! "$ROOT/mall" up >"$MALL_DATA_DIR/logs/e2e-up.log" 2>&1; then
+  tail -20 "$MALL_DATA_DIR/logs/e2e-up.log"; bad "./mall up for the browser tests"; finish
+fi
+
+# 3. The generated API types match what the running API documents.
+if node scripts/gen-api.mjs --check "http://127.0.0.1:$MALL_API_PORT/openapi/v1.json"; then ok "src/api/schema.d.ts is up to date"
+else bad "src/api/schema.d.ts is stale (cd vue-client && npm run gen:api -- http://127.0.0.1:$MALL_API_PORT/openapi/v1.json)"; fi
+
+# 4. The flows in a real browser.
+MALL_WEB_URL="http://127.0.0.1:$MALL_WEB_PORT" MALL_API_URL="http://127.0.0.1:$MALL_API_PORT" node e2e/run.mjs | tee "$MALL_DATA_DIR/logs/e2e-browser.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$MALL_DATA_DIR/logs/e2e-browser.log" | tail -n 1)
+if [ -z "$line" ]; then bad "the browser run printed no result (see vue-client/test-results/)"
+else
+  read -r p f s < <(sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+fi
+echo "screenshots and failure logs: vue-client/test-results/"
+finish

@@ -1,0 +1,92 @@
+import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr'
+import { watch } from 'vue'
+import { useAuthStore } from '@/stores/auth'
+import { useClockStore } from '@/stores/clock'
+import { sampleFromRoundTrip } from '@/composables/serverClock'
+
+export interface HubMessages {
+  SeckillResult: { reservationId: string; status: string; orderNo?: string | null }
+  OrderStatusChanged: { orderNo: string; status: string }
+  ActivityStock: { activityId: number; stockLeft: number }
+  ServerTime: { serverTimeMs: number }
+}
+type Name = keyof HubMessages
+type Handler<N extends Name> = (payload: HubMessages[N]) => void
+
+const handlers: { [N in Name]: Set<Handler<N>> } = {
+  SeckillResult: new Set(),
+  OrderStatusChanged: new Set(),
+  ActivityStock: new Set(),
+  ServerTime: new Set(),
+}
+
+let connection: HubConnection | null = null
+let starting: Promise<void> | null = null
+
+/** Subscribes to a hub message for as long as the caller wants; returns the unsubscribe function. */
+export function onHub<N extends Name>(name: N, handler: Handler<N>): () => void {
+  handlers[name].add(handler)
+  return () => handlers[name].delete(handler)
+}
+
+function build(): HubConnection {
+  const auth = useAuthStore()
+  const hub = new HubConnectionBuilder()
+    .withUrl('/hubs/mall', { accessTokenFactory: () => auth.accessToken ?? '' })
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
+    .configureLogging(LogLevel.Warning)
+    .build()
+  for (const name of Object.keys(handlers) as Name[]) {
+    // A block body on purpose: a handler that returns a value is taken as a reply to the server.
+    hub.on(name, (payload: never) => {
+      for (const h of handlers[name]) (h as Handler<Name>)(payload)
+    })
+  }
+  return hub
+}
+
+/** Connects (or reconnects as the current user). Failure is fine: every page also polls. */
+export function connectHub(): Promise<void> {
+  if (connection?.state === HubConnectionState.Connected) return Promise.resolve()
+  starting ??= (async () => {
+    connection ??= build()
+    try {
+      if (connection.state === HubConnectionState.Disconnected) await connection.start()
+      const sentAt = Date.now()
+      const serverTimeMs = await connection.invoke<number>('GetServerTime')
+      useClockStore().record(sampleFromRoundTrip(serverTimeMs, sentAt, Date.now()))
+    } catch {
+      // Offline hub: polling fallbacks take over.
+    } finally {
+      starting = null
+    }
+  })()
+  return starting
+}
+
+async function reconnectAsCurrentUser() {
+  const old = connection
+  connection = null
+  if (old) await old.stop().catch(() => undefined)
+  await connectHub()
+}
+
+export function hubState(): HubConnectionState {
+  return connection?.state ?? HubConnectionState.Disconnected
+}
+
+/** Keeps the hub connected under the identity of whoever is signed in (messages are addressed by user id). */
+export function installRealtime() {
+  const auth = useAuthStore()
+  const clock = useClockStore()
+  onHub('ServerTime', ({ serverTimeMs }) => {
+    clock.pushed(serverTimeMs)
+  })
+  watch(
+    () => auth.user?.id ?? null,
+    () => {
+      void reconnectAsCurrentUser()
+    },
+  )
+  void connectHub()
+}

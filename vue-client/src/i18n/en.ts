@@ -1,0 +1,82 @@
+import type zh from './zh-CN'
+
+const en: typeof zh = {
+  app: { name: 'Mall', language: 'Language', switchLanguage: '中文' },
+  nav: { home: 'Home', categories: 'Categories', cart: 'Cart', orders: 'Orders', account: 'Me', admin: 'Admin', seckill: 'Flash sale' },
+  common: {
+    loading: 'Loading…', empty: 'Nothing here yet', retry: 'Retry', save: 'Save', cancel: 'Cancel', delete: 'Delete', edit: 'Edit',
+    confirm: 'OK', back: 'Back', more: 'More', search: 'Search', submit: 'Submit', yuan: '¥{amount}', total: 'Total',
+    quantity: 'Quantity', page: 'Page {page}', refresh: 'Refresh', close: 'Close', optional: 'optional',
+  },
+  errors: {
+    network: 'Cannot reach the shop. Check your connection and try again.', unknown: 'Something went wrong. Please try again.',
+    http400: 'Please check what you entered.', http401: 'Please sign in first.', http403: 'You are not allowed to do that.',
+    http404: 'Not found, or no longer available.', http405: 'This is not available yet.', http409: 'That conflicts with the current state; refresh and try again.',
+    http410: 'Ended or sold out.', http425: 'It has not started yet.', http429: 'Too many tries; wait a moment.',
+    http500: 'The server had a problem. Please try again later.', http502: 'The payment provider is not answering; try again shortly.', http503: 'The service is unavailable right now.',
+    notAvailable: 'Coming soon.',
+  },
+  auth: {
+    login: 'Sign in', register: 'Create account', logout: 'Sign out', account: 'Account', accountPlaceholder: 'E-mail or mobile number',
+    password: 'Password', passwordPlaceholder: 'At least 8 characters with letters and digits', nickname: 'Nickname',
+    noAccount: 'No account yet? Create one', haveAccount: 'Have an account? Sign in', welcome: 'Welcome back, {name}',
+    registered: 'Account created', loggedOut: 'Signed out', required: '{field} is required',
+  },
+  home: {
+    seckillLive: 'Live now', seckillUpcoming: 'Coming up', startsIn: 'Starts in {time}', endsIn: 'Ends in {time}',
+    categories: 'Categories', products: 'For you', searchPlaceholder: 'Search products', noActivities: 'No flash sales right now',
+  },
+  product: {
+    addToCart: 'Add to cart', buyNow: 'Buy now', chooseSku: 'Choose options', stock: '{n} in stock', outOfStock: 'Sold out',
+    added: 'Added to cart', description: 'Details', notFound: 'Product not found',
+  },
+  listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', noResults: 'No products found', all: 'All' },
+  cart: { title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left' },
+  checkout: {
+    title: 'Confirm order', address: 'Shipping address', chooseAddress: 'Choose an address', addAddress: 'Add address', placeOrder: 'Place order',
+    noAddress: 'Add a shipping address first', items: 'Items', placing: 'Placing order…',
+  },
+  address: {
+    title: 'Addresses', receiver: 'Receiver', phone: 'Phone', province: 'Province', city: 'City', district: 'District',
+    detail: 'Street address', isDefault: 'Use as default', default: 'Default', empty: 'No addresses yet', saved: 'Address saved', deleted: 'Address deleted',
+  },
+  orders: {
+    title: 'My orders', detail: 'Order details', orderNo: 'Order no.', empty: 'No orders yet', pay: 'Pay now', cancel: 'Cancel order',
+    cancelled: 'Order cancelled', receipt: 'Confirm receipt', createdAt: 'Placed at', expiresAt: 'Pay before {time}', timeline: 'Progress',
+    all: 'All', moreItems: 'and more ({n} items)', status: {
+      PendingPayment: 'Awaiting payment', Paid: 'Paid', Shipped: 'Shipped', Completed: 'Completed', Cancelled: 'Cancelled', Refunding: 'Refunding', Refunded: 'Refunded',
+    },
+    steps: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', cancelled: 'Cancelled' },
+  },
+  pay: {
+    title: 'Payment', amount: 'Amount due', wechat: 'WeChat Pay', alipay: 'Alipay', scan: 'Scan with WeChat to pay',
+    start: 'Pay now', waiting: 'Waiting for the payment…', paid: 'Payment received', redirecting: 'Taking you to Alipay…',
+    sandbox: 'Sandbox payment page (development)', openSandbox: 'Open the sandbox confirm page', notPayable: 'This order cannot be paid',
+    viewOrder: 'View order', inWechat: 'Opening WeChat Pay…',
+  },
+  seckill: {
+    title: 'Flash sale', price: 'Sale price', original: 'Was', stockLeft: '{n} left', limit: 'Limit {n} per person',
+    startsIn: 'Starts in', endsIn: 'Ends in', ended: 'This sale has ended', notFound: 'Sale not found',
+    state: {
+      'not-started': 'Coming soon', 'counting-down': 'Coming soon', ready: 'Buy now', submitting: 'Submitting…', queued: 'Queued, creating your order…',
+      success: 'Got it! Pay now', 'sold-out': 'Sold out', 'limit-reached': 'Purchase limit reached', failed: 'Failed, tap to retry',
+    },
+    signInToJoin: 'Sign in to join the sale',
+  },
+  account: {
+    title: 'Me', points: 'Points', profile: 'Profile', addresses: 'Addresses', orders: 'My orders', admin: 'Admin', roles: 'Roles', pointsHistory: 'Points history', noPoints: 'No points yet: paid orders earn points',
+  },
+  admin: {
+    title: 'Admin', products: 'Products', activities: 'Flash sales', orders: 'Orders',
+    newProduct: 'New product', categoryId: 'Category ID', productTitle: 'Title', subtitle: 'Subtitle', description: 'Description', imageUrl: 'Image URL',
+    skuSpecs: 'Specs (e.g. color:red)', priceCents: 'Price (cents)', stock: 'Stock', addSku: 'Add SKU', created: 'Created', productId: 'Product ID',
+    loadProduct: 'Load product', onShelf: 'On shelf', offShelf: 'Off shelf', setStock: 'Set stock',
+    newActivity: 'New flash sale', skuId: 'SKU ID', activityTitle: 'Title', seckillPriceCents: 'Sale price (cents)',
+    limitPerUser: 'Limit per user', startsAt: 'Starts at', endsAt: 'Ends at', publish: 'Publish', published: 'Published (warmed into Redis)',
+    reconcile: 'Reconcile', initialStock: 'Initial stock', redisRemaining: 'Redis remaining', pendingReservations: 'Unwritten reservations',
+    liveOrders: 'Live orders', drift: 'Drift', ship: 'Ship', shipped: 'Shipped', activityId: 'Activity ID', noAdmin: 'Administrators only',
+  },
+  notFound: { title: 'Page not found', home: 'Back home' },
+}
+
+export default en

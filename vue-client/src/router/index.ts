@@ -1,0 +1,62 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    auth?: boolean
+    admin?: boolean
+    title?: string
+    tab?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { tab: 'home' } },
+  { path: '/products', name: 'products', component: () => import('@/views/ProductListView.vue'), meta: { tab: 'categories' } },
+  { path: '/products/:id', name: 'product', component: () => import('@/views/ProductView.vue') },
+  { path: '/seckill/:id', name: 'seckill', component: () => import('@/views/SeckillView.vue') },
+  { path: '/cart', name: 'cart', component: () => import('@/views/CartView.vue'), meta: { auth: true, tab: 'cart' } },
+  { path: '/checkout', name: 'checkout', component: () => import('@/views/CheckoutView.vue'), meta: { auth: true } },
+  { path: '/orders', name: 'orders', component: () => import('@/views/OrdersView.vue'), meta: { auth: true, tab: 'account' } },
+  { path: '/orders/:orderNo', name: 'order', component: () => import('@/views/OrderView.vue'), meta: { auth: true } },
+  { path: '/pay/:orderNo', name: 'pay', component: () => import('@/views/PayView.vue'), meta: { auth: true } },
+  { path: '/account', name: 'account', component: () => import('@/views/AccountView.vue'), meta: { auth: true, tab: 'account' } },
+  { path: '/account/addresses', name: 'addresses', component: () => import('@/views/AddressesView.vue'), meta: { auth: true, tab: 'account' } },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue') },
+  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue') },
+  {
+    path: '/admin',
+    component: () => import('@/views/admin/AdminLayout.vue'),
+    meta: { auth: true, admin: true, tab: 'account' },
+    children: [
+      { path: '', redirect: '/admin/products' },
+      { path: 'products', name: 'admin-products', component: () => import('@/views/admin/AdminProducts.vue') },
+      { path: 'activities', name: 'admin-activities', component: () => import('@/views/admin/AdminActivities.vue') },
+      { path: 'orders', name: 'admin-orders', component: () => import('@/views/admin/AdminOrders.vue') },
+    ],
+  },
+  { path: '/forbidden', name: 'forbidden', component: () => import('@/views/NotFoundView.vue'), props: { forbidden: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
+]
+
+/** Signed-in pages send guests to the login page (and back afterwards); admin pages need the admin role. */
+export function installGuards(router: Router) {
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore()
+    if (!auth.restored) await auth.restore()
+    if (to.matched.some((r) => r.meta.auth) && !auth.isSignedIn) return { name: 'login', query: { redirect: to.fullPath } }
+    if (to.matched.some((r) => r.meta.admin) && !auth.isAdmin) return { name: 'forbidden' }
+    if ((to.name === 'login' || to.name === 'register') && auth.isSignedIn) return { name: 'account' }
+    return true
+  })
+}
+
+export function createMallRouter() {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  installGuards(router)
+  return router
+}

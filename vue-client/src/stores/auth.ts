@@ -1,0 +1,84 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { api, bare } from '@/api/client'
+import type { Me, TokenResponse } from '@/api/types'
+
+/**
+ * The session. The access token lives only here, in memory; the refresh token only in the HttpOnly cookie the
+ * API sets on /api/v1/auth, so script on the page can never read it. A reload restores the session by refreshing.
+ */
+export const useAuthStore = defineStore('auth', () => {
+  const accessToken = ref<string | null>(null)
+  const user = ref<Me | null>(null)
+  const restored = ref(false)
+  let refreshing: Promise<string | null> | null = null
+  let restoring: Promise<void> | null = null
+
+  const isSignedIn = computed(() => accessToken.value !== null)
+  const isAdmin = computed(() => user.value?.roles?.includes('admin') ?? false)
+
+  function accept(tokens: TokenResponse) {
+    accessToken.value = tokens.accessToken ?? null
+  }
+
+  async function login(account: string, password: string) {
+    accept(await api.auth.login({ account, password }))
+    await loadMe()
+  }
+
+  async function register(account: string, password: string, nickname?: string) {
+    await api.auth.register({ account, password, nickname: nickname || undefined })
+    await login(account, password)
+  }
+
+  /** One refresh at a time, whoever asks (the interceptor, the session restore, the hub). */
+  function refresh(): Promise<string | null> {
+    refreshing ??= bare
+      .post<TokenResponse>('/auth/refresh')
+      .then((r) => {
+        accept(r.data)
+        return accessToken.value
+      })
+      .catch(() => {
+        forget()
+        return null
+      })
+      .finally(() => {
+        refreshing = null
+      })
+    return refreshing
+  }
+
+  async function loadMe() {
+    user.value = await api.auth.me()
+  }
+
+  /** Called once at start-up (the router waits for it): a valid refresh cookie signs the user back in. */
+  function restore(): Promise<void> {
+    restoring ??= (async () => {
+      try {
+        if (await refresh()) await loadMe()
+      } catch {
+        forget()
+      } finally {
+        restored.value = true
+      }
+    })()
+    return restoring
+  }
+
+  async function logout() {
+    try {
+      if (accessToken.value) await api.auth.logout()
+    } finally {
+      forget()
+    }
+  }
+
+  function forget() {
+    accessToken.value = null
+    user.value = null
+  }
+
+  return { accessToken, user, restored, isSignedIn, isAdmin, login, register, refresh, restore, loadMe, logout, forget }
+})
