@@ -19,11 +19,7 @@ if ! curl -fsS -o /dev/null "http://127.0.0.1:$MALL_API_PORT/health/live" 2>/dev
   STARTED_SHOP=1
   # Its own shop starts from an empty database and key prefix (only its own: mall_benchall, benchall:).
   if [ "$MALL_DB_NAME" = mall_benchall ]; then
-    eval "$("$ROOT/scripts/services.sh" env)"
-    mariadb --no-defaults -h 127.0.0.1 -u "${MALL_DB_USER:-mall}" -p"${MALL_DB_PASSWORD:-mall-dev-password}" \
-      -e "DROP DATABASE IF EXISTS mall_benchall" >/dev/null 2>&1 || true
-    redis-cli -h 127.0.0.1 --no-auth-warning -a "${MALL_REDIS_PASSWORD:-mall-dev-redis}" --scan --pattern 'benchall:*' 2>/dev/null \
-      | while read -r key; do redis-cli -h 127.0.0.1 --no-auth-warning -a "${MALL_REDIS_PASSWORD:-mall-dev-redis}" del "$key" >/dev/null; done
+    "$ROOT/scripts/services.sh" up >/dev/null && "$ROOT/scripts/services.sh" reset >/dev/null
   fi
 fi
 cleanup() { if [ "$STARTED_SHOP" = 1 ]; then "$ROOT/mall" stop >/dev/null 2>&1 || true; fi; }

@@ -44,12 +44,10 @@ echo "[bench-smoke] starting its own shop on 127.0.0.1:$MALL_API_PORT (database 
 # A fresh API process on a fresh database and key prefix, so the smoke runs the code just built against exactly
 # its migrations (a database left by an older build can hold migrations out of order) and no stale seckill keys.
 "$ROOT/mall" stop >"$LOG-stop.log" 2>&1 || true
-eval "$("$ROOT/scripts/services.sh" env)"
-mariadb --no-defaults -h 127.0.0.1 -P "${MALL_DB_PORT:-3306}" -u "${MALL_DB_USER:-mall}" -p"${MALL_DB_PASSWORD:-mall-dev-password}" \
-  -e "DROP DATABASE IF EXISTS \`$MALL_DB_NAME\`" >"$LOG-db.log" 2>&1 || true
-redis() { redis-cli -h 127.0.0.1 -p "${MALL_REDIS_PORT:-6379}" --no-auth-warning -a "${MALL_REDIS_PASSWORD:-mall-dev-redis}" "$@"; }
-redis --scan --pattern "$MALL_REDIS_PREFIX*" 2>/dev/null | while read -r key; do redis del "$key" >/dev/null; done
+"$ROOT/scripts/services.sh" up >"$LOG-services.log" 2>&1 && "$ROOT/scripts/services.sh" reset >>"$LOG-services.log" 2>&1 \
+  || { ko "its database and Redis keys reset (see $LOG-services.log)"; exit; }
 if ! "$ROOT/mall" up >"$LOG-up.log" 2>&1; then ko "the bench shop starts (see $LOG-up.log)"; exit; fi
+eval "$("$ROOT/scripts/services.sh" env)"
 
 # Every check line of a report ("- ✔ …" / "- ✘ …") counts as one test.
 count_checks() {
