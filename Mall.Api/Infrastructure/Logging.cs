@@ -7,7 +7,10 @@ namespace Mall.Infrastructure;
 
 public static class LoggingExtensions
 {
-    /// <summary>Serilog, compact JSON on stdout. Trace and span ids come from the current Activity on every event.</summary>
+    /// <summary>
+    /// Serilog, compact JSON on stdout. Trace and span ids come from the current Activity on every event. The
+    /// console is written from a background thread: a synchronous console sink serialises every request on its lock.
+    /// </summary>
     public static void AddMallLogging(this WebApplicationBuilder builder)
     {
         builder.Services.AddSerilog((services, logger) => logger
@@ -15,7 +18,7 @@ public static class LoggingExtensions
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("MySqlConnector", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new CompactJsonFormatter()));
+            .WriteTo.Async(sink => sink.Console(new CompactJsonFormatter())));
     }
 
     /// <summary>

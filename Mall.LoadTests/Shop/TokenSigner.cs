@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Mall.LoadTests.Shop;
 
 /// <summary>
-/// Signs access tokens exactly as Mall.Api's AccessTokenIssuer does (ES256, kid = RFC 7638 thumbprint, issuer
+/// Signs access tokens exactly as Mall.Api's AccessTokenIssuer does (RS256, or ES256 for an EC key; kid = RFC 7638 thumbprint, issuer
 /// "mall", audience "mall-api", claims sub/role/jti/sid), with the development key the local shop generated in
 /// {Mall:DataDir}/keys/jwt-signing.pem. Preparing thousands of shoppers this way takes a second, where signing
 /// in through the API would spend minutes in deliberately slow password hashing.
@@ -20,13 +20,30 @@ public sealed class TokenSigner
 
     public TokenSigner(string pem, string issuer = "mall", string audience = "mall-api")
     {
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(pem);
-        using var publicOnly = ECDsa.Create(ecdsa.ExportParameters(includePrivateParameters: false));
-        var kid = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(publicOnly)).ComputeJwkThumbprint());
-        _credentials = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256);
+        _credentials = Credentials(pem);
         _issuer = issuer;
         _audience = audience;
+    }
+
+    // The shop generates RSA in development; a shop configured with a P-256 key signs ES256.
+    private static SigningCredentials Credentials(string pem)
+    {
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            var publicJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
+            return new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = Base64UrlEncoder.Encode(publicJwk.ComputeJwkThumbprint()) },
+                SecurityAlgorithms.RsaSha256);
+        }
+        catch (CryptographicException)
+        {
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportFromPem(pem);
+            var publicJwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(ecdsa.ExportParameters(false))));
+            return new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = Base64UrlEncoder.Encode(publicJwk.ComputeJwkThumbprint()) },
+                SecurityAlgorithms.EcdsaSha256);
+        }
     }
 
     public static string DevelopmentKeyPath(string dataDir) => Path.Combine(dataDir, "keys", "jwt-signing.pem");

@@ -69,7 +69,7 @@ public sealed class AccessTokenValidationTests(MallApp app) : IClassFixture<Mall
     public async Task Hs256_signed_with_the_public_key_is_rejected()
     {
         var shopper = await app.NewShopperAsync();
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(app.Service<SigningKeys>().PublicKey);
+        var jwk = app.Service<SigningKeys>().PublicJwk();
         var hmac = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(jwk) + new string('k', 32)));
         var token = Sign(Claims(shopper.UserId), new SigningCredentials(hmac, SecurityAlgorithms.HmacSha256));
         Assert.Equal(HttpStatusCode.Unauthorized, await MeWith(token));
@@ -79,8 +79,8 @@ public sealed class AccessTokenValidationTests(MallApp app) : IClassFixture<Mall
     public async Task A_token_signed_by_another_key_is_rejected()
     {
         var shopper = await app.NewShopperAsync();
-        var other = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = app.Service<SigningKeys>().PublicKey.KeyId };
-        Assert.Equal(HttpStatusCode.Unauthorized, await MeWith(Sign(Claims(shopper.UserId), new SigningCredentials(other, SecurityAlgorithms.EcdsaSha256))));
+        var other = new RsaSecurityKey(RSA.Create(2048)) { KeyId = app.Service<SigningKeys>().PublicKey.KeyId };
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWith(Sign(Claims(shopper.UserId), new SigningCredentials(other, SecurityAlgorithms.RsaSha256))));
     }
 
     [Fact]
@@ -110,14 +110,32 @@ public sealed class AccessTokenValidationTests(MallApp app) : IClassFixture<Mall
     public async Task Garbage_bearer_tokens_are_401(string token) => Assert.Equal(HttpStatusCode.Unauthorized, await MeWith(token));
 
     [Fact]
+    public async Task An_es256_token_is_refused_when_the_shop_signs_rs256()
+    {
+        var shopper = await app.NewShopperAsync();
+        var ec = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = app.Service<SigningKeys>().PublicKey.KeyId };
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeWith(Sign(Claims(shopper.UserId), new SigningCredentials(ec, SecurityAlgorithms.EcdsaSha256))));
+    }
+
+    [Fact]
+    public void A_configured_p256_key_signs_es256()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keys = SigningKeys.FromPem(ec.ExportPkcs8PrivateKeyPem());
+        Assert.Equal(SecurityAlgorithms.EcdsaSha256, keys.Algorithm);
+        Assert.Equal("EC", keys.PublicJwk().Kty);
+        Assert.Throws<InvalidOperationException>(() => SigningKeys.FromPem(RSA.Create(1024).ExportPkcs8PrivateKeyPem()));
+    }
+
+    [Fact]
     public async Task Jwks_publishes_the_key_that_verifies_access_tokens()
     {
         var shopper = await app.NewShopperAsync();
         var json = await (await app.CreateClient().GetAsync("/.well-known/jwks.json")).Content.ReadAsStringAsync();
         var set = new JsonWebKeySet(json);
         var key = Assert.Single(set.Keys);
-        Assert.Equal("EC", key.Kty);
-        Assert.Equal("P-256", key.Crv);
+        Assert.Equal("RSA", key.Kty);
+        Assert.Equal("RS256", key.Alg);
         Assert.Equal(new JsonWebToken(shopper.AccessToken).Kid, key.Kid);
         Assert.True(string.IsNullOrEmpty(key.D), "the private part must never be published");
 

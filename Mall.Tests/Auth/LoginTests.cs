@@ -47,11 +47,11 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
     }
 
     [Fact]
-    public async Task Access_token_is_es256_with_kid_and_the_documented_claims()
+    public async Task Access_token_is_rs256_with_kid_and_the_documented_claims()
     {
         var shopper = await app.NewShopperAsync();
         var token = new JsonWebToken(shopper.AccessToken);
-        Assert.Equal("ES256", token.Alg);
+        Assert.Equal("RS256", token.Alg);
         Assert.False(string.IsNullOrEmpty(token.Kid));
         Assert.Equal("mall", token.Issuer);
         Assert.Equal("mall-api", Assert.Single(token.Audiences));

@@ -4,7 +4,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mall.Features.Auth.Jwks;
 
-public sealed record Key(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
+/// <summary>RFC 7517 key: n/e for RSA, crv/x/y for EC.</summary>
+public sealed record Key(string Kty, string Kid, string Use, string Alg, string? N = null, string? E = null, string? Crv = null, string? X = null, string? Y = null);
 
 public sealed record Response(Key[] Keys);
 
@@ -19,15 +20,15 @@ public sealed class Endpoint(SigningKeys keys) : EndpointWithoutRequest<Response
         Summary(s =>
         {
             s.Summary = "JSON Web Key Set of the access-token signing keys";
-            s.Responses[200] = "The ES256 public keys, by kid.";
+            s.Responses[200] = "The public keys (RS256, or ES256 when an EC key is configured), by kid.";
         });
         Description(d => d.Produces<Response>(200), clearDefaults: true);
     }
 
     public override Task HandleAsync(CancellationToken ct)
     {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(keys.PublicKey);
+        var jwk = keys.PublicJwk();
         HttpContext.Response.Headers.CacheControl = "public, max-age=300";
-        return Send.OkAsync(new Response([new Key(jwk.Kty, jwk.Crv, jwk.X, jwk.Y, keys.PublicKey.KeyId, "sig", SigningKeys.Algorithm)]), ct);
+        return Send.OkAsync(new Response([new Key(jwk.Kty, keys.PublicKey.KeyId, "sig", keys.Algorithm, jwk.N, jwk.E, jwk.Crv, jwk.X, jwk.Y)]), ct);
     }
 }

@@ -33,7 +33,7 @@ public static class Roles
 
 public sealed record IssuedAccessToken(string Token, string TokenId, DateTimeOffset ExpiresAt);
 
-/// <summary>Issues the 15-minute ES256 access tokens.</summary>
+/// <summary>Issues the 15-minute access tokens (RS256, or ES256 with an EC key).</summary>
 public sealed class AccessTokenIssuer(SigningKeys keys, AuthOptions options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };

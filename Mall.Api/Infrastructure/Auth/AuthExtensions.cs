@@ -26,7 +26,7 @@ public static class AuthExtensions
                     ValidAudience = options.Audience,
                     IssuerSigningKey = keys.PublicKey,
                     // Pinning the algorithm is what rejects "alg: none" and HS256-with-the-public-key tricks.
-                    ValidAlgorithms = [SigningKeys.Algorithm],
+                    ValidAlgorithms = [keys.Algorithm],
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
