@@ -1333,12 +1333,14 @@ export interface components {
         };
         MallFeaturesAuthJwksKey: {
             kty?: string;
-            crv?: string;
-            x?: string;
-            y?: string;
             kid?: string;
             use?: string;
             alg?: string;
+            n?: string | null;
+            e?: string | null;
+            crv?: string | null;
+            x?: string | null;
+            y?: string | null;
         };
         MallFeaturesAddressesAddressView: {
             /** Format: int64 */
@@ -3276,7 +3278,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The ES256 public keys, by kid. */
+            /** @description The public keys (RS256, or ES256 when an EC key is configured), by kid. */
             200: {
                 headers: {
                     [name: string]: unknown;
