@@ -12,33 +12,34 @@ public sealed class LoginThrottleOptions
 /// <summary>
 /// Failed-login counters in Redis, per account and per client IP, so the limit holds across API instances
 /// (ASP.NET Core's built-in rate limiter keeps its counters in process memory, which several instances would
-/// multiply). A fixed window opens at the first failure; a success clears the account's counter.
+/// multiply). A fixed window opens at the first failure.
+/// Every attempt is counted as a failure <i>before</i> the password is checked and given back if it succeeds:
+/// checking first and counting afterwards would let every guess already in flight past the limit.
 /// </summary>
 public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
 {
     private TimeSpan Window => TimeSpan.FromMinutes(options.WindowMinutes);
 
-    /// <summary>How long the caller must wait, or null when it may try.</summary>
-    public async Task<TimeSpan?> RetryAfterAsync(string account, string ip)
+    /// <summary>Counts the attempt; returns how long the caller must wait when it is over a limit, else null.</summary>
+    public async Task<TimeSpan?> BeginAttemptAsync(string account, string ip)
     {
-        var accountKey = AccountKey(account);
-        var ipKey = IpKey(ip);
-        var counts = await redis.StringGetAsync([accountKey, ipKey]);
+        // Two keys in different hash slots: two commands, pipelined, rather than one script.
+        var (accountCount, ipCount) = (Count(AccountKey(account)), Count(IpKey(ip)));
         TimeSpan? wait = null;
-        if ((long?)counts[0] >= options.MaxFailuresPerAccount) wait = Max(wait, await redis.KeyTimeToLiveAsync(accountKey));
-        if ((long?)counts[1] >= options.MaxFailuresPerIp) wait = Max(wait, await redis.KeyTimeToLiveAsync(ipKey));
+        if (await accountCount > options.MaxFailuresPerAccount) wait = Max(wait, await redis.KeyTimeToLiveAsync(AccountKey(account)));
+        if (await ipCount > options.MaxFailuresPerIp) wait = Max(wait, await redis.KeyTimeToLiveAsync(IpKey(ip)));
         return wait;
     }
 
-    public Task RecordFailureAsync(string account, string ip) =>
-        Task.WhenAll(Count(AccountKey(account)), Count(IpKey(ip)));
+    /// <summary>The password was right: the account starts afresh, and the address gets its attempt back.</summary>
+    public Task SucceededAsync(string account, string ip) =>
+        Task.WhenAll(redis.KeyDeleteAsync(AccountKey(account)), redis.StringDecrementAsync(IpKey(ip)));
 
-    public Task ResetAsync(string account) => redis.KeyDeleteAsync(AccountKey(account));
-
-    private async Task Count(RedisKey key)
+    private async Task<long> Count(RedisKey key)
     {
-        await redis.StringIncrementAsync(key);
+        var count = await redis.StringIncrementAsync(key);
         await redis.KeyExpireAsync(key, Window, ExpireWhen.HasNoExpiry);
+        return count;
     }
 
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) =>

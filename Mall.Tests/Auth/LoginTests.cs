@@ -90,6 +90,17 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
     }
 
     [Fact]
+    public async Task Concurrent_guesses_get_exactly_the_allowed_number_of_tries()
+    {
+        var shopper = await app.NewShopperAsync();
+        var client = app.CreateClient();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" })));
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(15, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task The_account_lock_is_kept_in_redis_so_every_instance_sees_it()
     {
         var shopper = await app.NewShopperAsync();

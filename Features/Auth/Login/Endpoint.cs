@@ -37,7 +37,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
     {
         var account = Accounts.Normalize(req.Account);
         var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await throttle.RetryAfterAsync(account, ip) is { } wait)
+        if (await throttle.BeginAttemptAsync(account, ip) is { } wait)
         {
             await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
             return;
@@ -47,12 +47,11 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
         var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(FindUser, new { Account = account }, cancellationToken: ct));
         if (!passwords.Verify(user?.PasswordHash, req.Password))
         {
-            await throttle.RecordFailureAsync(account, ip);
-            await Send.ResultAsync(Problem.Unauthorized(BadCredentials));
+            await Send.ResultAsync(Problem.Unauthorized(BadCredentials)); // already counted
             return;
         }
 
-        await throttle.ResetAsync(account);
+        await throttle.SucceededAsync(account, ip);
         var refresh = await refreshTokens.IssueAsync(user!.Id, req.DeviceId);
         var access = issuer.Issue(user.Id, user.Role, refresh.FamilyId);
         await Send.OkAsync(TokenResponse.From(access, refresh, req.Client == TokenClients.Native, HttpContext.Response, options, clock), ct);
