@@ -35,14 +35,10 @@ public static class MarkPaid
         WHERE id = @OrderId AND status = 'PendingPayment'
         """;
 
-    // Items are few per order; sorting by sku id keeps lock order stable across concurrent transactions.
-    private const string SellLockedStock = """
-        UPDATE skus s JOIN (SELECT sku_id, SUM(quantity) AS q FROM order_items WHERE order_id = @OrderId GROUP BY sku_id) i
-            ON s.id = i.sku_id
-        SET s.locked = s.locked - i.q, s.sold = s.sold + i.q, s.updated_at = @Now;
+    private const string AddSales = """
         UPDATE products p JOIN (SELECT product_id, SUM(quantity) AS q FROM order_items WHERE order_id = @OrderId GROUP BY product_id) i
             ON p.id = i.product_id
-        SET p.sales = p.sales + i.q;
+        SET p.sales = p.sales + i.q
         """;
 
     private const string GrantPoints = """
@@ -65,7 +61,8 @@ public static class MarkPaid
         var args = new { OrderId = order.Id, order.UserId, Now = nowUtc, Points = order.TotalCents / 100 };
         if (await connection.ExecuteAsync(new CommandDefinition(Transition, args, transaction, cancellationToken: ct)) != 1)
             return result with { Outcome = MarkPaidOutcome.AlreadyPaid };
-        await connection.ExecuteAsync(new CommandDefinition(SellLockedStock, args, transaction, cancellationToken: ct));
+        await HeldStock.SellAsync(connection, transaction, order.Id, nowUtc, ct);
+        await connection.ExecuteAsync(new CommandDefinition(AddSales, args, transaction, cancellationToken: ct));
         if (await connection.ExecuteAsync(new CommandDefinition(GrantPoints, args, transaction, cancellationToken: ct)) == 1)
             await connection.ExecuteAsync(new CommandDefinition(AddPoints, args, transaction, cancellationToken: ct));
         return result;

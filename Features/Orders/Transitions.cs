@@ -47,7 +47,7 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
             if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Now = now }, tx, cancellationToken: ct)) == 0)
                 return false;
             var order = await connection.QuerySingleAsync<(long Id, string Kind)>(new CommandDefinition(IdAndKindOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
-            products = order.Kind == "normal" ? await StockRelease.ReleaseAsync(connection, tx, [order.Id], now, ct) : [];
+            products = order.Kind == "normal" ? await HeldStock.ReleaseAsync(connection, tx, [order.Id], now, ct) : [];
             await tx.CommitAsync(ct);
         }
         await cache.StockChangedAsync(products);

@@ -63,7 +63,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
             foreach (var order in claimed)
                 if (await connection.ExecuteAsync(new CommandDefinition(MarkExpired, new { order.Id, Now = now }, tx, cancellationToken: ct)) == 1)
                     cancelled.Add(order);
-            products = await StockRelease.ReleaseAsync(connection, tx, cancelled.Select(o => o.Id).ToList(), now, ct);
+            products = await HeldStock.ReleaseAsync(connection, tx, cancelled.Select(o => o.Id).ToList(), now, ct);
             await tx.CommitAsync(ct);
         }
         await cache.StockChangedAsync(products);
