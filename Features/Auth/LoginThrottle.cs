@@ -31,9 +31,13 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
         return wait;
     }
 
+    // Only while the window lasts: a plain DECR after the key expired would leave a negative count without a TTL.
+    private static readonly LuaScript GiveBack = LuaScript.Prepare(
+        "if redis.call('EXISTS', @key) == 1 then return redis.call('DECR', @key) end return 0");
+
     /// <summary>The password was right: the account starts afresh, and the address gets its attempt back.</summary>
     public Task SucceededAsync(string account, string ip) =>
-        Task.WhenAll(redis.KeyDeleteAsync(AccountKey(account)), redis.StringDecrementAsync(IpKey(ip)));
+        Task.WhenAll(redis.KeyDeleteAsync(AccountKey(account)), redis.ScriptEvaluateAsync(GiveBack, new { key = IpKey(ip) }));
 
     private async Task<long> Count(RedisKey key)
     {

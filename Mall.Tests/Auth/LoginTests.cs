@@ -101,6 +101,15 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
     }
 
     [Fact]
+    public async Task A_success_whose_address_window_already_expired_leaves_no_counter_behind()
+    {
+        var ip = $"198.51.100.{Random.Shared.Next(1, 255)}-{Guid.NewGuid():N}";
+        // The attempt was counted, then the window expired while the password was being checked.
+        await app.Service<Mall.Features.Auth.LoginThrottle>().SucceededAsync("someone@example.com", ip);
+        Assert.False(await app.Redis.KeyExistsAsync($"auth:fail:ip:{ip}"));
+    }
+
+    [Fact]
     public async Task The_account_lock_is_kept_in_redis_so_every_instance_sees_it()
     {
         var shopper = await app.NewShopperAsync();
