@@ -52,6 +52,16 @@ public static class AuthExtensions
                     },
                 };
             });
+        // Each distinct access token's signature is verified once per instance (see CachingJsonWebTokenHandler).
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Auth:ValidatedTokenCache").Get<ValidatedTokenCacheOptions>()
+                                      ?? new ValidatedTokenCacheOptions());
+        builder.Services.AddSingleton<CachingJsonWebTokenHandler>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<CachingJsonWebTokenHandler>((jwt, handler) =>
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(handler);
+            });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminOnlyPolicy, policy => policy.RequireRole(Roles.Admin));
     }

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Mall.Infrastructure.Auth;
+using Mall.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mall.Tests.Auth;
+
+/// <summary>The handler that verifies each distinct access token's signature once (the seckill hot path's largest cost).</summary>
+public sealed class ValidatedTokenCacheTests
+{
+    private static readonly RsaSecurityKey Key = new(RSA.Create(2048)) { KeyId = "test" };
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    private static readonly TokenValidationParameters Parameters = new()
+    {
+        ValidIssuer = "mall", ValidAudience = "mall-api", IssuerSigningKey = Key, ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        RequireSignedTokens = true, RequireExpirationTime = true, ClockSkew = TimeSpan.FromSeconds(30),
+    };
+
+    private static string Sign(TimeSpan lifetime, string subject = "7") =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "mall", Audience = "mall-api", NotBefore = DateTime.UtcNow.AddMinutes(-1), Expires = DateTime.UtcNow.Add(lifetime),
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["jti"] = Guid.NewGuid().ToString("N") },
+            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
+        });
+
+    private CachingJsonWebTokenHandler Handler(int maxEntries = 100) =>
+        new(new ValidatedTokenCacheOptions { MaxEntries = maxEntries, IdleSeconds = 120 }, _clock);
+
+    [Fact]
+    public async Task The_same_token_is_verified_once_and_every_request_gets_its_own_identity()
+    {
+        var handler = Handler();
+        var token = Sign(TimeSpan.FromMinutes(15));
+
+        var first = await handler.ValidateTokenAsync(token, Parameters);
+        var second = await handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.Equal(1, handler.Verifications);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        Assert.Equal("7", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        Assert.Equal(first.SecurityToken.Id, second.SecurityToken.Id);
+    }
+
+    [Fact]
+    public async Task A_token_differing_from_a_cached_one_in_its_signature_is_verified_and_refused()
+    {
+        var handler = Handler();
+        var token = Sign(TimeSpan.FromMinutes(15));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        var signature = token[(token.LastIndexOf('.') + 1)..];
+        var flipped = signature[0] == 'A' ? 'B' + signature[1..] : 'A' + signature[1..];
+        var forged = token[..(token.LastIndexOf('.') + 1)] + flipped;
+
+        Assert.False((await handler.ValidateTokenAsync(forged, Parameters)).IsValid);
+        Assert.Equal(2, handler.Verifications);
+    }
+
+    [Fact]
+    public async Task Refused_tokens_are_never_remembered()
+    {
+        var handler = Handler();
+        var expired = Sign(TimeSpan.FromMinutes(-5));
+
+        Assert.False((await handler.ValidateTokenAsync(expired, Parameters)).IsValid);
+        Assert.False((await handler.ValidateTokenAsync(expired, Parameters)).IsValid);
+        Assert.Equal(2, handler.Verifications);
+    }
+
+    [Fact]
+    public async Task A_remembered_validation_is_not_trusted_past_the_tokens_expiry_and_skew()
+    {
+        var handler = Handler();
+        var token = Sign(TimeSpan.FromMinutes(5));
+        await handler.ValidateTokenAsync(token, Parameters);
+
+        _clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(20)); // still inside the 30 s skew
+        await handler.ValidateTokenAsync(token, Parameters);
+        Assert.Equal(1, handler.Verifications);
+
+        _clock.Advance(TimeSpan.FromSeconds(15)); // beyond it: full validation again
+        await handler.ValidateTokenAsync(token, Parameters);
+        Assert.Equal(2, handler.Verifications);
+    }
+
+    [Fact]
+    public async Task A_size_of_zero_turns_the_cache_off()
+    {
+        var handler = Handler(maxEntries: 0);
+        var token = Sign(TimeSpan.FromMinutes(15));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        Assert.Equal(2, handler.Verifications);
+    }
+}
+
+/// <summary>The API authenticates through the caching handler, and revocation still wins over a remembered token.</summary>
+public sealed class ValidatedTokenCacheApiTests(MallApp app) : IClassFixture<MallApp>
+{
+    [Fact]
+    public async Task Repeated_requests_with_one_token_verify_its_signature_once_and_logout_still_revokes_it()
+    {
+        var shopper = await app.NewShopperAsync();
+        var handler = app.Service<CachingJsonWebTokenHandler>();
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", shopper.AccessToken);
+
+        (await client.GetAsync("/api/v1/me")).EnsureSuccessStatusCode();
+        var afterFirst = handler.Verifications;
+        for (var i = 0; i < 5; i++) (await client.GetAsync("/api/v1/me")).EnsureSuccessStatusCode();
+        Assert.Equal(afterFirst, handler.Verifications);
+
+        (await client.PostAsync("/api/v1/auth/logout", null)).EnsureSuccessStatusCode();
+        await (await client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
