@@ -87,7 +87,8 @@ public static class ConsoleView
         if (report.Drain is { } d)
             console.MarkupLine($"drain: {d.Orders:N0} orders, first accept → last row {F(d.AcceptToLastOrderSeconds, "0.###")} s = " +
                                $"[bold]{F(d.OrdersPerSecond, "0")} orders/s[/] ({F(d.WriterOrdersPerSecond, "0")} orders/s first → last row" +
-                               (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy {F(busy, "0")} orders/s of write time, {F(d.AverageBatch ?? 0, "0")}/batch" : "") + ")");
+                               (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy {F(busy, "0")} orders/s of write time, {F(d.AverageBatch ?? 0, "0")}/batch" : "") +
+                               $"; peak backlog {d.PeakBacklog:N0}; row times ±{F(d.SampleIntervalMs, "0")} ms)");
         foreach (var c in report.Checks.Concat(report.Thresholds))
             console.MarkupLine($"{(c.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {Markup.Escape(c.Name)}: {Markup.Escape(c.Detail)}");
         foreach (var n in report.Notes) console.MarkupLine($"[grey]note:[/] {Markup.Escape(n)}");

@@ -57,6 +57,7 @@ public static class ReportFiles
             md.AppendLine().AppendLine("## Drain (accepted reservations → order rows)").AppendLine();
             md.AppendLine($"- {d.Orders:N0} orders; first accept {d.FirstAcceptUtc:HH:mm:ss.fff} → last order row {d.LastOrderUtc:HH:mm:ss.fff} = {F(d.AcceptToLastOrderSeconds, "0.###")} s");
             md.AppendLine($"- **{F(d.OrdersPerSecond, "0")} orders/s** from first accept; {F(d.WriterOrdersPerSecond, "0")} orders/s between the first and the last row written");
+            md.AppendLine($"- peak backlog (accepted, not yet written): {d.PeakBacklog:N0}; row times sampled every {F(d.SampleIntervalMs, "0")} ms");
             if (d.OrdersPerWriteSecond is { } busy)
                 md.AppendLine($"- writer while busy (shop /metrics): **{F(busy, "0")} orders per second of write time**, {F(d.AverageBatch ?? 0, "0")} orders per batch on average");
         }
@@ -114,7 +115,8 @@ public static class ReportFiles
         if (r.Drain is { } d)
             html.Append($"<h2>Drain</h2><p>{d.Orders:N0} orders in {F(d.AcceptToLastOrderSeconds, "0.###")} s from the first accept: " +
                         $"<b>{F(d.OrdersPerSecond, "0")} orders/s</b> ({F(d.WriterOrdersPerSecond, "0")} orders/s first → last row)" +
-                        (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy: {F(busy, "0")} orders per second of write time, {F(d.AverageBatch ?? 0, "0")} per batch" : "") + ".</p>");
+                        (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy: {F(busy, "0")} orders per second of write time, {F(d.AverageBatch ?? 0, "0")} per batch" : "") +
+                        $"; peak backlog {d.PeakBacklog:N0} (row times sampled every {F(d.SampleIntervalMs, "0")} ms).</p>");
         if (r.Checks.Count + r.Thresholds.Count > 0)
         {
             html.Append("<h2>Checks</h2><ul>");

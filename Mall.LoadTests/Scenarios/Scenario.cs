@@ -17,11 +17,15 @@ public sealed record Check(string Name, bool Passed, string Detail);
 /// </summary>
 public sealed record RatioTarget(string Label, string[] Steps, string Baseline, double? MinRatio, double? MaxP99Ms, string Note);
 
-/// <param name="OrdersPerSecond">orders over first accept → last order row</param>
-/// <param name="WriterOrdersPerSecond">orders over first → last order row</param>
+/// <summary>How fast accepted reservations became order rows. Row times come from sampling the row count every
+/// <paramref name="SampleIntervalMs"/> (see OrderRowWatcher), so they are exact to one interval.</summary>
+/// <param name="OrdersPerSecond">orders over first accept → last order row written</param>
+/// <param name="WriterOrdersPerSecond">orders over first → last order row written: the drain rate when a backlog built up</param>
 /// <param name="OrdersPerWriteSecond">orders per second of the writer's busy time (from the shop's /metrics)</param>
+/// <param name="PeakBacklog">the most reservations accepted but not yet written at one sample</param>
 public sealed record Drain(DateTime FirstAcceptUtc, DateTime? FirstOrderUtc, DateTime? LastOrderUtc, long Orders,
-    double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond, double? OrdersPerWriteSecond, double? AverageBatch);
+    double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond, double? OrdersPerWriteSecond, double? AverageBatch,
+    long PeakBacklog, double SampleIntervalMs);
 
 public sealed record ScenarioOutcome(IReadOnlyList<Check> Checks, Drain? Drain, IReadOnlyList<string> Notes);
 

@@ -20,6 +20,8 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     private BenchUser _admin = null!;
     private readonly ConcurrentBag<AcceptedReservation> _accepted = [];
     private long _firstAcceptTicks = long.MaxValue;
+    private long _acceptedCount;
+    private OrderRowWatcher? _watcher;
     private WriterMetrics? _metricsBefore;
 
     public long ActivityId { get; private set; }
@@ -53,6 +55,7 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         await ReadOkAsync(await context.SetupHttp.SendAsync(Send(HttpMethod.Post, $"/api/v1/admin/seckill/activities/{ActivityId}/publish",
             new { }, _admin.AccessToken), ct), "Publishing the activity");
         _metricsBefore = await WriterMetrics.ReadAsync(context.SetupHttp, ct);
+        _watcher = new OrderRowWatcher(shop.OpenAsync, ActivityId, () => Interlocked.Read(ref _acceptedCount), TimeSpan.FromMilliseconds(100));
         var wait = startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
     }
@@ -104,6 +107,7 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         while (now < first && Interlocked.CompareExchange(ref _firstAcceptTicks, now, first) != first) first = Interlocked.Read(ref _firstAcceptTicks);
         using var body = JsonDocument.Parse(result.Body);
         _accepted.Add(new AcceptedReservation(body.RootElement.GetProperty("reservationId").ToString(), _shoppers[i].UserId, 1));
+        Interlocked.Increment(ref _acceptedCount);
     }
 
     public override async Task<ScenarioOutcome> VerifyAsync(ScenarioContext context, CancellationToken ct)
@@ -125,18 +129,19 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         }
         if (reconciliation is null) notes.Add("The reconcile endpoint did not answer 200; the Redis-side invariants are reported as failed.");
 
+        await using var watcher = _watcher ?? throw new InvalidOperationException("PrepareAsync starts the order-row watcher.");
         var checks = SeckillInvariants.Evaluate(_accepted.ToList(), orders, reconciliation, settings.Stock, settings.LimitPerUser).ToList();
         Drain? drain = null;
         if (expected > 0)
         {
             var firstAccept = new DateTime(Interlocked.Read(ref _firstAcceptTicks), DateTimeKind.Utc);
-            DateTime? firstRow = orders.Count == 0 ? null : DateTime.SpecifyKind(orders.Min(o => o.CreatedAt), DateTimeKind.Utc);
-            DateTime? lastRow = orders.Count == 0 ? null : DateTime.SpecifyKind(orders.Max(o => o.CreatedAt), DateTimeKind.Utc);
-            var span = lastRow is { } l ? Math.Max((l - firstAccept).TotalSeconds, 0.001) : 0;
-            var writerSpan = lastRow is { } last && firstRow is { } f ? Math.Max((last - f).TotalSeconds, 0.001) : 0;
+            var rows = OrderRowWatcher.Summarise(await watcher.StopAsync(), orders.Count);
+            var span = rows.AllRowsUtc is { } l ? Math.Max((l - firstAccept).TotalSeconds, 0.001) : 0;
+            var writerSpan = rows.AllRowsUtc is { } last && rows.FirstRowUtc is { } f ? Math.Max((last - f).TotalSeconds, 0.001) : 0;
             var writer = WriterMetrics.Delta(_metricsBefore, await WriterMetrics.ReadAsync(context.SetupHttp, ct));
-            drain = new Drain(firstAccept, firstRow, lastRow, orders.Count, span, Rates.PerSecond(orders.Count, span), Rates.PerSecond(orders.Count, writerSpan),
-                writer?.OrdersPerWriteSecond, writer?.AverageBatch);
+            drain = new Drain(firstAccept, rows.FirstRowUtc, rows.AllRowsUtc, orders.Count, span, Rates.PerSecond(orders.Count, span),
+                Rates.PerSecond(orders.Count, writerSpan), writer?.OrdersPerWriteSecond, writer?.AverageBatch, rows.PeakBacklog,
+                watcher.Interval.TotalMilliseconds);
         }
         notes.Add($"Activity {ActivityId}: {expected:N0} reservations accepted out of stock {settings.Stock:N0}.");
         return new ScenarioOutcome(checks, drain, notes);

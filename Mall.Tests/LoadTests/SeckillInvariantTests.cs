@@ -75,3 +75,32 @@ public sealed class SeckillInvariantTests(MallApp app) : IClassFixture<MallApp>
         Assert.False(Assert.Single(checks, c => c.Name == "reconciliation drift 0").Passed);
     }
 }
+
+/// <summary>The drain figures come from sampled row counts (order rows carry their reservation's time, not their write time).</summary>
+public sealed class OrderRowWatcherTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
+
+    private static OrderRowWatcher.Sample At(int ms, long rows, long accepted) => new(T0.AddMilliseconds(ms), rows, accepted);
+
+    [Fact]
+    public void First_row_all_rows_and_the_peak_backlog_come_from_the_samples()
+    {
+        var samples = new[] { At(0, 0, 0), At(100, 0, 800), At(200, 0, 2000), At(300, 500, 2000), At(400, 1500, 2000), At(500, 2000, 2000), At(600, 2000, 2000) };
+
+        var summary = OrderRowWatcher.Summarise(samples, finalRows: 2000);
+
+        Assert.Equal(T0.AddMilliseconds(300), summary.FirstRowUtc);
+        Assert.Equal(T0.AddMilliseconds(500), summary.AllRowsUtc);
+        Assert.Equal(2000, summary.PeakBacklog);
+    }
+
+    [Fact]
+    public void Rows_that_never_all_arrived_leave_the_end_unknown()
+    {
+        var summary = OrderRowWatcher.Summarise([At(0, 0, 10), At(100, 4, 10)], finalRows: 10);
+        Assert.Equal(T0.AddMilliseconds(100), summary.FirstRowUtc);
+        Assert.Null(summary.AllRowsUtc);
+        Assert.Equal(10, summary.PeakBacklog);
+    }
+}
