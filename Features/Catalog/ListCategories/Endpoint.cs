@@ -30,9 +30,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var version = await cache.ListVersionAsync();
-        var tree = await cache.GetOrLoadAsync($"cat:tree:{{{version}}}", "categories", cache.ListTtl, LoadAsync, ct);
-        await Send.OkAsync(tree!, ct);
+        // Key cat:tree:{<list version>}; the cached response bytes go out as they are.
+        var tree = await cache.GetOrLoadVersionedAsync("cat:tree", "", CacheKind.Categories, cache.ListTtl, LoadAsync, ct);
+        await HttpContext.SendCachedJsonAsync(tree, ct);
     }
 
     private async Task<Response?> LoadAsync(CancellationToken ct)
