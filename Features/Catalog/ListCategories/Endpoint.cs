@@ -1,5 +1,6 @@
 using Dapper;
 using FastEndpoints;
+using Mall.Infrastructure;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.ListCategories;
@@ -26,6 +27,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
             s.Responses[200] = "The tree.";
         });
         Description(d => d.Produces<Response>(200), clearDefaults: true);
+        // A hot cached read: nginx logs every access in front of the API; errors and 5xx are still logged here.
+        Options(b => b.WithMetadata(new QuietRequestLog()));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

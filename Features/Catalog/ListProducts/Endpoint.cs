@@ -37,6 +37,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
             s.Responses[400] = "Bad paging, sort, category id or keyword.";
         });
         Description(d => d.Accepts<Request>().Produces<Response>(200).ProducesProblemDetails(400), clearDefaults: true);
+        // A hot cached read: nginx logs every access in front of the API; errors and 5xx are still logged here.
+        Options(b => b.WithMetadata(new QuietRequestLog()));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
