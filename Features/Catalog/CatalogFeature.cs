@@ -11,7 +11,9 @@ public static class CatalogFeature
     public static void AddCatalogFeature(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(builder.Configuration.GetSection("Catalog:Cache").Get<CatalogCacheOptions>() ?? new CatalogCacheOptions());
+        builder.Services.AddSingleton<NearCache>();
         builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddHostedService<CatalogCacheListener>();
         // Other features' seeders build on the demo catalog (the seckill seeder picks one of its SKUs), so this one
         // goes first whatever the order of the lines in Program.cs.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupSeeder, DemoCatalogSeeder>());

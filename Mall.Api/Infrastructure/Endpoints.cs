@@ -43,6 +43,14 @@ public static class EndpointExtensions
         app.UseOpenApi(settings => settings.Path = "/openapi/{documentName}.json");
     }
 
+    /// <summary>
+    /// The serializer options FastEndpoints writes response DTOs with (configured in <see cref="UseMallEndpoints"/>:
+    /// camelCase, enums as strings, nulls left out). A slice that writes JSON bytes itself — the catalog serves its
+    /// cached responses as stored bytes — serialises with these, so its bytes are the ones <c>Send.OkAsync</c> would
+    /// have written. Read it after the app has started (FastEndpoints keeps its configuration process-wide).
+    /// </summary>
+    public static JsonSerializerOptions ResponseJsonOptions => new Config().Serializer.Options;
+
     public static void MapMallApiReference(this WebApplication app) =>
         app.MapScalarApiReference("/scalar", options => options
             .WithTitle("Mall API")

@@ -23,7 +23,7 @@ public static class LoggingExtensions
 
     /// <summary>
     /// One summary event per request (method, route, status, elapsed, request id, user id). Endpoints marked
-    /// <see cref="QuietRequestLog"/> (the seckill hot path) log their successes at Debug only.
+    /// <see cref="QuietRequestLog"/> (the seckill hot path, the catalog's cached reads) log their successes at Debug only.
     /// </summary>
     public static void UseMallRequestLogging(this WebApplication app)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using Mall.Features.Catalog;
 using Mall.Infrastructure;
@@ -26,6 +25,8 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
 {
     private readonly HttpClient _client = app.CreateClient();
     private CatalogCache Cache => app.Service<CatalogCache>();
+    private static readonly CacheKind TestKind = new("test");
+    private static string Text(CachedJson json) => System.Text.Encoding.UTF8.GetString(json.Utf8.Span);
 
     private sealed record Node(long Id, string Name, Node[] Children);
     private sealed record Tree(Node[] Categories);
@@ -167,11 +168,13 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         (await _client.GetAsync($"/api/v1/products/{sku.ProductId}")).EnsureSuccessStatusCode();
         await using (var db = await app.OpenDbAsync())
             await db.ExecuteAsync("UPDATE products SET title = '新标题' WHERE id = @Id", new { Id = sku.ProductId });
-        // Age the cached copy past its freshness (what time would do), keeping it within the stale grace.
+        // Age the cached copy past its freshness (what time would do), keeping it within the stale grace; time would
+        // also have ended this instance's own short-lived copy.
         var key = CatalogCache.ProductKey(sku.ProductId);
-        var entry = JsonNode.Parse((string)(await app.Redis.StringGetAsync(key))!)!;
-        entry["freshUntilMs"] = 0;
-        await app.Redis.StringSetAsync(key, entry.ToJsonString(), TimeSpan.FromMinutes(1));
+        var entry = (byte[])(await app.Redis.StringGetAsync(key))!;
+        "0000000000000000"u8.CopyTo(entry);
+        await app.Redis.StringSetAsync(key, entry, TimeSpan.FromMinutes(1));
+        Cache.Near.Evict(key);
 
         var loads = Cache.LoadCount;
         var products = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
@@ -187,15 +190,17 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
     {
         var key = CatalogCache.ProductKey(800_000_000 + Random.Shared.Next(1_000_000));
         var productId = long.Parse(key[7..^1]);
-        var answer = await Cache.GetOrLoadAsync(key, "test", TimeSpan.FromMinutes(5), async _ =>
+        var answer = await Cache.GetOrLoadAsync(key, TestKind, TimeSpan.FromMinutes(5), async _ =>
         {
             await Cache.StockChangedAsync([productId]); // a checkout commits while this rebuild is reading MySQL
             return "read before the write";
         }, CancellationToken.None);
-        Assert.Equal("read before the write", answer);
+        Assert.Equal("\"read before the write\"", Text(answer));
         Assert.False(await app.Redis.KeyExistsAsync(key));
+        Assert.False(Cache.Near.TryGet(key, out _)); // nor kept in this instance's near cache
 
-        await Cache.GetOrLoadAsync(key, "test", TimeSpan.FromMinutes(5), _ => Task.FromResult<string?>("fresh"), CancellationToken.None);
+        var fresh = await Cache.GetOrLoadAsync(key, TestKind, TimeSpan.FromMinutes(5), _ => Task.FromResult<string?>("fresh"), CancellationToken.None);
+        Assert.Equal("\"fresh\"", Text(fresh));
         Assert.True(await app.Redis.KeyExistsAsync(key));
     }
 
@@ -205,12 +210,17 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         var options = StackExchange.Redis.ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200");
         options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast; // fail at once instead of queueing until the timeout
         await using var dead = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
-        var cache = new CatalogCache(dead.GetDatabase(), new CatalogCacheOptions(), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<CatalogCache>.Instance);
-        var value = await cache.GetOrLoadAsync("cat:p:{1}", "test", TimeSpan.FromMinutes(1), _ => Task.FromResult<string?>("from mysql"),
+        var settings = new CatalogCacheOptions();
+        var cache = new CatalogCache(dead.GetDatabase(), dead, new RedisKeyPrefix(""), new NearCache(settings, TimeProvider.System), settings,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CatalogCache>.Instance);
+        var value = await cache.GetOrLoadAsync("cat:p:{1}", TestKind, TimeSpan.FromMinutes(1), _ => Task.FromResult<string?>("from mysql"),
             CancellationToken.None);
-        Assert.Equal("from mysql", value);
+        Assert.Equal("\"from mysql\"", Text(value));
         Assert.Equal(1, cache.LoadCount);
+        var page = await cache.GetOrLoadVersionedAsync("cat:l", ":0:newest:1:20", TestKind, TimeSpan.FromMinutes(1),
+            _ => Task.FromResult<string?>("a page from mysql"), CancellationToken.None);
+        Assert.Equal("\"a page from mysql\"", Text(page));
+        Assert.Equal(2, cache.LoadCount);
     }
 
     [Fact]
@@ -244,7 +254,8 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
             var ttl = (await app.Redis.KeyTimeToLiveAsync(key))!.Value.TotalSeconds;
             Assert.InRange(ttl, options.DetailTtlSeconds + options.StaleGraceSeconds - 5,
                 options.DetailTtlSeconds * (1 + options.JitterPercent / 100.0) + options.StaleGraceSeconds + 1);
-            freshUntil.Add(JsonNode.Parse((string)(await app.Redis.StringGetAsync(key))!)!["freshUntilMs"]!.GetValue<long>());
+            var stored = (byte[])(await app.Redis.StringGetAsync(key))!;
+            freshUntil.Add(long.Parse(System.Text.Encoding.ASCII.GetString(stored, 0, CatalogCache.HeaderLength)));
         }
         Assert.Equal(5, freshUntil.Distinct().Count());
     }
