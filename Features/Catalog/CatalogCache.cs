@@ -103,7 +103,9 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
     public NearCache Near => near;
 
     // The hash tag keeps a key, its lock and its epoch in one cluster slot, so the Lua scripts may touch them together.
-    public static string ProductKey(long productId) => $"cat:p:{{{productId}}}";
+    // The "2" names the byte format: versions that stored a JSON envelope used cat:p / cat:l / cat:tree, so during a
+    // rolling update old and new instances never read each other's values.
+    public static string ProductKey(long productId) => $"cat:p2:{{{productId}}}";
 
     /// <summary>How long an epoch outlives its last invalidation: far longer than any rebuild takes.</summary>
     private static readonly TimeSpan EpochLifetime = TimeSpan.FromDays(1);

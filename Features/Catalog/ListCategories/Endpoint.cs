@@ -33,8 +33,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        // Key cat:tree:{<list version>}; the cached response bytes go out as they are.
-        var tree = await cache.GetOrLoadVersionedAsync("cat:tree", "", CacheKind.Categories, cache.ListTtl, LoadAsync, ct);
+        // Key cat:tree2:{<list version>}; the cached response bytes go out as they are.
+        var tree = await cache.GetOrLoadVersionedAsync("cat:tree2", "", CacheKind.Categories, cache.ListTtl, LoadAsync, ct);
         await HttpContext.SendCachedJsonAsync(tree, ct);
     }
 

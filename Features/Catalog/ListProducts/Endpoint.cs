@@ -46,9 +46,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
         var sort = req.Sort ?? "newest";
         if (string.IsNullOrWhiteSpace(req.Q) && req.Page <= CachedPages)
         {
-            // Key cat:l:{<list version>:<category>:<sort>:<page>:<size>}: one hash tag per page, so the key and its
+            // Key cat:l2:{<list version>:<category>:<sort>:<page>:<size>}: one hash tag per page, so the key and its
             // epoch/lock land in one cluster slot. The cached response bytes go out as they are.
-            var page = await cache.GetOrLoadVersionedAsync("cat:l", $":{req.CategoryId ?? 0}:{sort}:{req.Page}:{req.PageSize}",
+            var page = await cache.GetOrLoadVersionedAsync("cat:l2", $":{req.CategoryId ?? 0}:{sort}:{req.Page}:{req.PageSize}",
                 CacheKind.List, cache.ListTtl, c => LoadAsync(req, sort, c), ct);
             await HttpContext.SendCachedJsonAsync(page, ct);
         }
