@@ -26,7 +26,9 @@ public sealed class SeckillOptions
     public sealed class WriterOptions
     {
         public bool Enabled { get; set; } = true;
-        public int ChannelCapacity { get; set; } = 20_000;
+        // Room for a whole burst: a reservation the full channel refuses waits for recovery's grace period (10 s or more),
+        // and one held here costs about 200 bytes.
+        public int ChannelCapacity { get; set; } = 100_000;
         public int BatchSize { get; set; } = 500;
         public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(20);
         public int MaxRetries { get; set; } = 3;
