@@ -59,7 +59,8 @@ bench login login -c 8 -n 300 --warmup 0
 # wait in the Redis log; recovery (the crash path) then writes them. "first → last row" is the drain rate.
 if [ "$STARTED_SHOP" = 1 ]; then
   "$ROOT/mall" stop >/dev/null
-  Seckill__Writer__Enabled=false "$ROOT/mall" up >"$OUT/backlog-shop.log" 2>&1 || { tail -n 20 "$OUT/backlog-shop.log"; exit 1; }
+  Seckill__Writer__Enabled=false "$ROOT/mall" up >"$MALL_DATA_DIR/logs/bench-backlog-up.log" 2>&1 \
+    || { tail -n 20 "$MALL_DATA_DIR/logs/bench-backlog-up.log"; exit 1; }
   bench seckill-backlog seckill --shoppers 60000 --stock 60000 -c 256 --warmup 3 -d 120 --drain-timeout 120
 else
   echo "== seckill-backlog: skipped (it restarts the API with the writer off; only done on the shop this script starts)"
