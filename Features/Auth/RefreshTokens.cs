@@ -18,6 +18,16 @@ public sealed record Rotation(RotationOutcome Outcome, long UserId = 0, RefreshG
 /// Presenting a rotated secret means it leaked (or was replayed): the whole family is revoked. The key's TTL is
 /// the current token's lifetime, renewed on each rotation; a revoked family is kept until then so replays of
 /// any of its tokens keep failing.
+/// <para>
+/// One exception, for concurrent refreshes: browser tabs share the refresh cookie, so two tabs whose access tokens
+/// expired together both present the same secret, and the second would otherwise sign the shopper out everywhere.
+/// For <see cref="AuthOptions.RefreshReuseGraceSeconds"/> after a rotation, the secret just rotated away is answered
+/// with the <i>same</i> successor (so every tab ends with the one current token) instead of being treated as
+/// reuse. The successor is kept for that window sealed (AES-GCM) under a key derived from the secret it replaced,
+/// so Redis still holds nothing a refresh token can be rebuilt from without already owning one. A replay inside the
+/// window only delays detection: the two holders share one successor, and the next rotation by either makes the
+/// other's next use a reuse.
+/// </para>
 /// </summary>
 public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProvider clock)
 {
@@ -25,9 +35,14 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
         if redis.call('EXISTS', @family) == 0 then return {'invalid'} end
         if redis.call('HGET', @family, 'revoked') == '1' then return {'revoked'} end
         if redis.call('HGET', @family, 'current') == @presented then
-          redis.call('HSET', @family, 'current', @replacement, 'h:' .. @presented, '1')
+          redis.call('HSET', @family, 'current', @replacement, 'h:' .. @presented, '1',
+                     'prev', @presented, 'prev_at', @now, 'prev_next', @sealed)
           redis.call('EXPIRE', @family, @ttl)
           return {'rotated', redis.call('HGET', @family, 'user')}
+        end
+        if redis.call('HGET', @family, 'prev') == @presented
+           and tonumber(@now) - tonumber(redis.call('HGET', @family, 'prev_at')) < tonumber(@grace) then
+          return {'concurrent', redis.call('HGET', @family, 'user'), redis.call('HGET', @family, 'prev_next')}
         end
         if redis.call('HEXISTS', @family, 'h:' .. @presented) == 1 then
           redis.call('HSET', @family, 'revoked', '1')
@@ -64,11 +79,16 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
             presented = Hash(secret),
             replacement = replacementHash,
             ttl = (long)Lifetime.TotalSeconds,
+            now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            grace = Math.Max(0, options.RefreshReuseGraceSeconds) * 1000L,
+            @sealed = Seal(replacement, secret),
         }))!;
         return result[0].ToString() switch
         {
             "rotated" => new Rotation(RotationOutcome.Rotated, (long)result[1],
                 new RefreshGrant(replacement, familyId, clock.GetUtcNow().Add(Lifetime))),
+            "concurrent" when Unseal((string?)result[2], secret) is { } successor => new Rotation(RotationOutcome.Rotated,
+                (long)result[1], new RefreshGrant(successor, familyId, clock.GetUtcNow().Add(Lifetime))),
             "reused" => new Rotation(RotationOutcome.Reused),
             "revoked" => new Rotation(RotationOutcome.Revoked),
             _ => new Rotation(RotationOutcome.Invalid),
@@ -87,6 +107,41 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
         var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         return ($"{familyId}.{secret}", Hash(secret));
     }
+
+    /// <summary>The successor, encrypted under a key only the holder of the secret it replaces can derive.</summary>
+    private static string Seal(string successor, string replacedSecret)
+    {
+        var plain = Encoding.UTF8.GetBytes(successor);
+        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(SealingKey(replacedSecret), TagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length));
+        return Convert.ToBase64String(sealedBytes);
+    }
+
+    private static string? Unseal(string? sealedText, string replacedSecret)
+    {
+        if (sealedText is null) return null;
+        try
+        {
+            var sealedBytes = Convert.FromBase64String(sealedText);
+            if (sealedBytes.Length <= NonceSize + TagSize) return null;
+            var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
+            using var aes = new AesGcm(SealingKey(replacedSecret), TagSize);
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plain.Length),
+                sealedBytes.AsSpan(NonceSize + plain.Length), plain);
+            return Encoding.UTF8.GetString(plain);
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private const int NonceSize = 12, TagSize = 16;
+
+    private static byte[] SealingKey(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes("mall-refresh-successor:" + secret));
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

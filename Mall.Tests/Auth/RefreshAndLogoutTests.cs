@@ -6,7 +6,13 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Mall.Tests.Auth;
 
-public sealed class RefreshAndLogoutTests(MallApp app) : IClassFixture<MallApp>
+/// <summary>Rotation with the reuse grace off (strict): any replay of a rotated token is reuse. The grace has its own tests.</summary>
+public sealed class StrictRefreshApp : MallApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Auth:RefreshReuseGraceSeconds"] = "0" };
+}
+
+public sealed class RefreshAndLogoutTests(StrictRefreshApp app) : IClassFixture<StrictRefreshApp>
 {
     private Task<HttpResponseMessage> Refresh(string? token) =>
         app.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
@@ -162,5 +168,71 @@ public sealed class DenylistAcrossInstancesTests(MallApp app) : IClassFixture<Ma
             builder.UseSetting("Mall:DataDir", first.DataDir);
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         }
+    }
+}
+
+/// <summary>
+/// The default 10 s reuse grace: tabs sharing the refresh cookie refresh together without signing the shopper out.
+/// Only refresh calls here (the fake clock runs ahead of the real one, which access-token validation uses).
+/// </summary>
+public sealed class RefreshReuseGraceTests(MallAppWithFakeClock app) : IClassFixture<MallAppWithFakeClock>
+{
+    private Task<HttpResponseMessage> Refresh(string? token) =>
+        app.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = token });
+
+    [Fact]
+    public async Task Concurrent_refreshes_with_one_token_get_the_same_successor_and_keep_the_session()
+    {
+        var shopper = await app.NewShopperAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Refresh(shopper.RefreshToken)));
+        var bodies = await Task.WhenAll(answers.Select(a => a.ReadAsync<MallApp.TokenBody>()));
+
+        var successor = Assert.Single(bodies.Select(b => b.RefreshToken).Distinct()) ?? throw new InvalidOperationException("no refresh token");
+        Assert.NotEqual(shopper.RefreshToken, successor);
+        Assert.Equal(4, bodies.Select(b => b.AccessToken).Distinct().Count());
+
+        // The session lives on: the shared successor rotates as usual, and nothing readable is left in Redis.
+        var family = successor[..successor.IndexOf('.')];
+        var stored = await app.Redis.HashGetAllAsync($"auth:rt:{{{family}}}");
+        Assert.DoesNotContain(stored, e => e.Value.ToString().Contains(successor[(successor.IndexOf('.') + 1)..]));
+        (await Refresh(successor)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Browser_tabs_refreshing_together_all_end_with_the_same_cookie()
+    {
+        var shopper = await app.NewShopperAsync();
+        var cookie = $"mall_rt={shopper.RefreshToken}";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/refresh");
+            request.Headers.Add("Cookie", cookie);
+            return app.CreateClient().SendAsync(request);
+        }));
+        foreach (var answer in answers) answer.EnsureSuccessStatusCode();
+        var cookies = answers.Select(a => a.Headers.GetValues("Set-Cookie").Single().Split(';')[0]).Distinct();
+        Assert.NotEqual(cookie, Assert.Single(cookies));
+    }
+
+    [Fact]
+    public async Task Only_the_token_rotated_last_gets_the_grace_an_older_one_is_reuse()
+    {
+        var shopper = await app.NewShopperAsync();
+        var second = await (await Refresh(shopper.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+        var third = await (await Refresh(second.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+
+        await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Refresh(third.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized); // family revoked
+    }
+
+    [Fact]
+    public async Task The_grace_ends_after_ten_seconds()
+    {
+        var shopper = await app.NewShopperAsync();
+        (await Refresh(shopper.RefreshToken)).EnsureSuccessStatusCode();
+        app.FakeClock!.Advance(TimeSpan.FromSeconds(9));
+        (await Refresh(shopper.RefreshToken)).EnsureSuccessStatusCode();
+        app.FakeClock!.Advance(TimeSpan.FromSeconds(2));
+        await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
