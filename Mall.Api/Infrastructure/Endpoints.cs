@@ -25,6 +25,7 @@ public static class EndpointExtensions
                 settings.Version = "v1";
                 settings.Description = "Flash-sale-ready shop. Money is integer cents; times are ISO-8601 UTC. " +
                                        "Every error is RFC 9457 application/problem+json.";
+                settings.OperationProcessors.Add(new HeaderOnlyProperties());
             };
         });
     }
@@ -83,3 +84,39 @@ public static class EndpointExtensions
 public sealed record ValidationProblemBody(
     string Type, string Title, int Status, string Detail, string Instance, string TraceId,
     Dictionary<string, string[]> Errors);
+
+/// <summary>
+/// A request DTO property bound from a header (<c>[FromHeader("Idempotency-Key")]</c>) is a header in the OpenAPI
+/// document, not also a body property; and the header keeps its exact name (the generator camel-cases it).
+/// </summary>
+internal sealed class HeaderOnlyProperties : NSwag.Generation.Processors.IOperationProcessor
+{
+    public bool Process(NSwag.Generation.Processors.Contexts.OperationProcessorContext context)
+    {
+        if (context is not NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext aspNet) return true;
+        var definition = aspNet.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
+        if (definition?.ReqDtoType is not { } requestType) return true;
+        var headerBound = requestType.GetProperties()
+            .Select(p => (Property: p, Header: p.GetCustomAttributes(typeof(FromHeaderAttribute), true).OfType<FromHeaderAttribute>().FirstOrDefault()))
+            .Where(x => x.Header is not null)
+            .ToList();
+        if (headerBound.Count == 0) return true;
+
+        var operation = context.OperationDescription.Operation;
+        var bodies = operation.RequestBody?.Content.Values.Select(c => c.Schema?.ActualSchema).OfType<NJsonSchema.JsonSchema>().ToList() ?? [];
+        foreach (var (property, header) in headerBound)
+        {
+            var jsonName = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            foreach (var body in bodies)
+            {
+                body.Properties.Remove(jsonName);
+                body.RequiredProperties.Remove(jsonName);
+            }
+            var headerName = header!.HeaderName ?? property.Name;
+            foreach (var parameter in operation.Parameters.Where(p => p.Kind == NSwag.OpenApiParameterKind.Header &&
+                                                                      string.Equals(p.Name, headerName, StringComparison.OrdinalIgnoreCase)))
+                parameter.Name = headerName;
+        }
+        return true;
+    }
+}

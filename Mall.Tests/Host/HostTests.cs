@@ -68,6 +68,17 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     }
 
     [Fact]
+    public async Task A_header_bound_property_is_a_header_with_its_exact_name_and_not_a_body_property()
+    {
+        await using var stream = await app.CreateClient().GetStreamAsync("/openapi/v1.json");
+        var checkout = new OpenApiStreamReader().Read(stream, out _).Paths["/api/v1/orders"].Operations[OperationType.Post];
+        Assert.Contains(checkout.Parameters, p => p.Name == "Idempotency-Key" && p.In == ParameterLocation.Header);
+        var body = checkout.RequestBody.Content["application/json"].Schema;
+        Assert.Contains("items", body.Properties.Keys);
+        Assert.DoesNotContain("idempotencyKey", body.Properties.Keys);
+    }
+
+    [Fact]
     public async Task Scalar_serves_the_explorer_page()
     {
         var response = await app.CreateClient().GetAsync("/scalar/");

@@ -1093,7 +1093,6 @@ export interface components {
             expiresAt?: string;
         };
         MallFeaturesOrdersCheckoutRequest: {
-            idempotencyKey: string;
             items: components["schemas"]["MallFeaturesOrdersCheckoutCheckoutItem"][];
             fromCart?: boolean;
             /** Format: int64 */
@@ -2161,7 +2160,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string | null;
             };
             path?: never;
             cookie?: never;
