@@ -33,7 +33,7 @@ app.UseStaticFiles();
 app.UseMallProblemDetails();
 app.UseMallRequestLogging();
 app.UseMallMetrics();
-app.UseAuthentication();
+app.UseMallAuthentication();
 app.UseAuthorization();
 app.UseMallEndpoints();
 app.MapMallHubs();

@@ -122,3 +122,34 @@ public sealed class ValidatedTokenCacheApiTests(MallApp app) : IClassFixture<Mal
         await (await client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
+
+/// <summary>Only requests that carry credentials go through the bearer handler; the outcomes are those of authenticating every request.</summary>
+public sealed class CredentialedOnlyAuthenticationTests(MallApp app) : IClassFixture<MallApp>
+{
+    [Fact]
+    public async Task There_is_no_default_authenticate_scheme_so_anonymous_requests_skip_the_bearer_handler() =>
+        Assert.Null(await app.Service<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetDefaultAuthenticateSchemeAsync());
+
+    [Fact]
+    public async Task A_bad_token_on_an_anonymous_endpoint_is_still_anonymous_and_on_a_protected_one_a_bearer_challenge()
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not.a.token");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/categories")).StatusCode);
+
+        var me = await client.GetAsync("/api/v1/me");
+        await me.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer", me.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Without_credentials_a_protected_endpoint_challenges_and_an_admin_one_forbids_a_shopper()
+    {
+        var anonymous = await app.CreateClient().GetAsync("/api/v1/me");
+        await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer", anonymous.Headers.WwwAuthenticate.ToString());
+
+        var shopper = await app.NewShopperAsync();
+        await (await shopper.Client.GetAsync("/api/v1/admin/seckill/activities/1/reconcile")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+}
