@@ -122,8 +122,6 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
     public Task StockChangedAsync(IEnumerable<long> productIds) =>
         InvalidateAsync(productIds.Distinct().Select(ProductKey).ToArray(), bumpListVersion: false);
 
-    public Task InvalidateAsync(params string[] keys) => InvalidateAsync(keys, bumpListVersion: false);
-
     private async Task InvalidateAsync(string[] keys, bool bumpListVersion)
     {
         var evicted = bumpListVersion ? [.. keys, ListVersionKey] : keys;
@@ -164,7 +162,7 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
         {
             // Redis is a cache here, not the source of truth: without it the catalog still answers, from MySQL.
             logger.LogWarning(e, "Catalog cache unavailable; loading {Key} from MySQL", key);
-            return new CachedJson(Serialize(await CountedLoadAsync(kind, load, ct)));
+            return await LoadUncachedAsync(kind, load, ct);
         }
     }
 
@@ -184,7 +182,7 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
             logger.LogWarning(e, "Catalog cache unavailable; loading {Family} from MySQL", family);
-            return new CachedJson(Serialize(await CountedLoadAsync(kind, load, ct)));
+            return await LoadUncachedAsync(kind, load, ct);
         }
         return await GetOrLoadAsync($"{family}:{{{version}{suffix}}}", kind, ttl, load, ct);
     }
@@ -239,7 +237,7 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
             {
                 // The rebuilder is slow or died holding the lock: answer from MySQL rather than fail.
                 logger.LogWarning("Cache rebuild of {Key} took longer than {Wait} ms; loading directly", key, options.ColdWaitMilliseconds);
-                return new CachedJson(Serialize(await CountedLoadAsync(kind, load, ct)));
+                return await LoadUncachedAsync(kind, load, ct);
             }
         }
     }
@@ -273,6 +271,10 @@ public sealed class CatalogCache(IDatabase redis, IConnectionMultiplexer multipl
         if (kept == 1) Remember(key, entry, generation);
         return entry.Json;
     }
+
+    /// <summary>The answer straight from MySQL, not cached (Redis down, or a rebuilder that never finished).</summary>
+    private async Task<CachedJson> LoadUncachedAsync<T>(CacheKind kind, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
+        where T : class => new(Serialize(await CountedLoadAsync(kind, load, ct)));
 
     private async Task<T?> CountedLoadAsync<T>(CacheKind kind, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
     {
