@@ -20,7 +20,7 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     private BenchUser _admin = null!;
     private readonly ConcurrentBag<AcceptedReservation> _accepted = [];
     private long _firstAcceptTicks = long.MaxValue;
-    private long _acceptedCount;
+    private long _acceptedCount; // _accepted.Count, readable without ConcurrentBag.Count freezing the bag every sample
     private OrderRowWatcher? _watcher;
     private WriterMetrics? _metricsBefore;
 

@@ -7,6 +7,9 @@ namespace Mall.Infrastructure.Auth;
 
 public static class AuthExtensions
 {
+    /// <summary>SignalR's WebSocket transport cannot send headers: under this path the token may come in the query.</summary>
+    private const string HubPaths = "/hubs";
+
     public static void AddMallAuth(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -48,7 +51,7 @@ public static class AuthExtensions
                     OnMessageReceived = context =>
                     {
                         // Path first: parsing the query string of every API request just to ignore it is measurable.
-                        if (!context.HttpContext.Request.Path.StartsWithSegments("/hubs")) return Task.CompletedTask;
+                        if (!context.HttpContext.Request.Path.StartsWithSegments(HubPaths)) return Task.CompletedTask;
                         var token = context.Request.Query["access_token"];
                         if (!string.IsNullOrEmpty(token)) context.Token = token;
                         return Task.CompletedTask;
@@ -88,7 +91,7 @@ public static class AuthExtensions
         app.UseAuthentication(); // ASP.NET Core's own wiring; with no default authenticate scheme it signs in no one
         app.Use(async (http, next) =>
         {
-            if (http.Request.Headers.ContainsKey(HeaderNames.Authorization) || http.Request.Path.StartsWithSegments("/hubs"))
+            if (http.Request.Headers.ContainsKey(HeaderNames.Authorization) || http.Request.Path.StartsWithSegments(HubPaths))
             {
                 var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
                 if (result.Succeeded) http.User = result.Principal;
