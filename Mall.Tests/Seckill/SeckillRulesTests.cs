@@ -187,6 +187,17 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
     }
 
     [Fact]
+    public async Task Update_without_a_start_is_400_like_create()
+    {
+        var admin = await app.CachedAdminAsync();
+        var upcoming = await app.CreateActivityAsync(stock: 5, startsAt: DateTimeOffset.UtcNow.AddMinutes(5));
+        var response = await admin.Client.PutAsJsonAsync($"/api/v1/admin/seckill/activities/{upcoming}",
+            new { title = "改", priceCents = 500, stock = 5, limitPerUser = 1, endsAt = DateTimeOffset.UtcNow.AddHours(1) });
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("startsAt", out _));
+    }
+
+    [Fact]
     public async Task Republishing_a_live_activity_never_restores_sold_units()
     {
         var activity = await app.CreateActivityAsync(stock: 3);

@@ -18,6 +18,6 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.Token).NotEmpty().MaximumLength(64);
         // The upper bound is the activity's own limit, checked inside the attempt script (400 as well).
-        RuleFor(r => r.Quantity).GreaterThan(0).LessThanOrEqualTo(Admin.Create.Validator.MaxLimitPerUser);
+        RuleFor(r => r.Quantity).GreaterThan(0).LessThanOrEqualTo(Admin.ActivityTerms.MaxLimitPerUser);
     }
 }

@@ -7,7 +7,7 @@ using MySqlConnector;
 
 namespace Mall.Features.Seckill.Admin.Update;
 
-public sealed class Request
+public sealed class Request : IActivityTerms
 {
     public long Id { get; set; }
     public string Title { get; set; } = "";
@@ -22,14 +22,7 @@ public sealed record Response(long Id, bool Published);
 
 public sealed class Validator : Validator<Request>
 {
-    public Validator()
-    {
-        RuleFor(r => r.Title).NotEmpty().MaximumLength(120);
-        RuleFor(r => r.PriceCents).GreaterThan(0);
-        RuleFor(r => r.Stock).InclusiveBetween(1, Create.Validator.MaxStock);
-        RuleFor(r => r.LimitPerUser).InclusiveBetween(1, Create.Validator.MaxLimitPerUser);
-        RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.");
-    }
+    public Validator() => Include(new ActivityTermsRules<Request>());
 }
 
 /// <summary>Changes an activity that has not started; a published one is warmed up again with the new values.</summary>

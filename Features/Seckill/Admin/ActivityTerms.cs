@@ -1,0 +1,34 @@
+using FluentValidation;
+
+namespace Mall.Features.Seckill.Admin;
+
+/// <summary>The terms of an activity that create and update both set, with one set of rules.</summary>
+public interface IActivityTerms
+{
+    string Title { get; }
+    long PriceCents { get; }
+    int Stock { get; }
+    int LimitPerUser { get; }
+    DateTimeOffset StartsAt { get; }
+    DateTimeOffset EndsAt { get; }
+}
+
+public sealed class ActivityTermsRules<T> : AbstractValidator<T> where T : IActivityTerms
+{
+    public ActivityTermsRules()
+    {
+        RuleFor(r => r.Title).NotEmpty().MaximumLength(120);
+        // Strictly positive: the order writer derives an item's quantity as total / price.
+        RuleFor(r => r.PriceCents).GreaterThan(0);
+        RuleFor(r => r.Stock).InclusiveBetween(1, ActivityTerms.MaxStock);
+        RuleFor(r => r.LimitPerUser).InclusiveBetween(1, ActivityTerms.MaxLimitPerUser);
+        RuleFor(r => r.StartsAt).NotEmpty();
+        RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.");
+    }
+}
+
+public static class ActivityTerms
+{
+    public const int MaxStock = 1_000_000;
+    public const int MaxLimitPerUser = 100;
+}
