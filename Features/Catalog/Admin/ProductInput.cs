@@ -18,6 +18,12 @@ public interface IProductInput
     SkuInput[] Skus { get; }
 }
 
+/// <summary>What create and update check in MySQL before writing: the product's category exists.</summary>
+public static class ProductInputRules
+{
+    public const string CategoryExists = "SELECT COUNT(*) FROM categories WHERE id = @CategoryId";
+}
+
 public sealed class ProductInputRules<T> : AbstractValidator<T> where T : IProductInput
 {
     public const int MaxSkus = 50;

@@ -7,8 +7,6 @@ namespace Mall.Features.Catalog.Admin.CreateProduct;
 
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
 {
-    private const string CategoryExists = "SELECT COUNT(*) FROM categories WHERE id = @CategoryId";
-
     private const string InsertProduct = """
         INSERT INTO products (category_id, title, subtitle, description, images, on_shelf, sales, created_at, updated_at)
         VALUES (@CategoryId, @Title, @Subtitle, @Description, @Images, 1, 0, @Now, @Now);
@@ -46,7 +44,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(CategoryExists, new { req.CategoryId }, cancellationToken: ct)) == 0)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProductInputRules.CategoryExists, new { req.CategoryId }, cancellationToken: ct)) == 0)
         {
             await Send.ResultAsync(Problem.NotFound("The category"));
             return;

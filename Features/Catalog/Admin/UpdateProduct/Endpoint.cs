@@ -7,8 +7,6 @@ namespace Mall.Features.Catalog.Admin.UpdateProduct;
 
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
 {
-    private const string CategoryExists = "SELECT COUNT(*) FROM categories WHERE id = @CategoryId";
-
     private const string UpdateProductRow = """
         UPDATE products SET category_id = @CategoryId, title = @Title, subtitle = @Subtitle, description = @Description,
             images = @Images, updated_at = @Now
@@ -47,7 +45,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(CategoryExists, new { req.CategoryId }, cancellationToken: ct)) == 0)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProductInputRules.CategoryExists, new { req.CategoryId }, cancellationToken: ct)) == 0)
         {
             await Send.ResultAsync(Problem.NotFound("The category"));
             return;
