@@ -871,7 +871,7 @@ export interface components {
             /** Format: int32 */
             limitPerUser?: number;
             /** Format: date-time */
-            startsAt?: string;
+            startsAt: string;
             /** Format: date-time */
             endsAt?: string;
         };
