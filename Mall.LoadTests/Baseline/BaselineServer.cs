@@ -20,12 +20,18 @@ public sealed class BaselineServerSettings : CommandSettings
 
 /// <summary>
 /// The hidden "baseline-server" command: bare Kestrel on 127.0.0.1 with GET /json (a tiny JSON answer) and
-/// POST /lua (one EVALSHA of the seckill-like script against the same Redis, nothing else). No logging, no auth,
-/// no middleware: the ceiling the shop's endpoints are compared to in the same run.
+/// POST /lua (one EVALSHA of the shop's own attempt script, Features/Seckill/Attempt/Attempt.lua, with the keys and
+/// arguments an accepted attempt has, against the same Redis; nothing else). No logging, no auth, no middleware:
+/// the ceiling the shop's endpoints are compared to in the same run. POST /lua/tokens?count=N issues the attempt
+/// tokens the next N calls consume, outside the measured phases (the shop's shoppers get theirs from the token step).
 /// </summary>
 public sealed class BaselineServerCommand : AsyncCommand<BaselineServerSettings>
 {
+    /// <summary>The shop's attempt script, embedded from the API's slice at build time: the very same Lua call.</summary>
     public static string Script { get; } = ReadScript();
+
+    /// <summary>The per-window limits the shop uses by default (Seckill:UserAttemptsPerWindow, IpAttemptsPerWindow, RateWindow).</summary>
+    private const long UserAttemptsPerWindow = 5, IpAttemptsPerWindow = 500, RateWindowMs = 1000;
 
     public override async Task<int> ExecuteAsync(CommandContext context, BaselineServerSettings settings, CancellationToken ct)
     {
@@ -38,29 +44,64 @@ public sealed class BaselineServerCommand : AsyncCommand<BaselineServerSettings>
         options.ClientName = "mall-bench-baseline";
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var db = redis.GetDatabase();
-        var tag = "{bl}";
-        RedisKey[] keys = [$"{settings.Prefix}{tag}:stock", $"{settings.Prefix}{tag}:buyers", $"{settings.Prefix}{tag}:log"];
-        await db.KeyDeleteAsync(keys);
-        await db.StringSetAsync(keys[0], long.MaxValue / 2);
+        var keys = new BaselineKeys(settings.Prefix);
+        await db.KeyDeleteAsync(keys.Shared);
+        // An activity that is open, has stock for any run and allows one unit per shopper: every call is accepted.
+        await db.HashSetAsync(keys.Meta, [new("start", 0), new("end", long.MaxValue / 4), new("limit", 1), new("price", 100)]);
+        await db.StringSetAsync(keys.Stock, long.MaxValue / 4);
         var loaded = await redis.GetServers()[0].ScriptLoadAsync(Script);
 
+        long issued = 0, used = 0;
         app.MapGet("/json", () => Results.Json(new Reply(true, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        app.MapPost("/lua/tokens", async (int count) =>
+        {
+            var batch = db.CreateBatch();
+            var sets = new List<Task>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var user = Interlocked.Increment(ref issued);
+                sets.Add(batch.StringSetAsync(keys.Token(user), user, TimeSpan.FromMinutes(5)));
+            }
+            batch.Execute();
+            await Task.WhenAll(sets);
+            return Results.Json(new { issued = Interlocked.Read(ref issued) });
+        });
         app.MapPost("/lua", async () =>
         {
-            var user = Random.Shared.NextInt64(1, long.MaxValue);
-            var result = (long)await db.ScriptEvaluateAsync(loaded, keys, [user, 1]);
-            return Results.Json(new Reply(result == 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), statusCode: 202);
+            var user = Interlocked.Increment(ref used);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(loaded,
+                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(user), keys.UserRate(user), keys.IpRate(user)],
+                [user, 1, now, UserAttemptsPerWindow, IpAttemptsPerWindow, RateWindowMs]))!;
+            // Anything but an accepted attempt (tokens ran out, say) is an error of the baseline, never a cheaper success.
+            var accepted = (int)result[0] == 202;
+            return Results.Json(new Reply(accepted, now), statusCode: accepted ? 202 : 500);
         });
         try { await app.RunAsync(ct); }
-        finally { await db.KeyDeleteAsync(keys); }
+        finally { await db.KeyDeleteAsync(keys.Shared); }
         return 0;
     }
 
     private static string ReadScript()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("seckill-like.lua")!;
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Attempt.lua")!;
         return new StreamReader(stream).ReadToEnd();
     }
 
     private sealed record Reply(bool Ok, long ServerTimeMs);
+}
+
+/// <summary>The baseline's keys, shaped like one activity's (one hash tag). Tokens and rate counters expire on their own.</summary>
+public sealed class BaselineKeys(string prefix)
+{
+    private readonly string _tag = prefix + "{bl}:";
+    public RedisKey Meta => _tag + "meta";
+    public RedisKey Stock => _tag + "stock";
+    public RedisKey Buyers => _tag + "buyers";
+    public RedisKey Log => _tag + "log";
+    public RedisKey[] Shared => [Meta, Stock, Buyers, Log];
+    public RedisKey Token(long user) => _tag + "tok:" + user;
+    public RedisKey UserRate(long user) => _tag + "rl:u:" + user;
+    // The shop's load gives every shopper an address of its own (--client-ips 0), so one counter per call here too.
+    public RedisKey IpRate(long user) => _tag + "rl:ip:" + user;
 }

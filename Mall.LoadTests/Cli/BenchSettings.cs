@@ -74,7 +74,7 @@ public class BenchSettings : CommandSettings
     public double? MaxErrorRate { get; init; }
 
     [CommandOption("--baseline")]
-    [Description("Also measure, in this run (before and after the scenario), a bare Kestrel JSON endpoint and a bare endpoint doing only the seckill-like Lua call, and state the shop's figures as a ratio of their mean.")]
+    [Description("Also measure, in this run (before and after the scenario), a bare Kestrel JSON endpoint and a bare endpoint doing only the shop's own attempt Lua call, and state the shop's figures as a ratio of their mean.")]
     public bool Baseline { get; init; }
 
     [CommandOption("--baseline-duration <SECONDS>")]
