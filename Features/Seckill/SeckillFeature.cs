@@ -14,11 +14,16 @@ public static class SeckillFeature
     public static void AddSeckillFeature(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Seckill").Get<SeckillOptions>() ?? new SeckillOptions();
+        // A held reservation must be written well before recovery would take it for lost and write it a second time.
+        if (options.Writer.MaxBurstDeferral * 2 > options.Recovery.GracePeriod)
+            throw new InvalidOperationException(
+                $"Seckill:Writer:MaxBurstDeferral ({options.Writer.MaxBurstDeferral}) must be at most half of Seckill:Recovery:GracePeriod ({options.Recovery.GracePeriod}).");
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<SeckillScripts>();
         services.AddSingleton<ActivityStates>();
         services.AddSingleton<ReservationChannel>();
+        services.AddSingleton<BurstPacing>();
         services.AddSingleton<OrderBatchWriter>();
         services.AddSingleton<Publisher>();
         services.AddSingleton<Reconciler>();

@@ -33,6 +33,9 @@ public static class SeckillMetrics
         "Time to write one batch of seckill orders (transaction and log confirmation).",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
 
+    public static readonly Counter WriterHeldSeconds = Metrics.CreateCounter("mall_seckill_writer_held_seconds_total",
+        "Time the order writer held a batch back while a burst of accepts lasted.");
+
     public static readonly Counter OrdersWritten = Metrics.CreateCounter("mall_seckill_orders_written_total",
         "Reservations written as orders (replays included).");
 

@@ -33,6 +33,10 @@ public sealed class SeckillOptions
         public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(20);
         public int MaxRetries { get; set; } = 3;
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+        /// <summary>At this many accepted reservations per second or more, the writer holds back (0: never).</summary>
+        public int BurstAcceptsPerSecond { get; set; } = 2_000;
+        /// <summary>The longest a reservation waits for its order during a burst; at most half of Recovery:GracePeriod.</summary>
+        public TimeSpan MaxBurstDeferral { get; set; } = TimeSpan.FromSeconds(5);
     }
 
     public sealed class RecoveryOptions

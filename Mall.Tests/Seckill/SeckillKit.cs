@@ -23,6 +23,7 @@ public class SeckillApp : MallApp
         ["Seckill:Writer:MaxWait"] = "00:00:00.010",
         ["Seckill:Recovery:Interval"] = "00:00:00.200",
         ["Seckill:Recovery:GracePeriod"] = "00:00:01",
+        ["Seckill:Writer:MaxBurstDeferral"] = "00:00:00.500", // at most half the grace period
         ["Seckill:Expiry:Enabled"] = "false",
         ["Seckill:ReconcileInterval"] = "00:10:00",
     };

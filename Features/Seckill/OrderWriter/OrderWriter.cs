@@ -3,9 +3,10 @@ namespace Mall.Features.Seckill.OrderWriter;
 /// <summary>
 /// Drains the reservation channel in batches: as many as are waiting up to Writer:BatchSize, or whatever
 /// arrived within Writer:MaxWait of the first. A batch that still fails after Writer:MaxRetries is left to
-/// recovery: its entries are in the Redis log until a write confirms them.
+/// recovery: its entries are in the Redis log until a write confirms them. During a burst of accepts the writer
+/// holds back (see BurstPacing) so the burst is answered first.
 /// </summary>
-public sealed class OrderWriter(ReservationChannel channel, OrderBatchWriter writer, SeckillOptions options,
+public sealed class OrderWriter(ReservationChannel channel, OrderBatchWriter writer, BurstPacing pacing, SeckillOptions options,
     ILogger<OrderWriter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,6 +19,7 @@ public sealed class OrderWriter(ReservationChannel channel, OrderBatchWriter wri
             batch.Clear();
             while (batch.Count < size && reader.TryRead(out var reservation)) batch.Add(reservation);
             if (batch.Count < size) await FillAsync(batch, size, stoppingToken);
+            await pacing.HoldAsync(batch[0], stoppingToken);
             SeckillMetrics.ChannelDepth.Set(channel.Count);
             await WriteWithRetriesAsync(batch, stoppingToken);
         }

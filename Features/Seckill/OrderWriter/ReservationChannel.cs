@@ -9,6 +9,7 @@ namespace Mall.Features.Seckill.OrderWriter;
 public sealed class ReservationChannel
 {
     private readonly Channel<Reservation> _channel;
+    private long _arrivals;
 
     public ReservationChannel(SeckillOptions options)
     {
@@ -24,10 +25,14 @@ public sealed class ReservationChannel
 
     public bool TryWrite(Reservation reservation)
     {
+        Interlocked.Increment(ref _arrivals);
         if (_channel.Writer.TryWrite(reservation)) return true;
         SeckillMetrics.ChannelFull.Inc();
         return false;
     }
 
     public int Count => _channel.Reader.Count;
+
+    /// <summary>Reservations handed over since start, refused ones included: the accept rate the writer paces itself by.</summary>
+    public long Arrivals => Interlocked.Read(ref _arrivals);
 }
