@@ -29,8 +29,10 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
             s.Responses[200] = "The status.";
             s.Responses[401] = "No valid access token.";
             s.Responses[404] = "Unknown reservation, or another user's.";
+            s.Responses[503] = "Redis is unreachable and no order exists yet; retry shortly (Retry-After).";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblemDetails(401).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblemDetails(401).ProducesProblemDetails(404).ProducesProblemDetails(503),
+            clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -43,25 +45,34 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
             return;
         }
 
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        // The log first: while a reservation waits for its order (during a burst, up to Writer:MaxBurstDeferral) polls
+        // cost one Redis read and no MySQL. The writer commits the order before it deletes the log entry, so an entry
+        // that is gone has its order row — the reverse order could miss both in that instant and answer 404.
+        StreamEntry[]? entries = null;
+        try
         {
-            var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(FindOrder, new { Id = id }, cancellationToken: ct));
-            if (order is not null)
-            {
-                await (order.UserId == userId
-                    ? Send.OkAsync(new Response(id, OrderCreated, order.OrderNo), ct)
-                    : Send.ResultAsync(Problem.NotFound("The reservation")));
-                return;
-            }
+            entries = await redis.StreamRangeAsync(new ActivityKeys(activityId).Log, entryId, entryId, 1);
         }
-
-        var entries = await redis.StreamRangeAsync(new ActivityKeys(activityId).Log, entryId, entryId, 1);
-        if (entries is [var entry] && (long)entry["u"] == userId)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            await Send.OkAsync(new Response(id, Queued, null), ct);
+            // Without the log only a written order can be told apart from an unknown reservation: MySQL decides below.
+        }
+        if (entries is [var entry])
+        {
+            await ((long)entry["u"] == userId
+                ? Send.OkAsync(new Response(id, Queued, null), ct)
+                : Send.ResultAsync(Problem.NotFound("The reservation")));
             return;
         }
-        await Send.ResultAsync(Problem.NotFound("The reservation"));
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(FindOrder, new { Id = id }, cancellationToken: ct));
+        if (order is not null && order.UserId == userId)
+            await Send.OkAsync(new Response(id, OrderCreated, order.OrderNo), ct);
+        else if (order is null && entries is null)
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+        else
+            await Send.ResultAsync(Problem.NotFound("The reservation"));
     }
 
     private sealed record OrderRow(long UserId, string OrderNo);

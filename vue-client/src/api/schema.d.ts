@@ -1513,6 +1513,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
                 };
             };
+            /** @description Redis is unreachable and no order exists yet; retry shortly (Retry-After). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsProblemDetails"];
+                };
+            };
         };
     };
     MallFeaturesSeckillAttemptEndpoint: {

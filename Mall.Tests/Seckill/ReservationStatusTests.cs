@@ -1,0 +1,63 @@
+using System.Net;
+using Mall.Features.Seckill;
+using Mall.Features.Seckill.OrderWriter;
+using Mall.Tests.Infrastructure;
+
+namespace Mall.Tests.Seckill;
+
+/// <summary>Nobody writes orders here: accepted reservations stay in the log until a test writes them.</summary>
+public sealed class UnwrittenReservationsApp : SeckillApp
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Seckill:Writer:Enabled"] = "false";
+            settings["Seckill:Recovery:Enabled"] = "false";
+            return settings;
+        }
+    }
+}
+
+/// <summary>GET /seckill/reservations/{id}: Queued while the reservation is only in the log, then OrderCreated.</summary>
+public sealed class ReservationStatusTests(UnwrittenReservationsApp app) : IClassFixture<UnwrittenReservationsApp>
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    private Task<HttpResponseMessage> PollAsync(Buyer buyer, string reservation) =>
+        _client.SendAsync(buyer, HttpMethod.Get, $"/api/v1/seckill/reservations/{reservation}");
+
+    [Fact]
+    public async Task A_reservation_waiting_in_the_log_is_queued_for_its_buyer_and_unknown_to_anyone_else()
+    {
+        var activity = await app.CreateActivityAsync(stock: 3);
+        var buyer = await app.BuyerAsync();
+        var reservation = await _client.BuyAsync(buyer, activity);
+
+        var status = await (await PollAsync(buyer, reservation)).ReadAsync<SeckillKit.ReservationBody>();
+        Assert.Equal(("Queued", (string?)null), (status.Status, status.OrderNo));
+        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await PollAsync(buyer, $"{activity}-1-0")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await PollAsync(buyer, "not-a-reservation")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, await app.OrdersAsync(activity));
+    }
+
+    [Fact]
+    public async Task Once_written_and_gone_from_the_log_the_reservation_reports_its_order()
+    {
+        var activity = await app.CreateActivityAsync(stock: 3);
+        var buyer = await app.BuyerAsync();
+        var reservation = await _client.BuyAsync(buyer, activity);
+        Assert.True(Reservation.TryParseId(reservation, out _, out var entryId));
+        var entry = Assert.Single(await app.Redis.StreamRangeAsync(new ActivityKeys(activity).Log, entryId, entryId));
+
+        await app.Service<OrderBatchWriter>().WriteAsync([Reservation.FromEntry(activity, entry)], CancellationToken.None);
+
+        Assert.Empty(await app.Redis.StreamRangeAsync(new ActivityKeys(activity).Log, entryId, entryId));
+        var status = await (await PollAsync(buyer, reservation)).ReadAsync<SeckillKit.ReservationBody>();
+        Assert.Equal("OrderCreated", status.Status);
+        Assert.StartsWith("SK", status.OrderNo);
+        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+}
