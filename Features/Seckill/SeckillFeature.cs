@@ -22,6 +22,7 @@ public static class SeckillFeature
         services.AddSingleton(options);
         services.AddSingleton<SeckillScripts>();
         services.AddSingleton<ActivityStates>();
+        services.AddSingleton<Activities.ActivityQueries>();
         services.AddSingleton<ReservationChannel>();
         services.AddSingleton<BurstPacing>();
         services.AddSingleton<OrderBatchWriter>();

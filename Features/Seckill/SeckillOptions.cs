@@ -13,6 +13,9 @@ public sealed class SeckillOptions
     public int IpAttemptsPerWindow { get; set; } = 500;
     public int UserTokensPerWindow { get; set; } = 5;
 
+    /// <summary>How long an instance reuses an activity's row for the shopper's list and detail (stock is always live).</summary>
+    public TimeSpan ActivityRowsLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
     public TimeSpan StockBroadcastInterval { get; set; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan ServerTimeBroadcastInterval { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);

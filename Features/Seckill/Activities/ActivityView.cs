@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
 using MySqlConnector;
@@ -10,13 +11,21 @@ public sealed record SkuView(long Id, long ProductId, string Title, Dictionary<s
 public sealed record ActivityView(long Id, string Title, SkuView Sku, long PriceCents, long OriginalPriceCents,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, string Status);
 
-/// <summary>The shopper's view of activities: rows from MySQL, live stock from Redis (pipelined, one GET per key).</summary>
-public static class ActivityQueries
+/// <summary>
+/// The shopper's view of activities: rows from MySQL, live stock from Redis (pipelined, one GET per key). Everyone
+/// opens the activity page in the minute before a sale, so the rows (never the stock) are kept per instance for
+/// Seckill:ActivityRowsLifetime: one MySQL query per activity and instance per lifetime, however many shoppers ask.
+/// An admin's change shows within that lifetime. Concurrent misses share one load; a failed load is not kept.
+/// </summary>
+public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, SeckillOptions options, TimeProvider clock)
 {
     public const string Upcoming = "Upcoming";
     public const string Live = "Live";
     public const string SoldOut = "SoldOut";
     public const string Ended = "Ended";
+
+    /// <summary>Ids remembered at most (found or not): a scan over made-up ids cannot grow the cache without bound.</summary>
+    private const int MaxRemembered = 1024;
 
     private const string Select = """
         SELECT a.id AS Id, a.title AS Title, a.sku_id AS SkuId, s.product_id AS ProductId, p.title AS ProductTitle,
@@ -28,23 +37,62 @@ public static class ActivityQueries
         WHERE a.published_at IS NOT NULL
         """;
 
-    public static async Task<IReadOnlyList<ActivityView>> ListAsync(MySqlConnection connection, IDatabase redis, DateTime nowUtc,
-        CancellationToken ct)
+    private sealed record Cached<T>(Lazy<Task<T>> Load, long ExpiresAtMs);
+
+    private readonly ConcurrentDictionary<long, Cached<ActivityRow?>> _byId = new();
+    private Cached<IReadOnlyList<ActivityRow>>? _upcomingAndLive;
+
+    public async Task<IReadOnlyList<ActivityView>> ListAsync(CancellationToken ct)
     {
-        var rows = (await connection.QueryAsync<ActivityRow>(new CommandDefinition(
-            Select + " AND a.ends_at > @Now ORDER BY a.starts_at, a.id LIMIT 100", new { Now = nowUtc }, cancellationToken: ct))).ToList();
-        return await ViewsAsync(rows, redis, nowUtc);
+        var nowUtc = clock.GetUtcNow().UtcDateTime;
+        var cached = _upcomingAndLive;
+        if (!Usable(cached)) _upcomingAndLive = cached = Remember(LoadListAsync);
+        // Rows were loaded up to a lifetime ago: an activity that ended since is dropped here.
+        var rows = (await cached!.Load.Value.WaitAsync(ct)).Where(r => r.EndsAt > nowUtc).ToList();
+        return await ViewsAsync(rows, nowUtc);
     }
 
-    public static async Task<ActivityView?> FindAsync(MySqlConnection connection, IDatabase redis, long id, DateTime nowUtc,
-        CancellationToken ct)
+    public async Task<ActivityView?> FindAsync(long id, CancellationToken ct)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ActivityRow>(new CommandDefinition(
-            Select + " AND a.id = @Id", new { Id = id }, cancellationToken: ct));
-        return row is null ? null : (await ViewsAsync([row], redis, nowUtc))[0];
+        if (!_byId.TryGetValue(id, out var cached) || !Usable(cached))
+        {
+            if (_byId.Count >= MaxRemembered) _byId.Clear();
+            var fresh = Remember(() => LoadOneAsync(id));
+            cached = _byId.AddOrUpdate(id, fresh, (_, current) => Usable(current) ? current : fresh);
+        }
+        var row = await cached.Load.Value.WaitAsync(ct);
+        return row is null ? null : (await ViewsAsync([row], clock.GetUtcNow().UtcDateTime))[0];
     }
 
-    private static async Task<IReadOnlyList<ActivityView>> ViewsAsync(IReadOnlyList<ActivityRow> rows, IDatabase redis, DateTime nowUtc)
+    /// <summary>An admin published or changed the activity: this instance reads it (and the list) again.</summary>
+    public void Forget(long id)
+    {
+        _byId.TryRemove(id, out _);
+        _upcomingAndLive = null;
+    }
+
+    private Cached<T> Remember<T>(Func<Task<T>> load) =>
+        new(new Lazy<Task<T>>(load), clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)options.ActivityRowsLifetime.TotalMilliseconds);
+
+    private bool Usable<T>(Cached<T>? cached) =>
+        cached is not null && cached.ExpiresAtMs > clock.GetUtcNow().ToUnixTimeMilliseconds()
+                           && !(cached.Load.IsValueCreated && cached.Load.Value.IsFaulted);
+
+    // Loads are shared by every waiting request, so none of them may cancel it.
+    private async Task<IReadOnlyList<ActivityRow>> LoadListAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return (await connection.QueryAsync<ActivityRow>(Select + " AND a.ends_at > @Now ORDER BY a.starts_at, a.id LIMIT 100",
+            new { Now = clock.GetUtcNow().UtcDateTime })).ToList();
+    }
+
+    private async Task<ActivityRow?> LoadOneAsync(long id)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<ActivityRow>(Select + " AND a.id = @Id", new { Id = id });
+    }
+
+    private async Task<IReadOnlyList<ActivityView>> ViewsAsync(IReadOnlyList<ActivityRow> rows, DateTime nowUtc)
     {
         // One GET per activity, all in flight together: keys of different activities live in different cluster slots.
         var stocks = await Task.WhenAll(rows.Select(r => redis.StringGetAsync(new ActivityKeys(r.Id).Stock)));

@@ -1,14 +1,12 @@
 using FastEndpoints;
 using Mall.Infrastructure;
-using MySqlConnector;
-using StackExchange.Redis;
 
 namespace Mall.Features.Seckill.Activities.Detail;
 
 public sealed record Response(long Id, string Title, SkuView Sku, long PriceCents, long OriginalPriceCents,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, string Status, long ServerTimeMs);
 
-public sealed class Endpoint(MySqlDataSource db, IDatabase redis, TimeProvider clock) : EndpointWithoutRequest<Response>
+public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : EndpointWithoutRequest<Response>
 {
     internal static readonly ActivityView Example = new(42, "iPhone 秒杀",
         new SkuView(7, 3, "iPhone 17", new() { ["颜色"] = "黑", ["容量"] = "256G" }, "/images/iphone.jpg"),
@@ -34,8 +32,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, TimeProvider c
     public override async Task HandleAsync(CancellationToken ct)
     {
         var id = Route<long>("id");
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var view = await ActivityQueries.FindAsync(connection, redis, id, clock.GetUtcNow().UtcDateTime, ct);
+        var view = await activities.FindAsync(id, ct);
         if (view is null)
         {
             await Send.ResultAsync(Problem.NotFound("The activity"));

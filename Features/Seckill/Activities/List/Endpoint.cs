@@ -1,12 +1,10 @@
 using FastEndpoints;
-using MySqlConnector;
-using StackExchange.Redis;
 
 namespace Mall.Features.Seckill.Activities.List;
 
 public sealed record Response(IReadOnlyList<ActivityView> Items, long ServerTimeMs);
 
-public sealed class Endpoint(MySqlDataSource db, IDatabase redis, TimeProvider clock) : EndpointWithoutRequest<Response>
+public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : EndpointWithoutRequest<Response>
 {
     public override void Configure()
     {
@@ -25,9 +23,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, TimeProvider c
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var items = await ActivityQueries.ListAsync(connection, redis, now.UtcDateTime, ct);
+        var items = await activities.ListAsync(ct);
         await Send.OkAsync(new Response(items, clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
     }
 }

@@ -11,7 +11,7 @@ namespace Mall.Features.Seckill.Admin.Publish;
 /// recovery consumer group on its log (Publish.lua, safe to repeat), then marks it published in MySQL.
 /// </summary>
 public sealed class Publisher(MySqlDataSource db, IConnectionMultiplexer multiplexer, RedisKeyPrefix prefix, SeckillScripts scripts,
-    ActivityStates states, TimeProvider clock)
+    ActivityStates states, Activities.ActivityQueries activities, TimeProvider clock)
 {
     private const string FindActivity = """
         SELECT id AS Id, price_cents AS PriceCents, stock AS Stock, limit_per_user AS LimitPerUser,
@@ -36,6 +36,7 @@ public sealed class Publisher(MySqlDataSource db, IConnectionMultiplexer multipl
         await connection.ExecuteAsync(new CommandDefinition(MarkPublished,
             new { Id = activityId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
 
+        activities.Forget(activityId); // this instance shows the change at once; the others within ActivityRowsLifetime
         var state = states.Get(activityId);
         state.ObserveStock(stock);
         state.ResetSoldOut();
