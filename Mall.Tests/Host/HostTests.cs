@@ -32,6 +32,19 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     }
 
     [Fact]
+    public async Task Json_answers_carry_their_length_instead_of_chunked_encoding()
+    {
+        // One write per answer: chunked encoding ends every response with a second one (the terminating chunk).
+        using var response = await app.CreateClient().GetAsync("/api/v1/time");
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("serverTimeMs").GetInt64() > 0);
+    }
+
+    [Fact]
     public async Task Ready_reports_mysql_and_redis_healthy()
     {
         var body = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/health/ready")).RootElement;
