@@ -1,5 +1,6 @@
 using Dapper;
 using Mall.Features.Orders;
+using Mall.Features.Seckill;
 using Mall.Features.Seckill.CloseOut;
 using Mall.Features.Seckill.Expiry;
 using Mall.Tests.Infrastructure;
@@ -45,5 +46,20 @@ public sealed class CloseOutTests(SeckillApp app) : IClassFixture<SeckillApp>
         Assert.Equal((0, 1), sku);
         Assert.Equal(0, await app.RedisStockAsync(activity));
         Assert.Equal(new SeckillKit.ReconcileBody(3, 0, 0, 1, 2, 0), await app.ReconcileAsync(activity));
+
+        // Settled, the activity needs nothing from Redis: its keys expire after Seckill:Lookback.
+        var keys = new ActivityKeys(activity);
+        foreach (var key in new[] { keys.Meta, keys.Stock, keys.Buyers, keys.Returned })
+        {
+            var ttl = await app.Redis.KeyTimeToLiveAsync(key);
+            Assert.True(ttl > TimeSpan.FromHours(23) && ttl <= TimeSpan.FromDays(1), $"{key}: {ttl}");
+        }
+        // Once they are gone, the shop still tells the same story from MySQL.
+        await app.Redis.KeyDeleteAsync([keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Returned]);
+        Assert.Equal(new SeckillKit.ReconcileBody(3, 0, 0, 1, 2, 0), await app.ReconcileAsync(activity));
+        var shown = await (await client.GetAsync($"/api/v1/seckill/activities/{activity}")).ReadAsync<ShownActivity>();
+        Assert.Equal((0L, "Ended"), (shown.StockLeft, shown.Status));
     }
+
+    private sealed record ShownActivity(long StockLeft, string Status);
 }

@@ -96,7 +96,8 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     {
         // One GET per activity, all in flight together: keys of different activities live in different cluster slots.
         var stocks = await Task.WhenAll(rows.Select(r => redis.StringGetAsync(new ActivityKeys(r.Id).Stock)));
-        return rows.Select((r, i) => r.ToView(stocks[i].TryParse(out long left) ? left : r.Stock, nowUtc)).ToList();
+        // No stock key: an ended activity's keys expire after its close-out (nothing left); otherwise show the row's stock.
+        return rows.Select((r, i) => r.ToView(stocks[i].TryParse(out long left) ? left : r.EndsAt <= nowUtc ? 0 : r.Stock, nowUtc)).ToList();
     }
 
     private sealed record ActivityRow(long Id, string Title, long SkuId, long ProductId, string ProductTitle, string Specs,

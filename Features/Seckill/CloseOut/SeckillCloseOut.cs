@@ -9,9 +9,10 @@ namespace Mall.Features.Seckill.CloseOut;
 /// end nothing can be added to it, so this is checked first) and it has no PendingPayment order and no return in
 /// flight (so no unit can come back to Redis any more). CloseOut.lua zeroes the Redis stock and remembers the
 /// count; the MySQL transaction then marks the activity closed and releases that many units from skus.locked.
-/// Both halves are idempotent, so a crash in between is finished by the next pass on any instance.
+/// Both halves are idempotent, so a crash in between is finished by the next pass on any instance. The activity's
+/// Redis keys then expire after Seckill:Lookback (recovery and reconciliation stop looking at it by then anyway).
 /// </summary>
-public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, SeckillScripts scripts, TimeProvider clock)
+public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, SeckillScripts scripts, SeckillOptions options, TimeProvider clock)
 {
     public static readonly RedisScript Script = new("Features/Seckill/CloseOut/CloseOut.lua");
 
@@ -50,7 +51,8 @@ public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, Seckill
                 var keys = new ActivityKeys(activity.Id);
                 if (await redis.StreamLengthAsync(keys.Log) > 0) continue;
                 if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Unsettled, new { activity.Id }, cancellationToken: ct)) > 0) continue;
-                released = (long)await scripts.RunAsync(Script, [keys.Meta, keys.Stock], []);
+                released = (long)await scripts.RunAsync(Script, [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Returned],
+                    [(long)options.Lookback.TotalMilliseconds]);
             }
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var args = new { activity.Id, Released = released, Now = now };

@@ -14,7 +14,9 @@ public sealed record Reconciliation(long ActivityId, long InitialStock, long Red
 /// </summary>
 public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
 {
-    private const string Initial = "SELECT stock AS Stock, released_units AS Released FROM seckill_activities WHERE id = @Id";
+    private const string Initial = """
+        SELECT stock AS Stock, released_units AS Released, closed_at IS NOT NULL AS Closed FROM seckill_activities WHERE id = @Id
+        """;
 
     private const string Written = "SELECT reservation_id FROM orders WHERE reservation_id IN @Ids";
 
@@ -34,7 +36,8 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
         var keys = new ActivityKeys(activityId);
         var snapshot = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Snapshot, [keys.Stock, keys.Log], []))!;
         // Never published: nothing was sold; whatever was not released at close-out is still the activity's.
-        var remaining = snapshot[0].IsNull ? initial - activity.Released : (long)snapshot[0];
+        // No stock key: either never published (nothing sold, nothing released) or closed out and expired since (zeroed).
+        var remaining = snapshot[0].IsNull ? (activity.Closed ? 0 : initial - activity.Released) : (long)snapshot[0];
         var entries = ((RedisResult[])snapshot[1]!).Select(e =>
         {
             var entry = (RedisResult[])e!;
@@ -61,6 +64,7 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
     {
         public long Stock { get; set; }
         public long Released { get; set; }
+        public bool Closed { get; set; }
     }
 }
 
