@@ -92,6 +92,22 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     }
 
     [Fact]
+    public async Task Required_in_the_document_means_what_the_validator_requires()
+    {
+        await using var stream = await app.CreateClient().GetStreamAsync("/openapi/v1.json");
+        var document = new OpenApiStreamReader().Read(stream, out _);
+        var checkout = document.Paths["/api/v1/orders"].Operations[OperationType.Post];
+
+        // The binder takes the header leniently (so the validator can explain), but the validator always requires it.
+        Assert.True(checkout.Parameters.Single(p => p.Name == "Idempotency-Key").Required);
+        // items is required only without fromCart.
+        Assert.DoesNotContain("items", checkout.RequestBody.Content["application/json"].Schema.Required);
+        // Unconditional rules stay required.
+        var login = document.Paths["/api/v1/auth/login"].Operations[OperationType.Post];
+        Assert.Equal(["account", "password"], login.RequestBody.Content["application/json"].Schema.Required.Order());
+    }
+
+    [Fact]
     public async Task Scalar_serves_the_explorer_page()
     {
         var response = await app.CreateClient().GetAsync("/scalar/");

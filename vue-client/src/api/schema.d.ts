@@ -1093,7 +1093,7 @@ export interface components {
             expiresAt?: string;
         };
         MallFeaturesOrdersCheckoutRequest: {
-            items: components["schemas"]["MallFeaturesOrdersCheckoutCheckoutItem"][];
+            items?: components["schemas"]["MallFeaturesOrdersCheckoutCheckoutItem"][];
             fromCart?: boolean;
             /** Format: int64 */
             addressId?: number;
@@ -2168,8 +2168,8 @@ export interface operations {
     MallFeaturesOrdersCheckoutEndpoint: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string | null;
+            header: {
+                "Idempotency-Key": string | null;
             };
             path?: never;
             cookie?: never;
