@@ -1,0 +1,66 @@
+using System.Net;
+using Mall.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Mall.Tests.Seckill;
+
+/// <summary>The app reaches Redis only through a proxy the test can cut; Redis calls give up after a second.</summary>
+public sealed class RedisOutageApp : SeckillApp
+{
+    public TcpProxy Proxy { get; }
+
+    public RedisOutageApp()
+    {
+        var direct = ConfigurationOptions.Parse(RedisConnectionString);
+        Proxy = new TcpProxy(direct.EndPoints[0] switch { IPEndPoint ip => ip.Port, DnsEndPoint dns => dns.Port, var other => throw new NotSupportedException($"{other}") });
+    }
+
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            var proxied = ConfigurationOptions.Parse(RedisConnectionString);
+            proxied.EndPoints.Clear();
+            proxied.EndPoints.Add(IPAddress.Loopback, Proxy.Port);
+            proxied.ConnectTimeout = proxied.SyncTimeout = proxied.AsyncTimeout = 1000;
+            settings["ConnectionStrings:Redis"] = proxied.ToString(includePassword: true);
+            return settings;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) Proxy.Dispose();
+    }
+}
+
+/// <summary>GET /seckill/reservations/{id} while Redis is unreachable: a written order still answers, nothing is a 500.</summary>
+public sealed class RedisOutageTests(RedisOutageApp app) : IClassFixture<RedisOutageApp>
+{
+    [Fact]
+    public async Task Without_redis_a_written_order_is_still_reported_and_anything_else_is_503_with_retry_after()
+    {
+        var activity = await app.CreateActivityAsync(stock: 3);
+        var buyer = await app.BuyerAsync();
+        var client = app.CreateClient();
+        var reservation = await client.BuyAsync(buyer, activity);
+        await app.WaitForOrdersAsync(activity, 1);
+
+        app.Proxy.Cut();
+        try
+        {
+            var written = await client.SendAsync(buyer, HttpMethod.Get, $"/api/v1/seckill/reservations/{reservation}");
+            Assert.Equal("OrderCreated", (await written.ReadAsync<SeckillKit.ReservationBody>()).Status);
+
+            var unknown = await client.SendAsync(buyer, HttpMethod.Get, $"/api/v1/seckill/reservations/{activity}-1-0");
+            await unknown.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(unknown.Headers.RetryAfter);
+        }
+        finally
+        {
+            app.Proxy.Restore();
+        }
+    }
+}
