@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using MySqlConnector;
+using StackExchange.Redis;
 
 namespace Mall.Infrastructure;
 
 /// <summary>
 /// RFC 9457 for every error: validation failures (400 with <c>errors</c>, field → messages), the problems slices
 /// return on purpose (<see cref="Problem"/>), empty 401/403/404/405 from the framework, and unhandled exceptions
-/// (500 with a trace id, never a stack trace).
+/// (500 with a trace id, never a stack trace) — except a briefly unreachable Redis or MySQL, which is neither the
+/// client's fault nor a bug: 503 with Retry-After, so clients (and the SPA) simply try again.
 /// </summary>
 public static class ProblemDetailsExtensions
 {
@@ -16,7 +19,13 @@ public static class ProblemDetailsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
-            if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+            if (context.Exception is { } exception && IsDependencyOutage(exception))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                context.ProblemDetails.Title = "Temporarily unavailable";
+                context.ProblemDetails.Detail = "The shop is briefly unable to reach one of its services. Try again in a moment.";
+            }
+            else if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
                 context.ProblemDetails.Detail = "An unexpected error occurred. Quote the trace id when reporting it.";
         });
         // Oversized or malformed requests surface as BadHttpRequestException; they are the client's fault.
@@ -30,9 +39,12 @@ public static class ProblemDetailsExtensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad
-                ? bad.StatusCode
-                : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsDependencyOutage(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
@@ -45,6 +57,14 @@ public static class ProblemDetailsExtensions
                 $"The request body may not exceed {maxBodyBytes} bytes.").ExecuteAsync(http)
             : next(http));
     }
+
+    /// <summary>Redis unreachable or timing out, or a MySQL error its driver calls transient (connection lost, deadlock, lock wait).</summary>
+    public static bool IsDependencyOutage(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        MySqlException mysql => mysql.IsTransient,
+        _ => false,
+    };
 
     public static string TraceId(HttpContext http) => Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Mall.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -95,5 +96,37 @@ public sealed class RedisOutageTests(RedisOutageApp app) : IClassFixture<RedisOu
         await app.WaitForOrdersAsync(activity, 1);
         Assert.Equal(1, await app.OrdersAsync(activity));
         Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
+    }
+
+    [Fact]
+    public async Task Without_redis_nothing_is_a_500_what_needs_redis_is_503_with_retry_after_and_the_catalog_still_reads()
+    {
+        var activity = await app.CreateActivityAsync(stock: 3);
+        var buyer = await app.BuyerAsync();
+        var client = app.CreateClient();
+
+        app.Proxy.Cut();
+        try
+        {
+            // The catalog falls back to MySQL.
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/categories")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/products")).StatusCode);
+            // What cannot answer without Redis (live stock, the cart, the login throttle) says "try again", not 500.
+            foreach (var answer in new[]
+                     {
+                         await client.GetAsync($"/api/v1/seckill/activities/{activity}"),
+                         await client.GetAsync("/api/v1/seckill/activities"),
+                         await client.SendAsync(buyer, HttpMethod.Get, "/api/v1/cart"),
+                         await client.PostAsJsonAsync("/api/v1/auth/login", new { account = "nobody-here", password = "Wrong#Password1" }),
+                     })
+            {
+                await answer.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+                Assert.Equal(TimeSpan.FromSeconds(1), answer.Headers.RetryAfter?.Delta);
+            }
+        }
+        finally
+        {
+            app.Proxy.Restore();
+        }
     }
 }
