@@ -74,4 +74,27 @@ public sealed class DatabaseOutageTests(OutageApp app) : IClassFixture<OutageApp
         await Http.EventuallyAsync(async () => (reconcile = await app.ReconcileAsync(activity)).PendingReservations == 0);
         Assert.Equal(new SeckillKit.ReconcileBody(100, 0, 0, 100, 0, 0), reconcile);
     }
+
+    [Fact]
+    public async Task While_the_database_is_unreachable_its_readers_answer_503_with_retry_after_not_500()
+    {
+        var buyer = await app.BuyerAsync();
+        var client = app.CreateClient();
+        app.Proxy.Cut();
+        try
+        {
+            MySqlConnection.ClearAllPools(); // pooled connections would only find out on first use
+            foreach (var url in new[] { "/api/v1/orders", "/api/v1/addresses" })
+            {
+                var answer = await client.SendAsync(buyer, HttpMethod.Get, url);
+                await answer.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+                Assert.Equal(TimeSpan.FromSeconds(1), answer.Headers.RetryAfter?.Delta);
+            }
+        }
+        finally
+        {
+            app.Proxy.Restore();
+        }
+        await Http.EventuallyAsync(async () => (await client.SendAsync(buyer, HttpMethod.Get, "/api/v1/orders")).StatusCode == HttpStatusCode.OK);
+    }
 }
