@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Mall.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Mall.Tests.Auth;
 
@@ -146,7 +145,7 @@ public sealed class DenylistAcrossInstancesTests(MallApp app) : IClassFixture<Ma
     public async Task A_token_revoked_on_one_instance_is_refused_by_another()
     {
         var shopper = await app.NewShopperAsync();
-        await using var second = new SecondInstance(app);
+        await using var second = new PeerInstance(app);
         var client = second.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", shopper.AccessToken);
         (await client.GetAsync("/api/v1/me")).EnsureSuccessStatusCode();
@@ -154,20 +153,6 @@ public sealed class DenylistAcrossInstancesTests(MallApp app) : IClassFixture<Ma
         (await shopper.Client.PostAsync("/api/v1/auth/logout", null)).EnsureSuccessStatusCode();
         await Http.EventuallyAsync(async () => (await client.GetAsync("/api/v1/me")).StatusCode == HttpStatusCode.Unauthorized,
             because: "the second instance should hear the logout");
-    }
-
-    /// <summary>Another host on the same database, Redis prefix and signing key.</summary>
-    private sealed class SecondInstance(MallApp first) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Mall", first.ConnectionString);
-            builder.UseSetting("ConnectionStrings:Redis", first.RedisConnectionString);
-            builder.UseSetting("Redis:KeyPrefix", first.KeyPrefix);
-            builder.UseSetting("Mall:DataDir", first.DataDir);
-            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        }
     }
 }
 

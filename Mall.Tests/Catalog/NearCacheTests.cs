@@ -8,7 +8,6 @@ using Dapper;
 using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -111,7 +110,6 @@ public sealed class NearCacheLocalEvictionTests(DeafNearCacheApp app) : NearCach
         await (await Client.GetAsync(detailUrl)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         Assert.Empty((await GetAsync<ProductPage>(listUrl)).Items);
     }
-
 }
 
 public sealed class NearCacheTests(NearCacheApp app) : NearCacheTestBase(app), IClassFixture<NearCacheApp>
@@ -266,19 +264,5 @@ public sealed class NearCacheTests(NearCacheApp app) : NearCacheTestBase(app), I
         var metrics = await Client.GetStringAsync("/metrics");
         var match = Regex.Match(metrics, $"^mall_catalog_cache_lookups_total\\{{kind=\"{kind}\",result=\"near\"\\}} (\\S+)$", RegexOptions.Multiline);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
-    /// <summary>Another API instance on the same database, Redis prefix and signing key (its own near cache).</summary>
-    private sealed class PeerInstance(MallApp first) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Mall", first.ConnectionString);
-            builder.UseSetting("ConnectionStrings:Redis", first.RedisConnectionString);
-            builder.UseSetting("Redis:KeyPrefix", first.KeyPrefix);
-            builder.UseSetting("Mall:DataDir", first.DataDir);
-            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        }
     }
 }

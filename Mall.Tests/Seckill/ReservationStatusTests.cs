@@ -5,23 +5,9 @@ using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Seckill;
 
-/// <summary>Nobody writes orders here: accepted reservations stay in the log until a test writes them.</summary>
-public sealed class UnwrittenReservationsApp : SeckillApp
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Seckill:Writer:Enabled"] = "false";
-            settings["Seckill:Recovery:Enabled"] = "false";
-            return settings;
-        }
-    }
-}
-
 /// <summary>GET /seckill/reservations/{id}: Queued while the reservation is only in the log, then OrderCreated.</summary>
-public sealed class ReservationStatusTests(UnwrittenReservationsApp app) : IClassFixture<UnwrittenReservationsApp>
+/// <remarks>No writer and no recovery here (<see cref="WriterlessApp"/>): accepted reservations stay in the log until a test writes them.</remarks>
+public sealed class ReservationStatusTests(WriterlessApp app) : IClassFixture<WriterlessApp>
 {
     private readonly HttpClient _client = app.CreateClient();
 
