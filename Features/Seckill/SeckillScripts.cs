@@ -58,10 +58,6 @@ public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multi
 /// <summary>The answer when Redis cannot be reached: 503 with Retry-After, the client may simply retry.</summary>
 public static class SeckillUnavailable
 {
-    public static IResult Result(HttpContext http)
-    {
-        http.Response.Headers.RetryAfter = "1";
-        return Mall.Infrastructure.Problem.Of(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",
-            "The flash-sale service is briefly unavailable. Try again in a moment.");
-    }
+    public static IResult Result(HttpContext http) =>
+        Mall.Infrastructure.Problem.Unavailable(http, "The flash-sale service is briefly unavailable. Try again in a moment.");
 }

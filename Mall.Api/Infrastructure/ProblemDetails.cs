@@ -21,8 +21,8 @@ public static class ProblemDetailsExtensions
             context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
             if (context.Exception is { } exception && IsDependencyOutage(exception))
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                context.ProblemDetails.Title = "Temporarily unavailable";
+                Problem.AskToRetrySoon(context.HttpContext);
+                context.ProblemDetails.Title = Problem.UnavailableTitle;
                 context.ProblemDetails.Detail = "The shop is briefly unable to reach one of its services. Try again in a moment.";
             }
             else if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
@@ -84,6 +84,17 @@ public static class Problem
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
         return Of(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
     }
+
+    public const string UnavailableTitle = "Temporarily unavailable";
+
+    /// <summary>A 503 the client should simply retry (Retry-After: 1): a dependency is briefly unreachable.</summary>
+    public static IResult Unavailable(HttpContext http, string detail)
+    {
+        AskToRetrySoon(http);
+        return Of(StatusCodes.Status503ServiceUnavailable, UnavailableTitle, detail);
+    }
+
+    public static void AskToRetrySoon(HttpContext http) => http.Response.Headers.RetryAfter = "1";
 
     public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 

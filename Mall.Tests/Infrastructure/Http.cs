@@ -21,6 +21,13 @@ public static class Http
         return problem;
     }
 
+    /// <summary>Asserts a 503 problem that asks the client to retry after one second (a dependency is briefly unreachable).</summary>
+    public static async Task ShouldAskToRetrySoonAsync(this HttpResponseMessage response)
+    {
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
     /// <summary>Asserts a 400 whose <c>errors</c> names the field.</summary>
     public static async Task ShouldBeValidationErrorAsync(this HttpResponseMessage response, string field)
     {
