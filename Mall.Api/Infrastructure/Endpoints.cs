@@ -104,6 +104,33 @@ public sealed record ValidationProblemBody(
     string Type, string Title, int Status, string Detail, string Instance, string TraceId,
     Dictionary<string, string[]> Errors);
 
+/// <summary>What both OpenAPI processors below read of a FastEndpoints operation: its request DTO, header-bound
+/// properties, body schemas and header parameters.</summary>
+internal static class FastEndpointOperation
+{
+    public static Type? RequestType(NSwag.Generation.Processors.Contexts.OperationProcessorContext context) =>
+        Definition(context)?.ReqDtoType;
+
+    public static EndpointDefinition? Definition(NSwag.Generation.Processors.Contexts.OperationProcessorContext context) =>
+        (context as NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext)?.ApiDescription.ActionDescriptor
+            .EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
+
+    /// <summary>Properties bound from a header, with the header's name (the attribute's, or the property's).</summary>
+    public static IEnumerable<(System.Reflection.PropertyInfo Property, string HeaderName)> HeaderBound(Type requestType) =>
+        from property in requestType.GetProperties()
+        let header = property.GetCustomAttributes(typeof(FromHeaderAttribute), true).OfType<FromHeaderAttribute>().FirstOrDefault()
+        where header is not null
+        select (property, header.HeaderName ?? property.Name);
+
+    public static IEnumerable<NJsonSchema.JsonSchema> Bodies(NSwag.OpenApiOperation operation) =>
+        operation.RequestBody?.Content.Values.Select(c => c.Schema?.ActualSchema).OfType<NJsonSchema.JsonSchema>() ?? [];
+
+    /// <summary>The operation's header parameters of that name (the generator may have changed its case).</summary>
+    public static IEnumerable<NSwag.OpenApiParameter> HeaderParameters(NSwag.OpenApiOperation operation, string headerName) =>
+        operation.Parameters.Where(p => p.Kind == NSwag.OpenApiParameterKind.Header &&
+                                        string.Equals(p.Name, headerName, StringComparison.OrdinalIgnoreCase));
+}
+
 /// <summary>
 /// A request DTO property bound from a header (<c>[FromHeader("Idempotency-Key")]</c>) is a header in the OpenAPI
 /// document, not also a body property; and the header keeps its exact name (the generator camel-cases it).
@@ -112,18 +139,10 @@ internal sealed class HeaderOnlyProperties : NSwag.Generation.Processors.IOperat
 {
     public bool Process(NSwag.Generation.Processors.Contexts.OperationProcessorContext context)
     {
-        if (context is not NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext aspNet) return true;
-        var definition = aspNet.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
-        if (definition?.ReqDtoType is not { } requestType) return true;
-        var headerBound = requestType.GetProperties()
-            .Select(p => (Property: p, Header: p.GetCustomAttributes(typeof(FromHeaderAttribute), true).OfType<FromHeaderAttribute>().FirstOrDefault()))
-            .Where(x => x.Header is not null)
-            .ToList();
-        if (headerBound.Count == 0) return true;
-
+        if (FastEndpointOperation.RequestType(context) is not { } requestType) return true;
         var operation = context.OperationDescription.Operation;
-        var bodies = operation.RequestBody?.Content.Values.Select(c => c.Schema?.ActualSchema).OfType<NJsonSchema.JsonSchema>().ToList() ?? [];
-        foreach (var (property, header) in headerBound)
+        var bodies = FastEndpointOperation.Bodies(operation).ToList();
+        foreach (var (property, headerName) in FastEndpointOperation.HeaderBound(requestType))
         {
             var jsonName = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             foreach (var body in bodies)
@@ -131,10 +150,7 @@ internal sealed class HeaderOnlyProperties : NSwag.Generation.Processors.IOperat
                 body.Properties.Remove(jsonName);
                 body.RequiredProperties.Remove(jsonName);
             }
-            var headerName = header!.HeaderName ?? property.Name;
-            foreach (var parameter in operation.Parameters.Where(p => p.Kind == NSwag.OpenApiParameterKind.Header &&
-                                                                      string.Equals(p.Name, headerName, StringComparison.OrdinalIgnoreCase)))
-                parameter.Name = headerName;
+            foreach (var parameter in FastEndpointOperation.HeaderParameters(operation, headerName)) parameter.Name = headerName;
         }
         return true;
     }
@@ -150,27 +166,20 @@ internal sealed class RequirednessFromValidators : NSwag.Generation.Processors.I
 {
     public bool Process(NSwag.Generation.Processors.Contexts.OperationProcessorContext context)
     {
-        if (context is not NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext aspNet) return true;
-        var definition = aspNet.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
+        var definition = FastEndpointOperation.Definition(context);
         if (definition?.ReqDtoType is not { } requestType || definition.ValidatorType is not { } validatorType) return true;
         if (validatorType.GetConstructor(Type.EmptyTypes) is null || Activator.CreateInstance(validatorType) is not FluentValidation.IValidator validator)
             return true;
         var descriptor = validator.CreateDescriptor();
 
         var operation = context.OperationDescription.Operation;
-        foreach (var body in operation.RequestBody?.Content.Values.Select(c => c.Schema?.ActualSchema).OfType<NJsonSchema.JsonSchema>() ?? [])
+        foreach (var body in FastEndpointOperation.Bodies(operation))
         foreach (var name in body.RequiredProperties.ToList())
             if (PresenceOf(descriptor, name) == Presence.Conditional) body.RequiredProperties.Remove(name);
 
-        foreach (var property in requestType.GetProperties())
-        {
-            var header = property.GetCustomAttributes(typeof(FromHeaderAttribute), true).OfType<FromHeaderAttribute>().FirstOrDefault();
-            if (header is null || PresenceOf(descriptor, JsonNamingPolicy.CamelCase.ConvertName(property.Name)) != Presence.Always) continue;
-            var headerName = header.HeaderName ?? property.Name;
-            foreach (var parameter in operation.Parameters.Where(p => p.Kind == NSwag.OpenApiParameterKind.Header &&
-                                                                      string.Equals(p.Name, headerName, StringComparison.OrdinalIgnoreCase)))
-                parameter.IsRequired = true;
-        }
+        foreach (var (property, headerName) in FastEndpointOperation.HeaderBound(requestType))
+            if (PresenceOf(descriptor, JsonNamingPolicy.CamelCase.ConvertName(property.Name)) == Presence.Always)
+                foreach (var parameter in FastEndpointOperation.HeaderParameters(operation, headerName)) parameter.IsRequired = true;
         return true;
     }
 
