@@ -118,7 +118,8 @@ public static class BaselineRun
         catch (RedisException) { }
     }
 
-    private static int FreePort()
+    /// <summary>A port on 127.0.0.1 nothing listens on right now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Mall.Features.Seckill;
 using Mall.LoadTests.Baseline;
+using Mall.Tests.Infrastructure;
 using StackExchange.Redis;
 using Spectre.Console.Cli;
 
@@ -23,12 +23,23 @@ public sealed class BaselineServerTests
     public async Task Each_call_consumes_an_issued_token_and_is_a_full_accepted_attempt()
     {
         var prefix = $"test-baseline-{Guid.NewGuid():N}:";
-        var port = FreePort();
+        var port = BaselineRun.FreePort();
         using var stop = new CancellationTokenSource();
         var settings = new BaselineServerSettings { Port = port, Redis = Redis, Prefix = prefix };
         var server = Task.Run(() => new BaselineServerCommand().ExecuteAsync(null!, settings, stop.Token));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitReadyAsync(http, server);
+        await Http.EventuallyAsync(async () =>
+        {
+            if (server.IsCompleted) await server; // surfaces a failed start
+            try
+            {
+                return (await http.GetAsync("/json")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the baseline server should answer");
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
         var db = redis.GetDatabase();
         var keys = new BaselineKeys(prefix);
@@ -58,28 +69,5 @@ public sealed class BaselineServerTests
                 keys.IpRate(1), keys.IpRate(2), keys.IpRate(3), keys.IpRate(4)]);
         }
         Assert.Equal(0, await db.KeyDeleteAsync(keys.Shared)); // the server removed its activity when it stopped
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, Task server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server.IsCompleted) await server; // surfaces the failure
-            try
-            {
-                if ((await http.GetAsync("/json")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The baseline server did not answer within 30 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -36,7 +36,7 @@ public sealed class BurstPacing(ReservationChannel channel, SeckillOptions optio
     }
 
     /// <summary>Whether reservations arrived at the burst rate or faster over the last sample (at least MinSample long).</summary>
-    public bool InBurst(int threshold)
+    private bool InBurst(int threshold)
     {
         var now = clock.GetTimestamp();
         var elapsed = clock.GetElapsedTime(_sampleTimestamp, now);
