@@ -35,8 +35,8 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
 
         var keys = new ActivityKeys(activityId);
         var snapshot = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Snapshot, [keys.Stock, keys.Log], []))!;
-        // Never published: nothing was sold; whatever was not released at close-out is still the activity's.
-        // No stock key: either never published (nothing sold, nothing released) or closed out and expired since (zeroed).
+        // No stock key: never published (nothing sold; what was not released at close-out is still the activity's), or
+        // closed out and expired since (close-out zeroed it).
         var remaining = snapshot[0].IsNull ? (activity.Closed ? 0 : initial - activity.Released) : (long)snapshot[0];
         var entries = ((RedisResult[])snapshot[1]!).Select(e =>
         {
