@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
+using Mall.Infrastructure;
 using Mall.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
 
 namespace Mall.Tests.Seckill;
 
@@ -228,6 +230,14 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
     private sealed record SkuBody(long Id, Dictionary<string, string> Specs);
     private sealed record DetailBody(long Id, string Status, long StockLeft, long PriceCents, long OriginalPriceCents, long ServerTimeMs, SkuBody Sku);
     private sealed record ListBody(List<DetailBody> Items, long ServerTimeMs);
+
+    [Fact]
+    public void The_token_and_attempt_endpoints_log_their_successes_quietly()
+    {
+        var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        foreach (var route in new[] { "api/v1/seckill/activities/{id}/token", "api/v1/seckill/activities/{id}/attempts" })
+            Assert.NotNull(endpoints.Single(e => e.RoutePattern.RawText?.Trim('/') == route).Metadata.GetMetadata<QuietRequestLog>());
+    }
 }
 
 internal static class AssertExtensions
