@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Security.Cryptography;
 using Mall.Infrastructure.Auth;
 using Mall.Tests.Infrastructure;
@@ -92,6 +94,25 @@ public sealed class ValidatedTokenCacheTests
     }
 
     [Fact]
+    public async Task The_fast_path_knows_only_verified_unexpired_tokens_and_gives_each_caller_its_own_identity()
+    {
+        var handler = Handler();
+        var token = Sign(TimeSpan.FromMinutes(5));
+        Assert.False(handler.TryGetVerified(token, out _, out _)); // never seen: the bearer handler must verify it
+
+        await handler.ValidateTokenAsync(token, Parameters);
+        Assert.True(handler.TryGetVerified(token, out var first, out var tokenId));
+        Assert.True(handler.TryGetVerified(token, out var second, out _));
+        Assert.Equal("7", first.FindFirst("sub")?.Value);
+        Assert.Equal(first.FindFirst("jti")?.Value, tokenId);
+        Assert.NotSame(first, second);
+        Assert.Equal(1, handler.Verifications);
+
+        _clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(31)); // past expiry and skew
+        Assert.False(handler.TryGetVerified(token, out _, out _));
+    }
+
+    [Fact]
     public async Task A_size_of_zero_turns_the_cache_off()
     {
         var handler = Handler(maxEntries: 0);
@@ -99,6 +120,7 @@ public sealed class ValidatedTokenCacheTests
         Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.Equal(2, handler.Verifications);
+        Assert.False(handler.TryGetVerified(token, out _, out _));
     }
 }
 
@@ -120,6 +142,41 @@ public sealed class ValidatedTokenCacheApiTests(MallApp app) : IClassFixture<Mal
 
         (await client.PostAsync("/api/v1/auth/logout", null)).EnsureSuccessStatusCode();
         await (await client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Requests_signed_in_from_the_cache_keep_their_roles_and_the_scheme_is_case_insensitive()
+    {
+        var admin = await app.AdminAsync();
+        var shopper = await app.NewShopperAsync();
+        var handler = app.Service<CachingJsonWebTokenHandler>();
+        var asAdmin = app.CreateClient();
+        asAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("bearer", admin.AccessToken);
+        var asShopper = app.CreateClient();
+        asShopper.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("BEARER", shopper.AccessToken);
+
+        (await asAdmin.GetAsync("/api/v1/admin/orders")).EnsureSuccessStatusCode();
+        await (await asShopper.GetAsync("/api/v1/admin/orders")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        var verified = handler.Verifications;
+        for (var i = 0; i < 3; i++)
+        {
+            (await asAdmin.GetAsync("/api/v1/admin/orders")).EnsureSuccessStatusCode();
+            await (await asShopper.GetAsync("/api/v1/admin/orders")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+            Assert.Equal(shopper.UserId.ToString(), (await (await asShopper.GetAsync("/api/v1/me")).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("id").ToString());
+        }
+        Assert.Equal(verified, handler.Verifications);
+    }
+
+    [Fact]
+    public async Task Two_bearer_tokens_in_one_request_are_refused_even_when_the_token_is_remembered()
+    {
+        var shopper = await app.NewShopperAsync();
+        (await shopper.Client.GetAsync("/api/v1/me")).EnsureSuccessStatusCode(); // the token is now verified and remembered
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + shopper.AccessToken, "Bearer " + shopper.AccessToken]);
+        await (await app.CreateClient().SendAsync(request)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -52,36 +54,77 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     {
         if (_options.MaxEntries <= 0) return await VerifyAsync(token, validationParameters);
 
-        // A hit is trusted only while the token's lifetime lasts; past it the token goes through full validation
-        // again, so the cache can never accept what the base handler would refuse.
-        var now = _clock.GetUtcNow().UtcDateTime;
         var key = KeyOf(token);
-        if (_validated.TryGetValue(key, out Remembered? remembered) && remembered is not null)
+        if (TryGetUnexpired(key, out var remembered))
         {
-            if (remembered.Token.ValidTo.Add(validationParameters.ClockSkew) > now)
-            {
-                Hits.Inc();
-                return remembered.ToResult();
-            }
-            _validated.Remove(key);
+            Hits.Inc();
+            return remembered.ToResult();
         }
 
         Misses.Inc();
         var result = await VerifyAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } securityToken && securityToken.ValidTo > DateTime.MinValue)
         {
-            _validated.Set(key, Remembered.From(result), new MemoryCacheEntryOptions
+            var trustedUntil = securityToken.ValidTo.Add(validationParameters.ClockSkew);
+            _validated.Set(key, Remembered.From(result, trustedUntil), new MemoryCacheEntryOptions
             {
                 Size = 1,
-                AbsoluteExpiration = new DateTimeOffset(securityToken.ValidTo.Add(validationParameters.ClockSkew), TimeSpan.Zero),
+                AbsoluteExpiration = new DateTimeOffset(trustedUntil, TimeSpan.Zero),
                 SlidingExpiration = TimeSpan.FromSeconds(Math.Max(1, _options.IdleSeconds)),
             });
         }
         return result;
     }
 
-    /// <summary>SHA-256 of the whole token: as exact a key as the token itself, at a fifteenth of its size.</summary>
-    private static string KeyOf(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    /// <summary>
+    /// The identity of an access token this instance has already verified and that has not expired, for the
+    /// authentication middleware's fast path (no handler, no validation parameters, no result objects). False for
+    /// anything else: the caller then goes through the bearer handler, which verifies and remembers.
+    /// </summary>
+    public bool TryGetVerified(ReadOnlySpan<char> token, [NotNullWhen(true)] out ClaimsIdentity? identity, [NotNullWhen(true)] out string? tokenId)
+    {
+        identity = null;
+        tokenId = null;
+        if (_options.MaxEntries <= 0 || !TryGetUnexpired(KeyOf(token), out var remembered) || string.IsNullOrEmpty(remembered.Token.Id))
+            return false;
+        Hits.Inc();
+        identity = remembered.NewIdentity();
+        tokenId = remembered.Token.Id;
+        return true;
+    }
+
+    /// <summary>A hit is trusted only while the token's lifetime (plus skew) lasts; past it the token goes through full
+    /// validation again, so the cache can never accept what the base handler would refuse.</summary>
+    private bool TryGetUnexpired(string key, [NotNullWhen(true)] out Remembered? remembered)
+    {
+        if (_validated.TryGetValue(key, out remembered) && remembered is not null)
+        {
+            if (remembered.TrustedUntil > _clock.GetUtcNow().UtcDateTime) return true;
+            _validated.Remove(key);
+        }
+        remembered = null;
+        return false;
+    }
+
+    /// <summary>SHA-256 of the whole token: as exact a key as the token itself, at a fifteenth of its size. The token's
+    /// bytes stay on the stack (it is read on every authenticated request).</summary>
+    private static string KeyOf(ReadOnlySpan<char> token)
+    {
+        var byteCount = Encoding.UTF8.GetMaxByteCount(token.Length);
+        byte[]? rented = byteCount > 4096 ? ArrayPool<byte>.Shared.Rent(byteCount) : null;
+        try
+        {
+            var bytes = rented is null ? stackalloc byte[byteCount] : rented.AsSpan();
+            var written = Encoding.UTF8.GetBytes(token, bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes[..written], hash);
+            return Convert.ToBase64String(hash);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     private Task<TokenValidationResult> VerifyAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -94,22 +137,24 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     /// parsed token and the token text is near 7 KB): the claims, detached from the identity they came from, and the token's identifying times.
     /// </summary>
     private sealed record Remembered(Claim[] Claims, string? AuthenticationType, string NameClaimType, string RoleClaimType,
-        RememberedToken Token, string Issuer, string? TokenType)
+        RememberedToken Token, string Issuer, string? TokenType, DateTime TrustedUntil)
     {
-        public static Remembered From(TokenValidationResult result)
+        public static Remembered From(TokenValidationResult result, DateTime trustedUntil)
         {
             var identity = result.ClaimsIdentity;
             var token = result.SecurityToken;
             return new Remembered(identity.Claims.Select(c => c.Clone(null)).ToArray(), identity.AuthenticationType,
                 identity.NameClaimType, identity.RoleClaimType, new RememberedToken(token.Id, token.Issuer, token.ValidFrom, token.ValidTo),
-                result.Issuer, result.TokenType);
+                result.Issuer, result.TokenType, trustedUntil);
         }
 
         /// <summary>Each request gets its own identity (the constructor copies the claims): code further down may add to it.</summary>
+        public ClaimsIdentity NewIdentity() => new CaseSensitiveClaimsIdentity(Claims, AuthenticationType, NameClaimType, RoleClaimType);
+
         public TokenValidationResult ToResult() => new()
         {
             IsValid = true,
-            ClaimsIdentity = new CaseSensitiveClaimsIdentity(Claims, AuthenticationType, NameClaimType, RoleClaimType),
+            ClaimsIdentity = NewIdentity(),
             SecurityToken = Token,
             Issuer = Issuer,
             TokenType = TokenType,
