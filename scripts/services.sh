@@ -5,6 +5,7 @@
 #   scripts/services.sh down     stop both cleanly
 #   scripts/services.sh status   say what runs
 #   scripts/services.sh env      print the connection settings as shell exports
+#   (for benchmarks: reset, aof-rewrite, aof-auto PERCENT; see the cases below)
 #
 # Both run as the current user's processes, bound to 127.0.0.1, with every byte of data under
 # $MALL_DATA_DIR (default: <repo>/.mall, git-ignored). Safe to run twice.
@@ -145,11 +146,25 @@ case "${1:-}" in
     redis_cli --scan --pattern "${prefix}*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning -a "$REDIS_PASSWORD" unlink >/dev/null
     say "reset database $DB_NAME and Redis keys ${prefix}*";;
   down) db_down; redis_down;;
+  # Benchmarks: compact Redis's AOF now (and wait), so no automatic rewrite forks a child mid-measurement.
+  aof-rewrite)
+    redis_cli bgrewriteaof >/dev/null
+    for _ in $(seq 1 600); do
+      info=$(redis_cli info persistence)
+      if grep -q '^aof_rewrite_in_progress:0' <<<"$info" && grep -q '^aof_rewrite_scheduled:0' <<<"$info"; then exit 0; fi
+      sleep 0.1
+    done
+    say "the AOF rewrite did not finish within 60 s"; exit 1;;
+  # Benchmarks: set auto-aof-rewrite-percentage (0 turns automatic rewrites off); prints the value it had.
+  aof-auto)
+    value=${2:?usage: $0 aof-auto PERCENT}
+    redis_cli config get auto-aof-rewrite-percentage | tail -n 1
+    redis_cli config set auto-aof-rewrite-percentage "$value" >/dev/null;;
   db-up) install_missing; db_up;;
   db-down) db_down;;
   status)
     if alive "$RUN_DIR/mariadb.pid" && db_ping; then say "MariaDB: running on 127.0.0.1:$DB_PORT"; else say "MariaDB: stopped"; fi
     if alive "$RUN_DIR/redis.pid" && redis_ping; then say "Redis: running on 127.0.0.1:$REDIS_PORT"; else say "Redis: stopped"; fi;;
   env) print_env;;
-  *) echo "usage: $0 up|down|status|env|db-up|db-down|db-create|reset" >&2; exit 2;;
+  *) echo "usage: $0 up|down|status|env|db-up|db-down|db-create|reset|aof-rewrite|aof-auto PERCENT" >&2; exit 2;;
 esac
