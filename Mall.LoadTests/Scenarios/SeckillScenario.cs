@@ -7,9 +7,11 @@ using Mall.LoadTests.Shop;
 namespace Mall.LoadTests.Scenarios;
 
 /// <summary>
-/// N shoppers, one activity with stock S. Every shopper takes a one-time token (step "token"), then attempts
-/// (step "attempt"). Phased (default): all tokens first, then all attempts, so each step is measured at full load
-/// and "attempt" compares directly with the one-Lua-call baseline; interleaved: token then attempt per shopper.
+/// N shoppers, one activity with stock S. Every shopper opens the activity page signed in (step "page": the SPA loads
+/// the activity with the shopper's bearer token, so this is where the shop first verifies it), takes a one-time token
+/// (step "token"), then attempts (step "attempt"). Phased (default): all pages first, then all tokens, then all
+/// attempts, so each step is measured at full load and "attempt" compares directly with the one-Lua-call baseline;
+/// interleaved: page, token and attempt per shopper.
 /// </summary>
 public sealed class SeckillScenario(SeckillSettings settings) : Scenario
 {
@@ -69,8 +71,13 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
     });
 
     public override IReadOnlyList<Phase> Phases => settings.Flow == "phased"
-        ? [new Phase("tokens", (c, ct) => TokenAsync(c, ct), _shoppers.Count), new Phase("attempts", (c, ct) => AttemptAsync(c, ct), _shoppers.Count)]
-        : [new Phase("shoppers", async (c, ct) => { if (await TokenAsync(c, ct)) await AttemptAsync(c, ct); }, _shoppers.Count)];
+        ?
+        [
+            new Phase("pages", (c, ct) => PageAsync(c, ct), _shoppers.Count),
+            new Phase("tokens", (c, ct) => TokenAsync(c, ct), _shoppers.Count),
+            new Phase("attempts", (c, ct) => AttemptAsync(c, ct), _shoppers.Count),
+        ]
+        : [new Phase("shoppers", async (c, ct) => { await PageAsync(c, ct); if (await TokenAsync(c, ct)) await AttemptAsync(c, ct); }, _shoppers.Count)];
 
     /// <summary>
     /// Shoppers of a real sale come from many addresses and reach the API through nginx, which forwards the
@@ -82,6 +89,12 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
         var n = settings.ClientIps == 0 ? shopper : shopper % settings.ClientIps;
         message.Headers.Add("X-Forwarded-For", $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
         return message;
+    }
+
+    private async Task PageAsync(IterationContext context, CancellationToken ct)
+    {
+        var i = (int)context.Index;
+        await context.StepAsync("page", () => FromShopper(Get($"/api/v1/seckill/activities/{ActivityId}", _shoppers[i].AccessToken), i), Only(200), ct);
     }
 
     private async Task<bool> TokenAsync(IterationContext context, CancellationToken ct)
