@@ -39,6 +39,7 @@ public static class BaselineRun
                 await show($"baseline {name}", stats, measured.Duration, () => runner.RunAsync(phase, measured, stats, ct));
                 var serverCpu = cpu.Stop()?.Processes.FirstOrDefault(p => p.Pid == server.Id)?.CpuSeconds;
                 results[name] = (stats.Steps.Single(s => s.Name == name).Summarize(), serverCpu);
+                if (phase == LuaPhase) (await http.DeleteAsync("/lua/tokens", ct)).EnsureSuccessStatusCode();
             }
             return results;
         }

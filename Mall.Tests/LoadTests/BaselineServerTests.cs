@@ -60,12 +60,18 @@ public sealed class BaselineServerTests
             Assert.False(await db.KeyExistsAsync(keys.Token(2)));
             Assert.False(await db.KeyExistsAsync(keys.Token(3)));
             Assert.True(await db.KeyExistsAsync(keys.Token(1))); // issued after user 1's refused call: never consumed
+
+            // Tokens issued beyond the calls made are deleted when asked, instead of expiring en masse later.
+            Assert.True((await http.PostAsync("/lua/tokens?count=3", null)).IsSuccessStatusCode); // users 4 (already called), 5, 6
+            Assert.Contains("\"deleted\":2", await (await http.DeleteAsync("/lua/tokens")).Content.ReadAsStringAsync());
+            Assert.False(await db.KeyExistsAsync(keys.Token(5)));
+            Assert.False(await db.KeyExistsAsync(keys.Token(6)));
         }
         finally
         {
             await stop.CancelAsync();
             await server;
-            await db.KeyDeleteAsync([keys.Token(1), keys.UserRate(1), keys.UserRate(2), keys.UserRate(3), keys.UserRate(4),
+            await db.KeyDeleteAsync([keys.Token(1), keys.Token(4), keys.UserRate(1), keys.UserRate(2), keys.UserRate(3), keys.UserRate(4),
                 keys.IpRate(1), keys.IpRate(2), keys.IpRate(3), keys.IpRate(4)]);
         }
         Assert.Equal(0, await db.KeyDeleteAsync(keys.Shared)); // the server removed its activity when it stopped
