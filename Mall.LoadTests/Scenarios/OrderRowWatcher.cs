@@ -16,7 +16,7 @@ public sealed class OrderRowWatcher : IAsyncDisposable
     /// <summary>When rows were first seen, when all of them were, and the largest accepted-minus-written gap.</summary>
     public sealed record Summary(DateTime? FirstRowUtc, DateTime? AllRowsUtc, long PeakBacklog);
 
-    private const string CountSql = "SELECT COUNT(*) FROM orders WHERE activity_id = @ActivityId";
+    public const string CountSql = "SELECT COUNT(*) FROM orders WHERE activity_id = @ActivityId";
 
     private readonly List<Sample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
