@@ -44,6 +44,7 @@ public static class HealthExtensions
         {
             http.InProgress.Enabled = false;
             http.RequestCount.Enabled = false;
+            http.RequestDuration.ExemplarPredicate = _ => false;
         });
     }
 

@@ -27,8 +27,12 @@ public static class LoggingExtensions
     /// </summary>
     public static void UseMallRequestLogging(this WebApplication app)
     {
+        // Without a logger of its own the middleware derives one from the static Log for every request, quiet ones included.
+        var requestLogger = app.Services.GetRequiredService<Serilog.ILogger>()
+            .ForContext(Serilog.Core.Constants.SourceContextPropertyName, "Serilog.AspNetCore.RequestLoggingMiddleware");
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = requestLogger;
             options.GetLevel = (http, _, exception) =>
                 exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : http.GetEndpoint()?.Metadata.GetMetadata<QuietRequestLog>() is not null ? LogEventLevel.Debug
