@@ -7,7 +7,7 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Seckill;
 
 /// <summary>An instance that accepts attempts but "dies" before writing them: no writer, no recovery.</summary>
-public sealed class WriterlessApp : SeckillApp
+public class WriterlessApp : SeckillApp
 {
     protected override IDictionary<string, string?> Settings
     {

@@ -5,16 +5,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace Mall.Tests.Seckill;
 
-/// <summary>Writer and recovery off, so reservations stay queued; the periodic pass defers above two queued.</summary>
-public sealed class SmallReconcileQueueApp : SeckillApp
+/// <summary>Reservations stay queued (no writer, no recovery); the periodic pass defers above two queued.</summary>
+public sealed class SmallReconcileQueueApp : WriterlessApp
 {
     protected override IDictionary<string, string?> Settings
     {
         get
         {
             var settings = base.Settings;
-            settings["Seckill:Writer:Enabled"] = "false";
-            settings["Seckill:Recovery:Enabled"] = "false";
             settings["Seckill:ReconcileMaxQueued"] = "2";
             return settings;
         }
