@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using MySqlConnector;
+using StackExchange.Redis;
 
 namespace Mall.Tests.Infrastructure;
 
 /// <summary>
-/// A loopback TCP proxy to the shared MariaDB that a test can cut (open connections closed, new ones closed on
-/// accept) and restore — a database outage without touching the server other test runs use.
+/// A loopback TCP proxy to the shared MariaDB or Redis that a test can cut (open connections closed, new ones closed on
+/// accept) and restore — an outage without touching the server other test runs use.
 /// </summary>
 public sealed class TcpProxy : IDisposable
 {
@@ -29,6 +30,14 @@ public sealed class TcpProxy : IDisposable
 
     /// <summary>A proxy in front of the MariaDB the tests use (whatever port ./mall test started it on).</summary>
     public static TcpProxy ToDatabase() => new((int)new MySqlConnectionStringBuilder(MallApp.BaseConnectionString).Port);
+
+    /// <summary>A proxy in front of the Redis a StackExchange.Redis connection string names (its first endpoint).</summary>
+    public static TcpProxy ToRedis(string connectionString) => new(ConfigurationOptions.Parse(connectionString).EndPoints[0] switch
+    {
+        IPEndPoint ip => ip.Port,
+        DnsEndPoint dns => dns.Port,
+        var other => throw new NotSupportedException($"{other}"),
+    });
 
     public void Cut()
     {

@@ -10,11 +10,7 @@ public sealed class RedisOutageApp : SeckillApp
 {
     public TcpProxy Proxy { get; }
 
-    public RedisOutageApp()
-    {
-        var direct = ConfigurationOptions.Parse(RedisConnectionString);
-        Proxy = new TcpProxy(direct.EndPoints[0] switch { IPEndPoint ip => ip.Port, DnsEndPoint dns => dns.Port, var other => throw new NotSupportedException($"{other}") });
-    }
+    public RedisOutageApp() => Proxy = TcpProxy.ToRedis(RedisConnectionString);
 
     protected override IDictionary<string, string?> Settings
     {
