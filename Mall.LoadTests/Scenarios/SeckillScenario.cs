@@ -1,6 +1,6 @@
-using Dapper;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Dapper;
 using Mall.LoadTests.Cli;
 using Mall.LoadTests.Engine;
 using Mall.LoadTests.Shop;
