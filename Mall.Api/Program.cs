@@ -1,9 +1,13 @@
+using Mall.Features.Addresses;
 using Mall.Features.Auth;
+using Mall.Features.Cart;
 using Mall.Features.Catalog;
+using Mall.Features.Orders;
 using Mall.Features.Payments;
 using Mall.Features.Seckill;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.HttpOverrides;
 
 // The composition root reads as a table of contents: one line per capability.
@@ -23,6 +27,9 @@ builder.AddMallRealtime();
 // Features (vertical slices in ../Features), one line each.
 builder.AddAuthFeature();
 builder.AddCatalogFeature();
+builder.AddCartFeature();
+builder.AddAddressesFeature();
+builder.AddOrdersFeature();
 builder.AddSeckillFeature();
 builder.AddPaymentsFeature();
 

@@ -12,6 +12,8 @@ namespace Mall.Features.Catalog;
 internal sealed class DemoCatalogSeeder(MySqlDataSource db, IConfiguration configuration, TimeProvider clock, CatalogCache cache,
     ILogger<DemoCatalogSeeder> logger) : IStartupSeeder
 {
+    public SeedOrder Order => SeedOrder.Catalog;
+
     private sealed record DemoSku(string Specs, long PriceCents, int Stock);
     private sealed record DemoProduct(string Category, string Title, string Subtitle, string Description, string Image, long Sales, DemoSku[] Skus);
 

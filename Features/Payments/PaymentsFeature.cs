@@ -1,6 +1,7 @@
 using Mall.Features.Payments.Alipay;
 using Mall.Features.Payments.Sandbox;
 using Mall.Features.Payments.WeChatPay;
+using Mall.Infrastructure;
 
 namespace Mall.Features.Payments;
 
@@ -10,12 +11,13 @@ public static class PaymentsFeature
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        var options = configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions();
+        // Which providers exist (real credentials, the sandbox, neither) is decided here, from the section as bound now.
+        var options = configuration.ReadOptions<PaymentsOptions>("Payments");
         if (options.Sandbox.Enabled && builder.Environment.IsProduction())
             throw new InvalidOperationException("Refusing to start in Production: Payments:Sandbox:Enabled is true. " +
                                                 "The sandbox gateway fakes payments; configure real merchant credentials instead.");
-        services.AddSingleton(options);
-        services.AddSingleton(options.Sandbox);
+        services.AddMallOptions<PaymentsOptions>("Payments");
+        services.AddSingleton(sp => sp.GetRequiredService<PaymentsOptions>().Sandbox);
 
         static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().TrimEnd('/');
         var publicBase = Set(configuration["Mall:PublicBaseUrl"]) ?? "http://127.0.0.1:5080";

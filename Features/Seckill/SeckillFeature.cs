@@ -1,5 +1,5 @@
-using Mall.Features.Seckill.Admin.Publish;
-using Mall.Features.Seckill.Admin.Reconcile;
+using Mall.Features.Seckill.Admin.PublishActivity;
+using Mall.Features.Seckill.Admin.ReconcileActivity;
 using Mall.Features.Seckill.Demo;
 using Mall.Features.Seckill.Expiry;
 using Mall.Features.Seckill.OrderWriter;
@@ -13,16 +13,15 @@ public static class SeckillFeature
 {
     public static void AddSeckillFeature(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Seckill").Get<SeckillOptions>() ?? new SeckillOptions();
-        // A held reservation must be written well before recovery would take it for lost and write it a second time.
-        if (options.Writer.MaxBurstDeferral * 2 > options.Recovery.GracePeriod)
-            throw new InvalidOperationException(
-                $"Seckill:Writer:MaxBurstDeferral ({options.Writer.MaxBurstDeferral}) must be at most half of Seckill:Recovery:GracePeriod ({options.Recovery.GracePeriod}).");
         var services = builder.Services;
-        services.AddSingleton(options);
+        // A held reservation must be written well before recovery would take it for lost and write it a second time.
+        services.AddMallOptions<SeckillOptions>("Seckill").Validate(o => o.Writer.MaxBurstDeferral * 2 <= o.Recovery.GracePeriod,
+            "Seckill:Writer:MaxBurstDeferral must be at most half of Seckill:Recovery:GracePeriod.");
+        // Which background workers run is decided here, from the same section.
+        var options = builder.Configuration.ReadOptions<SeckillOptions>("Seckill");
         services.AddSingleton<SeckillScripts>();
         services.AddSingleton<ActivityStates>();
-        services.AddSingleton<Activities.ActivityQueries>();
+        services.AddSingleton<ActivityQueries>();
         services.AddSingleton<ReservationChannel>();
         services.AddSingleton<BurstPacing>();
         services.AddSingleton<OrderBatchWriter>();

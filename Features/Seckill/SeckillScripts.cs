@@ -20,10 +20,10 @@ public sealed class RedisScript(string path)
 public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multiplexer, ILogger<SeckillScripts> logger)
 {
     public static readonly RedisScript Attempt = new("Features/Seckill/Attempt/Attempt.lua");
-    public static readonly RedisScript IssueToken = new("Features/Seckill/Token/IssueToken.lua");
-    public static readonly RedisScript Publish = new("Features/Seckill/Admin/Publish/Publish.lua");
+    public static readonly RedisScript IssueToken = new("Features/Seckill/IssueToken/IssueToken.lua");
+    public static readonly RedisScript Publish = new("Features/Seckill/Admin/PublishActivity/Publish.lua");
     public static readonly RedisScript ReturnStock = new("Features/Seckill/Expiry/ReturnStock.lua");
-    public static readonly RedisScript Snapshot = new("Features/Seckill/Admin/Reconcile/Snapshot.lua");
+    public static readonly RedisScript Snapshot = new("Features/Seckill/Admin/ReconcileActivity/Snapshot.lua");
 
     private static readonly RedisScript[] All = [Attempt, IssueToken, Publish, ReturnStock, Snapshot, CloseOut.SeckillCloseOut.Script];
 

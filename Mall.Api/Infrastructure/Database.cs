@@ -33,8 +33,7 @@ public static class DatabaseExtensions
         };
         evolve.Migrate();
 
-        foreach (var seeder in app.Services.GetServices<IStartupSeeder>())
-            await seeder.SeedAsync(CancellationToken.None);
+        await StartupSeeders.RunAllAsync(app.Services, CancellationToken.None);
     }
 }
 
@@ -55,10 +54,4 @@ public static class Deadlocks
 
     public static Task RetryAsync(Func<Task> work, int attempts = 3) =>
         RetryAsync(async () => { await work(); return true; }, attempts);
-}
-
-/// <summary>Runs once after migrations (demo data, the admin account). Must be idempotent: every start runs it.</summary>
-public interface IStartupSeeder
-{
-    Task SeedAsync(CancellationToken ct);
 }

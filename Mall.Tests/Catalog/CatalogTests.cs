@@ -64,7 +64,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
     {
         await using var db = await app.OpenDbAsync();
         var before = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM skus");
-        foreach (var seeder in app.Services.GetServices<IStartupSeeder>()) await seeder.SeedAsync(CancellationToken.None);
+        await StartupSeeders.RunAllAsync(app.Services, CancellationToken.None);
         Assert.Equal(before, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM skus"));
     }
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using Dapper;
 using Mall.Tests.Infrastructure;
 using Mall.Features.Seckill;
-using Mall.Features.Seckill.Activities;
 using Microsoft.Extensions.Time.Testing;
 using MySqlConnector;
 

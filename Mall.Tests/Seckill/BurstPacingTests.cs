@@ -2,6 +2,8 @@ using Mall.Features.Seckill;
 using Mall.Features.Seckill.OrderWriter;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Mall.Tests.Seckill;
@@ -134,7 +136,11 @@ public sealed class BurstPacingTests
             ["Seckill:Recovery:GracePeriod"] = "00:00:10",
         });
 
-        var refused = Assert.Throws<InvalidOperationException>(builder.AddSeckillFeature);
+        builder.AddSeckillFeature();
+        using var app = builder.Build();
+
+        // ValidateOnStart: the host refuses to start; resolving the options shows the same failure.
+        var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<SeckillOptions>());
         Assert.Contains("Seckill:Writer:MaxBurstDeferral", refused.Message);
     }
 }

@@ -23,7 +23,7 @@ public sealed class DemoSeedTests(DemoDataApp app) : IClassFixture<DemoDataApp>
     [Fact]
     public async Task Demo_data_is_one_published_activity_starting_in_about_five_minutes_and_seeding_again_adds_none()
     {
-        foreach (var seeder in app.Services.GetServices<IStartupSeeder>()) await seeder.SeedAsync(CancellationToken.None);
+        await StartupSeeders.RunAllAsync(app.Services, CancellationToken.None);
 
         await using var db = await app.OpenDbAsync();
         var activity = await db.QuerySingleAsync<(long Id, int Stock, DateTime StartsAt, int Locked)>("""

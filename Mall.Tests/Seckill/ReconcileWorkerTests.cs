@@ -1,4 +1,4 @@
-using Mall.Features.Seckill.Admin.Reconcile;
+using Mall.Features.Seckill.Admin.ReconcileActivity;
 using Mall.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -2,17 +2,10 @@ using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Addresses.CreateAddress;
-
-public sealed record Request(string Receiver, string Phone, string Province, string City, string District, string Detail, bool IsDefault)
-    : IAddressInput;
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator() => Include(new AddressInputRules<Request>());
-}
 
 public sealed class Endpoint(MySqlDataSource db, AddressOptions options, TimeProvider clock) : Endpoint<Request, AddressView>
 {
@@ -35,10 +28,9 @@ public sealed class Endpoint(MySqlDataSource db, AddressOptions options, TimePro
             s.ResponseExamples[201] = new AddressView(3, "韩梅梅", "13800138000", "广东省", "深圳市", "南山区", "科技园南区 1 栋 101", true);
             s.Responses[201] = "Created.";
             s.Responses[400] = "Missing or invalid fields (phone: 11-digit mainland mobile).";
-            s.Responses[401] = "Not signed in.";
             s.Responses[409] = "Too many addresses.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(409),
+        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(201).ProducesProblems(400, 409),
             clearDefaults: true);
     }
 

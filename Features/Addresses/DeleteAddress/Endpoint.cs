@@ -1,22 +1,11 @@
 using Dapper;
 using FastEndpoints;
-using FluentValidation;
-using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Addresses.DeleteAddress;
-
-public sealed class Request
-{
-    public long Id { get; init; }
-}
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator() => RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
-}
 
 public sealed class Endpoint(MySqlDataSource db) : Endpoint<Request, EmptyResponse>
 {
@@ -39,10 +28,9 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<Request, EmptyRespon
             s.Description = "Placed orders keep their own copy of the address. Deleting the default promotes another.";
             s.Responses[204] = "Deleted.";
             s.Responses[400] = "Bad id.";
-            s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such address of yours.";
         });
-        Description(d => d.Produces(204).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Produces(204).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

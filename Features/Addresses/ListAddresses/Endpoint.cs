@@ -22,9 +22,8 @@ public sealed class Endpoint(MySqlDataSource db) : EndpointWithoutRequest<IReadO
             s.Description = "The default address first, then the most recently changed.";
             s.ResponseExamples[200] = new[] { new AddressView(3, "韩梅梅", "13800138000", "广东省", "深圳市", "南山区", "科技园南区 1 栋 101", true) };
             s.Responses[200] = "The addresses.";
-            s.Responses[401] = "Not signed in.";
         });
-        Description(d => d.Produces<IReadOnlyList<AddressView>>(200).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Produces<IReadOnlyList<AddressView>>(200), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -1,33 +1,11 @@
 using Dapper;
 using FastEndpoints;
-using FluentValidation;
-using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Addresses.UpdateAddress;
-
-public sealed class Request : IAddressInput
-{
-    public long Id { get; init; }
-    public string Receiver { get; init; } = "";
-    public string Phone { get; init; } = "";
-    public string Province { get; init; } = "";
-    public string City { get; init; } = "";
-    public string District { get; init; } = "";
-    public string Detail { get; init; } = "";
-    public bool IsDefault { get; init; }
-}
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator()
-    {
-        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
-        Include(new AddressInputRules<Request>());
-    }
-}
 
 public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<Request, AddressView>
 {
@@ -50,10 +28,9 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
             s.ResponseExamples[200] = new AddressView(3, "韩梅梅", "13800138000", "广东省", "深圳市", "南山区", "科技园南区 1 栋 101", true);
             s.Responses[200] = "Updated.";
             s.Responses[400] = "Missing or invalid fields.";
-            s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such address of yours.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404),
+        Description(d => d.Accepts<Request>("application/json").Produces<AddressView>(200).ProducesProblems(400, 404),
             clearDefaults: true);
     }
 

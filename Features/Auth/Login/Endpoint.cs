@@ -2,6 +2,7 @@ using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Auth.Login;
@@ -29,8 +30,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
             s.Responses[401] = "Unknown account or wrong password (one message for both).";
             s.Responses[429] = "Too many failed attempts; see Retry-After.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(429), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblems(400, 401, 429), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

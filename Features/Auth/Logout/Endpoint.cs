@@ -13,9 +13,8 @@ public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenDenylist de
             s.Summary = "Sign out";
             s.Description = "Revokes this login's refresh-token family and denylists the presented access token until it expires.";
             s.Responses[204] = "Signed out.";
-            s.Responses[401] = "No valid access token.";
         });
-        Description(d => d.Produces(204).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Produces(204), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -2,6 +2,7 @@ using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Auth.Refresh;
@@ -26,7 +27,7 @@ public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issu
         });
         // No Accepts metadata: browsers post with no body and no Content-Type (the cookie carries the token),
         // which routing would otherwise answer with 415. Native clients' {refreshToken} body is described above.
-        Description(d => d.Produces<TokenResponse>(200).ProducesProblemDetails(400).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Produces<TokenResponse>(200).ProducesProblems(400, 401), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Auth.Register;
@@ -27,7 +28,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, TimeProvid
             s.Responses[400] = "Invalid account, password (8–72 characters, not all digits) or nickname.";
             s.Responses[409] = "The account is already registered.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(409), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblems(400, 409), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

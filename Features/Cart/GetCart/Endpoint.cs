@@ -15,9 +15,8 @@ public sealed class Endpoint(CartView cart) : EndpointWithoutRequest<CartRespons
                             "short of stock are flagged and left out of the total.";
             s.ResponseExamples[200] = CartExamples.Cart;
             s.Responses[200] = "The cart (empty when nothing was added).";
-            s.Responses[401] = "Not signed in.";
         });
-        Description(d => d.Produces<CartResponse>(200).ProducesProblemDetails(401), clearDefaults: true);
+        Description(d => d.Produces<CartResponse>(200), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct) => await Send.OkAsync(await cart.BuildAsync(User.UserId(), ct), ct);

@@ -5,10 +5,6 @@ using MySqlConnector;
 
 namespace Mall.Features.Catalog.ListCategories;
 
-public sealed record CategoryNode(long Id, string Name, IReadOnlyList<CategoryNode> Children);
-
-public sealed record Response(IReadOnlyList<CategoryNode> Categories);
-
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointWithoutRequest<Response>
 {
     private const string AllCategories = """

@@ -1,6 +1,7 @@
 using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.ListProducts;
@@ -36,7 +37,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
             s.Responses[200] = "A page of products and the total count.";
             s.Responses[400] = "Bad paging, sort, category id or keyword.";
         });
-        Description(d => d.Accepts<Request>().Produces<Response>(200).ProducesProblemDetails(400), clearDefaults: true);
+        Description(d => d.Accepts<Request>().Produces<Response>(200).ProducesProblems(400), clearDefaults: true);
         // A hot cached read: nginx logs every access in front of the API; errors and 5xx are still logged here.
         Options(b => b.WithMetadata(new QuietRequestLog()));
     }

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.CancelOrder;
@@ -16,12 +17,10 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
             s.ResponseExamples[200] = OrderExamples.Detail;
             s.Responses[200] = "Done; the order as it is now.";
             s.Responses[400] = "Malformed order number.";
-            s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such order of yours.";
             s.Responses[409] = "Not PendingPayment (already paid, cancelled, …).";
         });
-        Description(d => d.Produces<OrderDetail>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
-            .ProducesProblemDetails(409), clearDefaults: true);
+        Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
     public override async Task HandleAsync(OrderNoRequest req, CancellationToken ct)

@@ -7,6 +7,7 @@ using Mall.Features.Cart;
 using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 using StackExchange.Redis;
 
@@ -75,13 +76,11 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             s.ResponseExamples[201] = new Response("20261125081530123456789", OrderStatus.PendingPayment, 299900, DateTime.UtcNow.AddMinutes(15));
             s.Responses[201] = "Order placed (or the replayed answer for this Idempotency-Key).";
             s.Responses[400] = "Missing/malformed Idempotency-Key, bad items or quantities, empty cart.";
-            s.Responses[401] = "Not signed in.";
             s.Responses[404] = "Unknown SKU or address (another shopper's address is unknown too).";
             s.Responses[409] = "Not enough stock, product off shelf, or a per-line / per-order / open-unpaid-orders cap reached.";
             s.Responses[422] = "This Idempotency-Key was already used with a different request body.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404)
-            .ProducesProblemDetails(409).ProducesProblemDetails(422), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblems(400, 404, 409, 422), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.GetOrder;
@@ -18,10 +19,9 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<OrderNoRequest, Orde
             s.ResponseExamples[200] = OrderExamples.Detail;
             s.Responses[200] = "The order.";
             s.Responses[400] = "Malformed order number.";
-            s.Responses[401] = "Not signed in.";
             s.Responses[404] = "No such order of yours.";
         });
-        Description(d => d.Produces<OrderDetail>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404),
+        Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404),
             clearDefaults: true);
     }
 

@@ -2,6 +2,7 @@ using FastEndpoints;
 using Mall.Features.Seckill.OrderWriter;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using StackExchange.Redis;
 
 namespace Mall.Features.Seckill.Attempt;
@@ -28,7 +29,6 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.ResponseExamples[202] = new Response("42-1764059000000-0", "Queued");
             s.Responses[202] = "Reserved; the order is being written.";
             s.Responses[400] = "Missing token, or a quantity below 1 or above the activity's per-user limit.";
-            s.Responses[401] = "No valid access token.";
             s.Responses[403] = "The attempt token is unknown, expired, already used or someone else's.";
             s.Responses[404] = "No such (published) activity.";
             s.Responses[409] = "The per-user limit is reached.";
@@ -37,9 +37,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409).ProducesProblemDetails(410)
-            .ProducesProblemDetails(425).ProducesProblemDetails(429).ProducesProblemDetails(503), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(202).ProducesProblems(400, 403, 404, 409, 410, 425, 429, 503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,5 +1,5 @@
 using Dapper;
-using Mall.Features.Seckill.Admin.Publish;
+using Mall.Features.Seckill.Admin.PublishActivity;
 using Mall.Infrastructure;
 using MySqlConnector;
 
@@ -14,6 +14,8 @@ namespace Mall.Features.Seckill.Demo;
 internal sealed class DemoSeeder(MySqlDataSource db, Publisher publisher, IConfiguration configuration, TimeProvider clock,
     ILogger<DemoSeeder> logger) : IStartupSeeder
 {
+    public SeedOrder Order => SeedOrder.Seckill;
+
     private const string DemoTitle = "限时秒杀 · Demo flash sale";
     private const int DemoStock = 20;
 

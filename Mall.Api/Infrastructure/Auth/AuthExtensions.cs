@@ -1,8 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Net.Http.Headers;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Net.Http.Headers;
 
 namespace Mall.Infrastructure.Auth;
 
@@ -13,9 +12,11 @@ public static class AuthExtensions
 
     public static void AddMallAuth(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        // The bearer options are built here, from the values bound at registration; the same section is bound and
+        // validated for injection too.
+        var options = builder.Configuration.ReadOptions<AuthOptions>("Auth");
         var keys = SigningKeys.Load(builder.Configuration, builder.Environment);
-        builder.Services.AddSingleton(options);
+        builder.Services.AddMallOptions<AuthOptions>("Auth");
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<AccessTokenDenylist>();
@@ -67,9 +68,10 @@ public static class AuthExtensions
                 };
             });
         // Each distinct access token's signature is verified once per instance (see CachingJsonWebTokenHandler).
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Auth:ValidatedTokenCache").Get<ValidatedTokenCacheOptions>()
-                                      ?? new ValidatedTokenCacheOptions());
+        builder.Services.AddMallOptions<ValidatedTokenCacheOptions>("Auth:ValidatedTokenCache");
         builder.Services.AddSingleton<CachingJsonWebTokenHandler>();
+        builder.Services.AddMallOptions<BearerFastPathOptions>("Auth:BearerFastPath");
+        builder.Services.AddSingleton<BearerFastPath>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<CachingJsonWebTokenHandler>((jwt, handler) =>
             {
@@ -85,21 +87,16 @@ public static class AuthExtensions
     /// token); anonymous requests skip the bearer handler altogether — on the anonymous catalog reads it was ~6 % of
     /// the CPU only to find no token. The outcome is the same as authenticating every request: no credentials, the
     /// anonymous user; a bad token, the anonymous user too, and protected endpoints answer 401 with the bearer
-    /// challenge (which explains the token's failure).
-    /// A bearer token this instance has already verified, unexpired and not revoked, signs its user in straight from
-    /// the validated-token cache: the bearer handler would reach the same answer from the same cache, but only after
-    /// creating itself, its logger and a copy of the validation parameters, which made authentication the largest
-    /// allocator of a seckill attempt. Everything else (first sight of a token, expiry, revocation, hub queries) takes
-    /// the handler's path, so failures still get its explanation.
+    /// challenge. A token this instance already verified takes the <see cref="BearerFastPath"/> when it is on
+    /// (<c>Auth:BearerFastPath:Enabled</c>, docs/decisions/0001-bearer-fast-path.md).
     /// </summary>
     public static void UseMallAuthentication(this WebApplication app)
     {
-        var verifiedTokens = app.Services.GetRequiredService<CachingJsonWebTokenHandler>();
-        var denylist = app.Services.GetRequiredService<AccessTokenDenylist>();
+        var fastPath = app.Services.GetRequiredService<BearerFastPath>();
         app.UseAuthentication(); // ASP.NET Core's own wiring; with no default authenticate scheme it signs in no one
         app.Use(async (http, next) =>
         {
-            if (!SignInVerified(http, verifiedTokens, denylist)
+            if (!fastPath.TrySignIn(http)
                 && (http.Request.Headers.ContainsKey(HeaderNames.Authorization) || http.Request.Path.StartsWithSegments(HubPaths)))
             {
                 var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
@@ -108,20 +105,4 @@ public static class AuthExtensions
             await next(http);
         });
     }
-
-    /// <summary>Signs in the user of a single "Authorization: Bearer …" header (read the way the bearer handler reads it)
-    /// whose token is verified, unexpired and not revoked; false for anything else.</summary>
-    private static bool SignInVerified(HttpContext http, CachingJsonWebTokenHandler verifiedTokens, AccessTokenDenylist denylist)
-    {
-        var authorization = http.Request.Headers.Authorization;
-        if (authorization.Count != 1 || authorization[0] is not { } value || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-            return false;
-        var token = value.AsSpan(BearerPrefix.Length).Trim();
-        if (token.IsEmpty || !verifiedTokens.TryGetVerified(token, out var identity, out var tokenId) || denylist.IsDenied(tokenId))
-            return false;
-        http.User = new ClaimsPrincipal(identity);
-        return true;
-    }
-
-    private const string BearerPrefix = "Bearer ";
 }

@@ -1,25 +1,11 @@
 using Dapper;
 using FastEndpoints;
-using FluentValidation;
 using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.CreateCategory;
-
-public sealed record Request(string Name, long? ParentId, int SortOrder);
-
-public sealed record Response(long Id, string Name, long? ParentId);
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator()
-    {
-        RuleFor(r => r.Name).NotEmpty().MaximumLength(64).Must(n => n is null || !n.Any(char.IsControl))
-            .WithMessage("Name must not contain control characters.");
-        RuleFor(r => r.ParentId).InclusiveBetween(1, CatalogRules.MaxId).When(r => r.ParentId is not null);
-        RuleFor(r => r.SortOrder).InclusiveBetween(0, 100_000);
-    }
-}
 
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<Request, Response>
 {
@@ -32,8 +18,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
 
     public override void Configure()
     {
-        Post("admin/categories");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Post("categories");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Create a category (admin)";
@@ -42,12 +28,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
             s.ResponseExamples[201] = new Response(7, "耳机", 1);
             s.Responses[201] = "Created.";
             s.Responses[400] = "Invalid name, or the parent is itself a subcategory.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such parent.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,6 +1,8 @@
 using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.CreateProduct;
@@ -21,8 +23,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
 
     public override void Configure()
     {
-        Post("admin/products");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Post("products");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Create a product with its SKUs (admin)";
@@ -32,12 +34,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.ResponseExamples[201] = new Response(1, [new SkuOutput(11, new() { ["颜色"] = "曜石黑", ["容量"] = "256G" }, 299900, 100)]);
             s.Responses[201] = "Created.";
             s.Responses[400] = "Invalid fields.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such category.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

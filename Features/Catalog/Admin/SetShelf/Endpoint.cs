@@ -1,27 +1,11 @@
 using Dapper;
 using FastEndpoints;
-using FluentValidation;
 using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.SetShelf;
-
-public sealed class Request
-{
-    public long Id { get; init; }
-    public bool? OnShelf { get; init; }
-}
-
-public sealed record Response(long Id, bool OnShelf);
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator()
-    {
-        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
-        RuleFor(r => r.OnShelf).NotNull();
-    }
-}
 
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
 {
@@ -29,8 +13,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
 
     public override void Configure()
     {
-        Post("admin/products/{id}/shelf");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Post("products/{id}/shelf");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Put a product on or off shelf (admin)";
@@ -39,12 +23,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.ResponseExamples[200] = new Response(1, false);
             s.Responses[200] = "Done (repeating it is harmless).";
             s.Responses[400] = "Invalid id or missing onShelf.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such product.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,27 +1,11 @@
 using Dapper;
 using FastEndpoints;
-using FluentValidation;
 using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.SetStock;
-
-public sealed class Request
-{
-    public long Id { get; init; }
-    public int? Stock { get; init; }
-}
-
-public sealed record Response(long Id, int Stock, int Locked, int Sold, int Available);
-
-public sealed class Validator : Validator<Request>
-{
-    public Validator()
-    {
-        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
-        RuleFor(r => r.Stock).NotNull().InclusiveBetween(0, ProductInputRules<CreateProduct.Request>.MaxStock);
-    }
-}
 
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
 {
@@ -36,8 +20,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
 
     public override void Configure()
     {
-        Put("admin/skus/{id}/stock");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Put("skus/{id}/stock");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Set a SKU's total stock (admin)";
@@ -46,13 +30,10 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.ResponseExamples[200] = new Response(11, 500, 3, 20, 477);
             s.Responses[200] = "Updated.";
             s.Responses[400] = "Invalid id or stock.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such SKU.";
             s.Responses[409] = "Below what unpaid orders hold plus what is sold.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,6 +1,8 @@
 using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.UpdateProduct;
@@ -23,8 +25,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
 
     public override void Configure()
     {
-        Put("admin/products/{id}");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Put("products/{id}");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Edit a product and its SKUs (admin)";
@@ -33,12 +35,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             s.ResponseExamples[200] = new Response(1, [new SkuOutput(11, new() { ["颜色"] = "曜石黑" }, 279900, 100)]);
             s.Responses[200] = "Updated; all SKUs of the product.";
             s.Responses[400] = "Invalid fields.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such product, category or SKU of this product.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(401)
-            .ProducesProblemDetails(403).ProducesProblemDetails(404), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -1,4 +1,6 @@
 using FastEndpoints;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.Admin.ListAllOrders;
@@ -7,8 +9,8 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<ListOrders.Request, 
 {
     public override void Configure()
     {
-        Get("admin/orders");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Get("orders");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "All orders (admin)";
@@ -16,10 +18,8 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<ListOrders.Request, 
             s.ResponseExamples[200] = OrderExamples.Page;
             s.Responses[200] = "A page of orders.";
             s.Responses[400] = "Unknown status or bad paging.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
         });
-        Description(d => d.Accepts<ListOrders.Request>().Produces<OrderPage>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403),
+        Description(d => d.Accepts<ListOrders.Request>().Produces<OrderPage>(200).ProducesProblems(400),
             clearDefaults: true);
     }
 

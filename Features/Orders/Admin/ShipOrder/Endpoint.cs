@@ -1,4 +1,6 @@
 using FastEndpoints;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.Admin.ShipOrder;
@@ -7,8 +9,8 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
 {
     public override void Configure()
     {
-        Post("admin/orders/{orderNo}/ship");
-        Roles(Mall.Infrastructure.Auth.Roles.Admin);
+        Post("orders/{orderNo}/ship");
+        Group<AdminGroup>();
         Summary(s =>
         {
             s.Summary = "Ship a paid order (admin)";
@@ -16,13 +18,10 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
             s.ResponseExamples[200] = OrderExamples.Detail with { Status = OrderStatus.Shipped };
             s.Responses[200] = "Shipped; the order as it is now.";
             s.Responses[400] = "Malformed order number.";
-            s.Responses[401] = "Not signed in.";
-            s.Responses[403] = "Not an admin.";
             s.Responses[404] = "No such order.";
             s.Responses[409] = "Not Paid (unpaid, already shipped, cancelled, …).";
         });
-        Description(d => d.Produces<OrderDetail>(200).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403)
-            .ProducesProblemDetails(404).ProducesProblemDetails(409), clearDefaults: true);
+        Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
     public override async Task HandleAsync(OrderNoRequest req, CancellationToken ct)

@@ -1,0 +1,6 @@
+namespace Mall.Features.Addresses;
+
+public sealed class AddressOptions
+{
+    public int MaxPerUser { get; set; } = 20;
+}

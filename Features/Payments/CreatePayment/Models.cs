@@ -1,0 +1,33 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Mall.Features.Payments.CreatePayment;
+
+/// <summary>The amount is never part of the request: it always comes from the order in the database.</summary>
+public sealed class Request
+{
+    public string OrderNo { get; set; } = "";
+    public string Provider { get; set; } = "";
+    public string Channel { get; set; } = "";
+    /// <summary>The payer's openid under the shop's AppID; required for WeChat Pay JSAPI only.</summary>
+    public string? OpenId { get; set; }
+}
+
+public sealed record Response(string PaymentNo, string OrderNo, string Provider, string Channel, long AmountCents, string Status,
+    string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.OrderNo).NotEmpty().MaximumLength(32);
+        RuleFor(r => r.Provider).Must(p => p is Providers.WeChatPay or Providers.Alipay)
+            .WithMessage("Provider must be \"wechatpay\" or \"alipay\".");
+        RuleFor(r => r.Channel)
+            .Must((r, c) => r.Provider == Providers.WeChatPay ? c is Channels.Native or Channels.Jsapi : c is Channels.Page or Channels.Precreate)
+            .When(r => r.Provider is Providers.WeChatPay or Providers.Alipay)
+            .WithMessage("Channel must be \"native\" or \"jsapi\" for wechatpay, \"page\" or \"precreate\" for alipay.");
+        RuleFor(r => r.OpenId).NotEmpty().MaximumLength(128).When(r => r.Channel == Channels.Jsapi)
+            .WithMessage("OpenId (the payer's openid) is required for the jsapi channel.");
+    }
+}

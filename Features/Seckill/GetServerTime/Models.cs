@@ -1,0 +1,3 @@
+namespace Mall.Features.Seckill.GetServerTime;
+
+public sealed record Response(long ServerTimeMs);

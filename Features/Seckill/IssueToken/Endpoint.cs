@@ -1,0 +1,93 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using FastEndpoints;
+using Mall.Infrastructure;
+using Mall.Infrastructure.Auth;
+using Mall.Infrastructure.OpenApi;
+using StackExchange.Redis;
+
+namespace Mall.Features.Seckill.IssueToken;
+
+/// <summary>
+/// The "hidden URL": a short-lived, one-time token bound to the user and the activity, given out only while the
+/// activity is live, so a script cannot fire attempts before the start. One Redis round trip (IssueToken.lua).
+/// </summary>
+public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, SeckillOptions options, TimeProvider clock)
+    : EndpointWithoutRequest<Response>
+{
+    public override void Configure()
+    {
+        Post("seckill/activities/{id}/token");
+        // Every shopper asks for one right before each attempt: as hot as the attempt itself, and as quiet.
+        Options(b => b.WithMetadata(new QuietRequestLog()));
+        Summary(s =>
+        {
+            s.Summary = "Get a one-time attempt token";
+            s.Description = "Only while the activity is live. The token is valid for one attempt by this user on this activity " +
+                            "and expires after a few seconds (Seckill:TokenLifetime).";
+            s.ResponseExamples[200] = new Response("Zk3vQ2xJb0l6S1ZvTzRmWQ", DateTimeOffset.Parse("2026-11-25T12:00:30Z"));
+            s.Responses[200] = "The token.";
+            s.Responses[404] = "No such (published) activity.";
+            s.Responses[410] = "Sold out, or the activity has ended.";
+            s.Responses[425] = "The activity has not started (Retry-After: seconds until the start).";
+            s.Responses[429] = "Too many token requests; see Retry-After.";
+            s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
+        });
+        Description(d => d.Produces<Response>(200).ProducesProblems(404, 410, 425, 429, 503), clearDefaults: true);
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var activityId = Route<long>("id");
+        var known = states.TryGet(activityId, out var state);
+        if (known && state.SoldOut)
+        {
+            await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+            return;
+        }
+        var generation = known ? state.Generation : 0;
+        var keys = known ? state.Keys : new ActivityKeys(activityId);
+        var userId = User.UserId();
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var now = clock.GetUtcNow();
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.IssueToken,
+                [keys.Meta, keys.Stock, keys.Token(token), keys.UserTokenRate(userId)],
+                [userId, now.ToUnixTimeMilliseconds(), (long)options.TokenLifetime.TotalMilliseconds, options.UserTokensPerWindow,
+                 (long)options.RateWindow.TotalMilliseconds]))!;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+            return;
+        }
+
+        switch ((int)result[0])
+        {
+            case 200:
+                await Send.OkAsync(new Response(token, now + options.TokenLifetime), ct);
+                return;
+            case 404:
+                await Send.ResultAsync(Problem.NotFound("The activity"));
+                return;
+            case 429:
+                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])),
+                    "Too many token requests. Slow down."));
+                return;
+            case 425:
+                HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)result[1] / 1000).ToString();
+                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
+                return;
+            case 410 when (int)result[1] == 1:
+                (known ? state : states.Get(activityId)).MarkSoldOut(generation);
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+                return;
+            default:
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
+                return;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Mall.Features.Seckill.IssueToken;
+
+public sealed record Response(string Token, DateTimeOffset ExpiresAt);

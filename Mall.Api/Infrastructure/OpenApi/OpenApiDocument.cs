@@ -1,0 +1,39 @@
+using FastEndpoints.Swagger;
+using Scalar.AspNetCore;
+
+namespace Mall.Infrastructure.OpenApi;
+
+/// <summary>The served OpenAPI document (/openapi/v1.json) — the API's contract — and the Scalar explorer over it.</summary>
+public static class OpenApiDocumentExtensions
+{
+    public static void AddMallOpenApi(this WebApplicationBuilder builder) =>
+        builder.Services.SwaggerDocument(options =>
+        {
+            // The document describes JSON exactly as the API writes it: camelCase, enums as their names.
+            options.SerializerSettings = EndpointExtensions.ConfigureJson;
+            options.DocumentSettings = settings =>
+            {
+                settings.DocumentName = "v1";
+                settings.Title = "Mall API";
+                settings.Version = "v1";
+                settings.Description = "Flash-sale-ready shop. Money is integer cents; times are ISO-8601 UTC. " +
+                                       "Every error is RFC 9457 application/problem+json.";
+                settings.SchemaSettings.SchemaNameGenerator = new SliceSchemaNames();
+                settings.OperationProcessors.Add(new HeaderOnlyProperties());
+                settings.OperationProcessors.Add(new RequirednessFromValidators());
+                settings.OperationProcessors.Add(new AuthorizationAnswers());
+            };
+        });
+
+    public static void UseMallOpenApi(this WebApplication app) =>
+        app.UseOpenApi(settings => settings.Path = "/openapi/{documentName}.json");
+
+    public static void MapMallApiReference(this WebApplication app) =>
+        app.MapScalarApiReference("/scalar", options => options
+            .WithTitle("Mall API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp());
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using FluentValidation.Results;
+
+namespace Mall.Infrastructure;
+
+/// <summary>Validation failures as RFC 9457 with <c>errors</c>: camelCase field name → messages.</summary>
+public static class ValidationProblems
+{
+    public const string Title = "One or more validation errors occurred.";
+
+    public static object Build(List<ValidationFailure> failures, HttpContext http, int statusCode)
+    {
+        var errors = failures
+            .GroupBy(f => CamelCase(f.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
+        return new ValidationProblemBody(
+            Type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            Title: Title,
+            Status: statusCode,
+            Detail: string.Join(" ", errors.SelectMany(e => e.Value).Take(3)),
+            Instance: http.Request.Path,
+            TraceId: ProblemDetailsExtensions.TraceId(http),
+            Errors: errors);
+    }
+
+    private static string CamelCase(string name) =>
+        string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+}
+
+/// <summary>Every error answer: RFC 9457 problem details with the request's trace id.</summary>
+public record ProblemBody(string Type, string Title, int Status, string? Detail, string? Instance, string TraceId);
+
+/// <summary>A 400: the problem plus <c>errors</c>, each invalid field (camelCase, dotted for nested ones) → its messages.</summary>
+public sealed record ValidationProblemBody(
+    string Type, string Title, int Status, string? Detail, string? Instance, string TraceId,
+    Dictionary<string, string[]> Errors) : ProblemBody(Type, Title, Status, Detail, Instance, TraceId);
