@@ -4,9 +4,6 @@ using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Seckill.GetActivity;
 
-public sealed record Response(long Id, string Title, SkuView Sku, long PriceCents, long OriginalPriceCents,
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, string Status, long ServerTimeMs);
-
 public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : EndpointWithoutRequest<Response>
 {
     internal static readonly ActivityView Example = new(42, "iPhone 秒杀",
