@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { channelFor, isWeChatBrowser } from '@/composables/payment'
-import { isSelectable, matchingSku, specOptions } from '@/composables/skuPicker'
-import { timeline } from '@/composables/orderTimeline'
+import { channelFor, isWeChatBrowser } from '@/lib/payment'
+import { isSelectable, matchingSku, specOptions } from '@/lib/skuPicker'
+import { timeline } from '@/lib/orderTimeline'
 import type { Order, Sku } from '@/api/types'
 
 const sku = (id: number, specs: Record<string, string>, available: number): Sku => ({ id, specs, priceCents: 100 * id, available })

@@ -2,7 +2,7 @@ import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection 
 import { watch } from 'vue'
 import { useAuthStore } from '@/stores/auth'
 import { useClockStore } from '@/stores/clock'
-import { sampleFromRoundTrip } from '@/composables/serverClock'
+import { sampleFromRoundTrip } from '@/lib/serverClock'
 
 export interface HubMessages {
   SeckillResult: { reservationId: string; status: string; orderNo?: string | null }
