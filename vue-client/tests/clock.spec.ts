@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
-import { chooseSample, sampleFromPush, sampleFromRoundTrip } from '@/composables/serverClock'
+import { chooseSample, sampleFromPush, sampleFromRoundTrip } from '@/lib/serverClock'
 import { formatDuration, splitDuration, useCountdown } from '@/composables/useCountdown'
 
 vi.mock('@/api/client', () => ({ api: { time: vi.fn() }, bare: {}, http: {} }))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { channelFor, isWeChatBrowser } from '@/composables/payment'
-import { isSelectable, matchingSku, specOptions } from '@/composables/skuPicker'
-import { timeline } from '@/composables/orderTimeline'
-import type { Order, Sku } from '@/api/types'
+import { channelFor, isWeChatBrowser } from '@/lib/payment'
+import { isSelectable, matchingSku, specOptions } from '@/lib/skuPicker'
+import { timeline } from '@/lib/orderTimeline'
+import type { OrderDetail, Sku } from '@/api/types'
 
 const sku = (id: number, specs: Record<string, string>, available: number): Sku => ({ id, specs, priceCents: 100 * id, available })
 
@@ -36,8 +36,9 @@ describe('SKU picker', () => {
 })
 
 describe('order timeline', () => {
-  const order = (status: Order['status'], extra: Partial<Order> = {}): Order =>
-    ({ orderNo: '1', kind: 'normal', status, totalCents: 100, createdAt: '2026-11-25T08:00:00Z', expiresAt: '2026-11-25T08:15:00Z', ...extra }) as Order
+  const order = (status: OrderDetail['status'], extra: Partial<OrderDetail> = {}): OrderDetail => ({
+    orderNo: '1', kind: 'normal', status, totalCents: 100, items: [], createdAt: '2026-11-25T08:00:00Z', expiresAt: '2026-11-25T08:15:00Z', ...extra,
+  })
 
   it('marks the steps reached', () => {
     const { steps, active } = timeline(order('Shipped', { paidAt: '2026-11-25T08:01:00Z', shippedAt: '2026-11-25T09:00:00Z' }))

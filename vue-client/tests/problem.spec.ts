@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { AxiosError } from 'axios'
-import { fieldErrors, humanMessage } from '@/api/problem'
+import { ApiError, fieldErrors, humanMessage, type Problem } from '@/api/problem'
 import { i18n } from '@/i18n'
 
 const t = (key: string, values?: Record<string, unknown>) => i18n.global.t(key, values ?? {})
 
-function problem(status: number, data: unknown) {
-  const config = { headers: {} } as never
-  return new AxiosError('x', 'ERR_BAD_REQUEST', config, null, { status, statusText: '', headers: {}, config, data })
+function problem(status: number, data: Problem) {
+  return new ApiError(status, data)
 }
 
 describe('problem details as human messages', () => {
@@ -26,7 +24,7 @@ describe('problem details as human messages', () => {
   })
 
   it('says so when the network is down', () => {
-    const e = new AxiosError('Network Error', 'ERR_NETWORK', { headers: {} } as never)
+    const e = new ApiError(undefined, null, 'Failed to fetch')
     expect(humanMessage(e, t)).toBe('网络连接失败，请检查网络后重试。')
   })
 })

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 vi.mock('@/api/client', () => ({
-  bare: { post: vi.fn() },
+  bare: { POST: vi.fn() },
   http: {},
   api: {
     auth: { login: vi.fn(), logout: vi.fn(), me: vi.fn(), register: vi.fn() },
@@ -11,6 +11,8 @@ vi.mock('@/api/client', () => ({
   },
 }))
 import { api, bare } from '@/api/client'
+import { ApiError } from '@/api/problem'
+import type { CartLine, TokenResponse } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import { useCartStore } from '@/stores/cart'
 import { useLocaleStore } from '@/stores/locale'
@@ -21,6 +23,17 @@ import { installGuards } from '@/router'
 const line = (l: { skuId: number; priceCents: number; quantity: number; lineTotalCents?: number }) => ({
   productId: 1, title: 'T', specs: {}, image: '', available: 99, onShelf: true, shortOfStock: false, lineTotalCents: l.priceCents * l.quantity, ...l,
 })
+
+/** A cart as the API sends it: the total leaves out lines that cannot be bought as they are. */
+const cartOf = (lines: CartLine[]) => ({
+  lines,
+  totalQuantity: lines.reduce((n, l) => n + l.quantity, 0),
+  totalCents: lines.filter((l) => l.onShelf && !l.shortOfStock).reduce((s, l) => s + l.lineTotalCents, 0),
+  purchasable: lines.length > 0 && lines.every((l) => l.onShelf && !l.shortOfStock),
+})
+
+/** What the typed client resolves with for a 200 (the mock stands in for its overloaded POST). */
+const answer = (data: TokenResponse) => ({ data, response: new Response() }) as never
 
 const shopper = { id: 7, account: 'li@example.com', nickname: '李雷', roles: ['shopper'], points: 12 }
 const admin = { ...shopper, id: 1, roles: ['admin'] }
@@ -45,19 +58,19 @@ describe('auth store', () => {
   })
 
   it('restores the session on reload from the refresh cookie', async () => {
-    vi.mocked(bare.post).mockResolvedValue({ data: { accessToken: 'jwt-2', tokenType: 'Bearer', expiresIn: 900 } })
+    vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt-2', tokenType: 'Bearer', expiresIn: 900 }))
     vi.mocked(api.auth.me).mockResolvedValue(admin)
     const auth = useAuthStore()
     await Promise.all([auth.restore(), auth.restore()])
-    expect(bare.post).toHaveBeenCalledTimes(1)
-    expect(bare.post).toHaveBeenCalledWith('/auth/refresh')
+    expect(bare.POST).toHaveBeenCalledTimes(1)
+    expect(bare.POST).toHaveBeenCalledWith('/api/v1/auth/refresh')
     expect(auth.accessToken).toBe('jwt-2')
     expect(auth.isAdmin).toBe(true)
     expect(auth.restored).toBe(true)
   })
 
   it('stays signed out when there is no valid refresh cookie', async () => {
-    vi.mocked(bare.post).mockRejectedValue({ response: { status: 401 } })
+    vi.mocked(bare.POST).mockRejectedValue(new ApiError(401, { status: 401 }))
     const auth = useAuthStore()
     await auth.restore()
     expect(auth.isSignedIn).toBe(false)
@@ -66,11 +79,11 @@ describe('auth store', () => {
   })
 
   it('shares one refresh between concurrent callers', async () => {
-    vi.mocked(bare.post).mockResolvedValue({ data: { accessToken: 'jwt-3' } })
+    vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt-3', tokenType: 'Bearer', expiresIn: 900 }))
     const auth = useAuthStore()
     const tokens = await Promise.all([auth.refresh(), auth.refresh(), auth.refresh()])
     expect(tokens).toEqual(['jwt-3', 'jwt-3', 'jwt-3'])
-    expect(bare.post).toHaveBeenCalledTimes(1)
+    expect(bare.POST).toHaveBeenCalledTimes(1)
   })
 
   it('forgets the session on logout even when the API call fails', async () => {
@@ -88,9 +101,9 @@ describe('auth store', () => {
 describe('route guards', () => {
   async function routerAs(user: typeof shopper | null) {
     if (user) {
-      vi.mocked(bare.post).mockResolvedValue({ data: { accessToken: 'jwt' } })
+      vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt', tokenType: 'Bearer', expiresIn: 900 }))
       vi.mocked(api.auth.me).mockResolvedValue(user)
-    } else vi.mocked(bare.post).mockRejectedValue({ response: { status: 401 } })
+    } else vi.mocked(bare.POST).mockRejectedValue(new ApiError(401, { status: 401 }))
     const page = { template: '<div/>' }
     const router = createRouter({
       history: createMemoryHistory(),
@@ -129,7 +142,7 @@ describe('route guards', () => {
 
 describe('cart store', () => {
   it('counts units and totals lines', async () => {
-    vi.mocked(api.cart.get).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 2 }), line({ skuId: 2, priceCents: 250, quantity: 1, lineTotalCents: 250 })], totalCents: 450 })
+    vi.mocked(api.cart.get).mockResolvedValue(cartOf([line({ skuId: 1, priceCents: 100, quantity: 2 }), line({ skuId: 2, priceCents: 250, quantity: 1, lineTotalCents: 250 })]))
     const cart = useCartStore()
     await cart.load()
     expect(cart.count).toBe(3)
@@ -137,8 +150,8 @@ describe('cart store', () => {
   })
 
   it('adds to an existing line instead of replacing it', async () => {
-    vi.mocked(api.cart.get).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 2 })], totalCents: 200 })
-    vi.mocked(api.cart.set).mockResolvedValue({ items: [line({ skuId: 1, priceCents: 100, quantity: 5 })], totalCents: 500 })
+    vi.mocked(api.cart.get).mockResolvedValue(cartOf([line({ skuId: 1, priceCents: 100, quantity: 2 })]))
+    vi.mocked(api.cart.set).mockResolvedValue(cartOf([line({ skuId: 1, priceCents: 100, quantity: 5 })]))
     const cart = useCartStore()
     await cart.load()
     await cart.add(1, 3)
@@ -147,7 +160,7 @@ describe('cart store', () => {
   })
 
   it('removes a line when the quantity drops to zero', async () => {
-    vi.mocked(api.cart.remove).mockResolvedValue({ items: [], totalCents: 0 })
+    vi.mocked(api.cart.remove).mockResolvedValue(cartOf([]))
     const cart = useCartStore()
     await cart.setQuantity(9, 0)
     expect(api.cart.remove).toHaveBeenCalledWith(9)

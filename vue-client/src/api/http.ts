@@ -1,4 +1,8 @@
-import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios'
+import createClient, { type Client, type Middleware } from 'openapi-fetch'
+import type { paths } from './schema'
+import { ApiError, type Problem } from './problem'
+
+export type Http = Client<paths>
 
 export interface SessionHooks {
   /** The access token to send now (memory only). */
@@ -9,21 +13,66 @@ export interface SessionHooks {
   onSessionLost?(): void
 }
 
-interface MallRequestConfig extends InternalAxiosRequestConfig {
-  _sentWith?: string | null
-  _replayed?: boolean
+export interface HttpOptions {
+  /** Prepended to the schema's paths (which already start with /api/v1); empty means this origin. */
+  baseUrl?: string
+  /** The fetch to use; the global one when left out (read at call time, so tests can replace it). */
+  fetch?: typeof globalThis.fetch
+  timeoutMs?: number
 }
 
 // These answer 401 for reasons a refresh cannot fix (bad password, dead refresh token).
-const noRefreshPaths = ['/auth/login', '/auth/register', '/auth/refresh', '/auth/logout']
+const noRefreshPaths: readonly (keyof paths)[] = ['/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/auth/refresh', '/api/v1/auth/logout']
 
 /**
- * One Axios instance for the whole app. A 401 triggers at most one refresh at a time (single flight): every
- * request that fails or starts while it runs waits for the same promise, then replays with the new token.
+ * A client typed by the OpenAPI schema: path, method, parameters, body and answer are all checked against
+ * schema.d.ts. Every answer that is not 2xx is thrown as an ApiError (problem+json body attached), and a request
+ * that gets no answer (network down, timeout) as an ApiError without a status.
+ *
+ * With session hooks, the bearer token is attached and a 401 triggers at most one refresh at a time (single
+ * flight): every request that fails or starts while it runs waits for the same promise, then is replayed once with
+ * the new token. Without them (the refresh call itself), requests go out as they are.
  */
-export function createHttp(hooks: SessionHooks, baseURL = '/api/v1'): AxiosInstance {
-  const http = axios.create({ baseURL, withCredentials: true, timeout: 20_000 })
+export function createHttp(hooks: SessionHooks | null, options: HttpOptions = {}): Http {
+  const timeoutMs = options.timeoutMs ?? 20_000
+  const timedFetch: typeof globalThis.fetch = (input, init) =>
+    (options.fetch ?? globalThis.fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  // The refresh cookie is HttpOnly and scoped to /api/v1/auth on this origin: same-origin credentials carry it.
+  const http = createClient<paths>({ baseUrl: options.baseUrl ?? '', fetch: timedFetch, credentials: 'same-origin' })
+  // onResponse runs in reverse order of registration: the session replays a 401 before errors are thrown.
+  http.use(problems)
+  if (hooks) http.use(session(hooks))
+  return http
+}
+
+const problems: Middleware = {
+  async onResponse({ response }) {
+    if (response.ok) return undefined
+    throw new ApiError(response.status, await problemIn(response))
+  },
+  onError({ error }) {
+    if (error instanceof ApiError) return error
+    return new ApiError(undefined, null, error instanceof Error ? error.message : String(error))
+  },
+}
+
+async function problemIn(response: Response): Promise<Problem | null> {
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '')
+  try {
+    const body: unknown = JSON.parse(text)
+    return body && typeof body === 'object' ? (body as Problem) : null
+  } catch {
+    return null
+  }
+}
+
+function session(hooks: SessionHooks): Middleware {
   let refreshing: Promise<string | null> | null = null
+  // Per request: the token it went out with, and an untouched copy to replay.
+  const sent = new Map<string, { token: string | null; copy: Request }>()
 
   const refreshOnce = () => {
     refreshing ??= hooks
@@ -38,29 +87,34 @@ export function createHttp(hooks: SessionHooks, baseURL = '/api/v1'): AxiosInsta
       })
     return refreshing
   }
+  const refreshable = (schemaPath: string) => !(noRefreshPaths as readonly string[]).includes(schemaPath)
 
-  http.interceptors.request.use(async (config: MallRequestConfig) => {
-    if (refreshing && !isNoRefresh(config)) await refreshing
-    const token = hooks.getAccessToken()
-    config._sentWith = token
-    if (token) config.headers.set('Authorization', `Bearer ${token}`)
-    return config
-  })
-
-  http.interceptors.response.use(undefined, async (error: AxiosError) => {
-    const config = error.config as MallRequestConfig | undefined
-    if (error.response?.status !== 401 || !config || config._replayed || isNoRefresh(config)) throw error
-    // Another request may already have refreshed while this one was in flight: just replay with the new token.
-    const current = hooks.getAccessToken()
-    const token = current && current !== config._sentWith ? current : await refreshOnce()
-    if (!token) throw error
-    config._replayed = true
-    return http.request(config)
-  })
-
-  return http
+  return {
+    async onRequest({ request, schemaPath, id }) {
+      if (!refreshable(schemaPath)) return withToken(request, hooks.getAccessToken())
+      if (refreshing) await refreshing
+      const token = hooks.getAccessToken()
+      sent.set(id, { token, copy: request.clone() })
+      return withToken(request, token)
+    },
+    async onResponse({ response, schemaPath, id, options }) {
+      const mine = sent.get(id)
+      sent.delete(id)
+      if (response.status !== 401 || !mine || !refreshable(schemaPath)) return undefined
+      // Another request may already have refreshed while this one was in flight: just replay with the new token.
+      const current = hooks.getAccessToken()
+      const token = current && current !== mine.token ? current : await refreshOnce()
+      if (!token) return undefined
+      // The replay goes straight to fetch, past this middleware: a request is replayed at most once.
+      return options.fetch(withToken(mine.copy, token))
+    },
+    onError({ id }) {
+      sent.delete(id)
+    },
+  }
 }
 
-function isNoRefresh(config: InternalAxiosRequestConfig) {
-  return noRefreshPaths.some((p) => config.url?.startsWith(p))
+function withToken(request: Request, token: string | null): Request {
+  if (token) request.headers.set('Authorization', `Bearer ${token}`)
+  return request
 }

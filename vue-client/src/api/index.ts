@@ -1,82 +1,95 @@
-import type { AxiosInstance } from 'axios'
+import type { Http } from './http'
 import type * as T from './types'
 
-/** Thin wrappers over the shared Axios instance, one per area of api.md. */
-export function createApi(http: AxiosInstance) {
-  const data = <R>(p: Promise<{ data: R }>) => p.then((r) => r.data)
+/**
+ * The body of a successful answer (failures were already thrown as ApiError by the client's middleware), typed as
+ * the alias named in `.as<…>()`. The alias must be the schema's answer or a narrowing of it (required properties,
+ * enum unions): anything else fails the type check.
+ */
+export function read<R extends { data?: unknown }>(call: Promise<R>) {
+  return { as: <A extends T.Sent<NonNullable<R['data']>>>(): Promise<A> => call.then((r) => r.data as A) }
+}
+
+/** For answers without a body the app needs (204, or one it ignores). */
+export async function done(call: Promise<unknown>): Promise<void> {
+  await call
+}
+
+/** One function per API call, over the typed client: paths, parameters and bodies are checked against the schema. */
+export function createApi(http: Http) {
   return {
     auth: {
-      register: (body: { account: string; password: string; nickname?: string }) => data<{ userId: number }>(http.post('/auth/register', body)),
-      login: (body: { account: string; password: string; deviceId?: string }) =>
-        data<T.TokenResponse>(http.post('/auth/login', { ...body, client: 'browser' })),
-      logout: () => http.post('/auth/logout'),
-      me: () => data<T.Me>(http.get('/me')),
-      pointsHistory: () => data<T.PointsEntry[]>(http.get('/me/points-history')),
+      register: (body: T.RegisterRequest) => read(http.POST('/api/v1/auth/register', { body })).as<T.Registered>(),
+      login: (body: Omit<T.LoginRequest, 'client'>) =>
+        read(http.POST('/api/v1/auth/login', { body: { ...body, client: 'browser' } })).as<T.TokenResponse>(),
+      logout: () => done(http.POST('/api/v1/auth/logout')),
+      me: () => read(http.GET('/api/v1/me')).as<T.Me>(),
+      pointsHistory: () => read(http.GET('/api/v1/me/points-history')).as<T.PointsEntry[]>(),
     },
-    time: () => data<{ serverTimeMs: number }>(http.get('/time')),
+    time: () => read(http.GET('/api/v1/time')).as<T.ServerTime>(),
     catalog: {
-      categories: () => data<T.Category[] | { categories: T.Category[] }>(http.get('/categories')).then((b) => (Array.isArray(b) ? b : (b?.categories ?? []))),
-      products: (params: { categoryId?: number; q?: string; sort?: string; page?: number; pageSize?: number }) =>
-        data<T.Page<T.ProductSummary>>(http.get('/products', { params })),
-      product: (id: number | string) => data<T.Product>(http.get(`/products/${id}`)),
+      categories: () => read(http.GET('/api/v1/categories')).as<T.CategoryTree>(),
+      products: (query: { categoryId?: number; q?: string; sort?: string; page: number; pageSize: number }) =>
+        read(http.GET('/api/v1/products', { params: { query } })).as<T.ProductPage>(),
+      product: (id: number | string) => read(http.GET('/api/v1/products/{id}', { params: { path: { id: String(id) } } })).as<T.Product>(),
     },
     cart: {
-      get: () => data<CartBody>(http.get('/cart')).then(cartOf),
-      set: (skuId: number, quantity: number) => data<CartBody>(http.put(`/cart/items/${skuId}`, { quantity })).then(cartOf),
-      remove: (skuId: number) => data<CartBody>(http.delete(`/cart/items/${skuId}`)).then(cartOf),
+      get: () => read(http.GET('/api/v1/cart')).as<T.Cart>(),
+      set: (skuId: number, quantity: number) =>
+        read(http.PUT('/api/v1/cart/items/{skuId}', { params: { path: { skuId } }, body: { quantity } })).as<T.Cart>(),
+      remove: (skuId: number) => read(http.DELETE('/api/v1/cart/items/{skuId}', { params: { path: { skuId: String(skuId) } } })).as<T.Cart>(),
     },
     addresses: {
-      list: () => data<T.Address[]>(http.get('/addresses')),
-      create: (body: T.AddressInput) => data<T.Address>(http.post('/addresses', body)),
-      update: (id: number, body: T.AddressInput) => data<T.Address>(http.put(`/addresses/${id}`, body)),
-      remove: (id: number) => http.delete(`/addresses/${id}`),
+      list: () => read(http.GET('/api/v1/addresses')).as<T.Address[]>(),
+      create: (body: T.AddressInput) => read(http.POST('/api/v1/addresses', { body })).as<T.Address>(),
+      update: (id: number, body: T.AddressInput) =>
+        read(http.PUT('/api/v1/addresses/{id}', { params: { path: { id } }, body })).as<T.Address>(),
+      remove: (id: number) => done(http.DELETE('/api/v1/addresses/{id}', { params: { path: { id: String(id) } } })),
     },
     orders: {
-      place: (body: { items?: { skuId: number; quantity: number }[]; fromCart?: boolean; addressId: number }, idempotencyKey: string) =>
-        data<T.PlacedOrder>(http.post('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } })),
-      list: (params: { status?: string; page?: number; pageSize?: number }) => data<T.Page<T.Order>>(http.get('/orders', { params })),
-      get: (orderNo: string) => data<T.Order>(http.get(`/orders/${orderNo}`)),
-      cancel: (orderNo: string) => data<T.Order>(http.post(`/orders/${orderNo}/cancel`)),
-      confirmReceipt: (orderNo: string) => data<T.Order>(http.post(`/orders/${orderNo}/receipt`)),
+      place: (body: T.CheckoutRequest, idempotencyKey: string) =>
+        read(http.POST('/api/v1/orders', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body })).as<T.PlacedOrder>(),
+      list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
+        read(http.GET('/api/v1/orders', { params: { query } })).as<T.OrderPage>(),
+      get: (orderNo: string) => read(http.GET('/api/v1/orders/{orderNo}', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
+      cancel: (orderNo: string) => read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
+      confirmReceipt: (orderNo: string) =>
+        read(http.POST('/api/v1/orders/{orderNo}/receipt', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
     },
     seckill: {
-      activities: () => data<T.Activity[] | { items: T.Activity[] }>(http.get('/seckill/activities')).then(listOf),
-      activity: (id: number | string) => data<T.Activity>(http.get(`/seckill/activities/${id}`)),
-      token: (id: number | string) => data<{ token: string; expiresAt: string }>(http.post(`/seckill/activities/${id}/token`)),
+      activities: () => read(http.GET('/api/v1/seckill/activities')).as<T.ActivityList>(),
+      activity: (id: number | string) =>
+        read(http.GET('/api/v1/seckill/activities/{id}', { params: { path: { id: String(id) } } })).as<T.ActivityDetail>(),
+      token: (id: number | string) =>
+        read(http.POST('/api/v1/seckill/activities/{id}/token', { params: { path: { id: String(id) } } })).as<T.SeckillToken>(),
       attempt: (id: number | string, token: string, quantity = 1) =>
-        data<{ reservationId: string; status: T.ReservationStatus }>(http.post(`/seckill/activities/${id}/attempts`, { token, quantity })),
-      reservation: (reservationId: string) => data<T.Reservation>(http.get(`/seckill/reservations/${reservationId}`)),
+        read(http.POST('/api/v1/seckill/activities/{id}/attempts', { params: { path: { id: Number(id) } }, body: { token, quantity } })).as<T.Attempt>(),
+      reservation: (reservationId: string) =>
+        read(http.GET('/api/v1/seckill/reservations/{reservationId}', { params: { path: { reservationId } } })).as<T.Reservation>(),
     },
     payments: {
       start: (orderNo: string, provider: T.Provider, channel: T.Channel, openId?: string) =>
-        data<T.PaymentStarted>(http.post(`/orders/${orderNo}/payments`, { provider, channel, openId })),
-      get: (paymentNo: string) => data<T.PaymentState>(http.get(`/payments/${paymentNo}`)),
+        read(http.POST('/api/v1/orders/{orderNo}/payments', { params: { path: { orderNo } }, body: { provider, channel, openId } })).as<T.PaymentStarted>(),
+      get: (paymentNo: string) => read(http.GET('/api/v1/payments/{paymentNo}', { params: { path: { paymentNo } } })).as<T.PaymentState>(),
     },
     admin: {
-      createProduct: (body: T.NewProduct) => data<T.CreatedProduct>(http.post('/admin/products', body)),
-      updateProduct: (id: number, body: Partial<T.NewProduct>) => data<T.Product>(http.put(`/admin/products/${id}`, body)),
-      shelf: (id: number, onShelf: boolean) => http.post(`/admin/products/${id}/shelf`, { onShelf }),
-      setStock: (skuId: number, stock: number) => http.put(`/admin/skus/${skuId}/stock`, { stock }),
-      createActivity: (body: T.NewActivity) => data<{ id: number }>(http.post('/admin/seckill/activities', body)),
-      publishActivity: (id: number) => http.post(`/admin/seckill/activities/${id}/publish`),
-      reconcile: (id: number) => data<T.Reconcile>(http.get(`/admin/seckill/activities/${id}/reconcile`)),
-      activities: () => data<T.Activity[] | { items: T.Activity[] }>(http.get('/admin/seckill/activities')).then(listOf),
-      orders: (params: { status?: string; page?: number; pageSize?: number }) => data<T.Page<T.Order>>(http.get('/admin/orders', { params })),
-      ship: (orderNo: string) => http.post(`/admin/orders/${orderNo}/ship`),
+      createProduct: (body: T.NewProduct) => read(http.POST('/api/v1/admin/products', { body })).as<T.CreatedProduct>(),
+      updateProduct: (id: number, body: T.ProductUpdate) =>
+        read(http.PUT('/api/v1/admin/products/{id}', { params: { path: { id } }, body })).as<T.UpdatedProduct>(),
+      shelf: (id: number, onShelf: boolean) =>
+        read(http.POST('/api/v1/admin/products/{id}/shelf', { params: { path: { id } }, body: { onShelf } })).as<T.ShelfState>(),
+      setStock: (skuId: number, stock: number) =>
+        read(http.PUT('/api/v1/admin/skus/{id}/stock', { params: { path: { id: skuId } }, body: { stock } })).as<T.SkuStock>(),
+      createActivity: (body: T.NewActivity) => read(http.POST('/api/v1/admin/seckill/activities', { body })).as<T.CreatedActivity>(),
+      publishActivity: (id: number) =>
+        read(http.POST('/api/v1/admin/seckill/activities/{id}/publish', { params: { path: { id: String(id) } } })).as<T.PublishedActivity>(),
+      reconcile: (id: number) =>
+        read(http.GET('/api/v1/admin/seckill/activities/{id}/reconcile', { params: { path: { id: String(id) } } })).as<T.Reconcile>(),
+      orders: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
+        read(http.GET('/api/v1/admin/orders', { params: { query } })).as<T.OrderPage>(),
+      ship: (orderNo: string) => read(http.POST('/api/v1/admin/orders/{orderNo}/ship', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
     },
   }
 }
 
 export type MallApi = ReturnType<typeof createApi>
-
-type CartBody = (Partial<T.Cart> & { lines?: T.CartLine[] }) | '' | null
-
-/** The cart slice calls its lines `lines`; a DELETE may answer 204. Undefined items mean "reload". */
-function cartOf(body: CartBody): T.Cart {
-  if (!body) return { items: undefined as unknown as T.CartLine[], totalCents: 0 }
-  return { items: body.items ?? body.lines ?? (undefined as unknown as T.CartLine[]), totalCents: body.totalCents ?? 0 }
-}
-
-function listOf<A>(body: A[] | { items: A[] }): A[] {
-  return Array.isArray(body) ? body : (body?.items ?? [])
-}

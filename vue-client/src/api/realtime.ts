@@ -2,11 +2,13 @@ import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection 
 import { watch } from 'vue'
 import { useAuthStore } from '@/stores/auth'
 import { useClockStore } from '@/stores/clock'
-import { sampleFromRoundTrip } from '@/composables/serverClock'
+import { sampleFromRoundTrip } from '@/lib/serverClock'
+import type { OrderStatus, Reservation } from './types'
 
+/** What the hub pushes (SignalR messages are not part of the OpenAPI document; the seckill result is a reservation). */
 export interface HubMessages {
-  SeckillResult: { reservationId: string; status: string; orderNo?: string | null }
-  OrderStatusChanged: { orderNo: string; status: string }
+  SeckillResult: Reservation
+  OrderStatusChanged: { orderNo: string; status: OrderStatus }
   ActivityStock: { activityId: number; stockLeft: number }
   ServerTime: { serverTimeMs: number }
 }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, bare } from '@/api/client'
+import { read } from '@/api'
 import type { Me, TokenResponse } from '@/api/types'
 
 /**
@@ -15,10 +16,10 @@ export const useAuthStore = defineStore('auth', () => {
   let restoring: Promise<void> | null = null
 
   const isSignedIn = computed(() => accessToken.value !== null)
-  const isAdmin = computed(() => user.value?.roles?.includes('admin') ?? false)
+  const isAdmin = computed(() => user.value?.roles.includes('admin') ?? false)
 
   function accept(tokens: TokenResponse) {
-    accessToken.value = tokens.accessToken ?? null
+    accessToken.value = tokens.accessToken
   }
 
   async function login(account: string, password: string) {
@@ -31,12 +32,12 @@ export const useAuthStore = defineStore('auth', () => {
     await login(account, password)
   }
 
-  /** One refresh at a time, whoever asks (the interceptor, the session restore, the hub). */
+  /** One refresh at a time, whoever asks (the client's session middleware, the session restore, the hub). */
   function refresh(): Promise<string | null> {
-    refreshing ??= bare
-      .post<TokenResponse>('/auth/refresh')
-      .then((r) => {
-        accept(r.data)
+    refreshing ??= read(bare.POST('/api/v1/auth/refresh'))
+      .as<TokenResponse>()
+      .then((tokens) => {
+        accept(tokens)
         return accessToken.value
       })
       .catch(() => {

@@ -7,9 +7,10 @@ export const useCartStore = defineStore('cart', () => {
   const cart = ref<Cart | null>(null)
   const loading = ref(false)
 
-  const items = computed(() => cart.value?.items ?? [])
-  const count = computed(() => items.value.reduce((n, line) => n + line.quantity, 0))
-  const totalCents = computed(() => cart.value?.totalCents ?? items.value.reduce((s, l) => s + (l.lineTotalCents ?? l.priceCents * l.quantity), 0))
+  const lines = computed(() => cart.value?.lines ?? [])
+  const count = computed(() => lines.value.reduce((n, line) => n + line.quantity, 0))
+  /** What the API charges: lines off shelf or short of stock are left out of it. */
+  const totalCents = computed(() => cart.value?.totalCents ?? 0)
 
   async function load() {
     loading.value = true
@@ -22,11 +23,10 @@ export const useCartStore = defineStore('cart', () => {
 
   async function setQuantity(skuId: number, quantity: number) {
     cart.value = quantity > 0 ? await api.cart.set(skuId, quantity) : await api.cart.remove(skuId)
-    if (!Array.isArray(cart.value?.items)) await load()
   }
 
   async function add(skuId: number, quantity = 1) {
-    const existing = items.value.find((l) => l.skuId === skuId)?.quantity ?? 0
+    const existing = lines.value.find((l) => l.skuId === skuId)?.quantity ?? 0
     await setQuantity(skuId, existing + quantity)
   }
 
@@ -34,5 +34,5 @@ export const useCartStore = defineStore('cart', () => {
     cart.value = null
   }
 
-  return { cart, loading, items, count, totalCents, load, setQuantity, add, clear }
+  return { cart, loading, lines, count, totalCents, load, setQuantity, add, clear }
 })

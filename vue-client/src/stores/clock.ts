@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api } from '@/api/client'
-import { chooseSample, sampleFromPush, sampleFromRoundTrip, type ClockSample } from '@/composables/serverClock'
+import { chooseSample, sampleFromPush, sampleFromRoundTrip, type ClockSample } from '@/lib/serverClock'
 
 /** Server time for countdowns: the device clock plus a measured offset, never the device clock alone. */
 export const useClockStore = defineStore('clock', () => {

@@ -1,11 +1,11 @@
-import type { Order } from '@/api/types'
+import type { OrderDetail, OrderStatus } from '@/api/types'
 
 export interface TimelineStep { key: 'created' | 'paid' | 'shipped' | 'completed' | 'cancelled'; at?: string | null; done: boolean }
 
-const progress = ['PendingPayment', 'Paid', 'Shipped', 'Completed']
+const progress: OrderStatus[] = ['PendingPayment', 'Paid', 'Shipped', 'Completed']
 
 /** The steps an order has passed and the ones still ahead; a cancelled order ends after "created". */
-export function timeline(order: Order): { steps: TimelineStep[]; active: number } {
+export function timeline(order: OrderDetail): { steps: TimelineStep[]; active: number } {
   if (order.status === 'Cancelled')
     return { steps: [{ key: 'created', at: order.createdAt, done: true }, { key: 'cancelled', at: order.cancelledAt, done: true }], active: 1 }
   const reached = Math.max(0, progress.indexOf(order.status === 'Refunding' || order.status === 'Refunded' ? 'Paid' : order.status))
