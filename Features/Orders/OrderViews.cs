@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Dapper;
 using Mall.Features.Catalog;
 using MySqlConnector;
+using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Orders;
 
@@ -13,14 +14,21 @@ public sealed record OrderItemView(long SkuId, long ProductId, string Title, Dic
     long PriceCents, int Quantity, long LineTotalCents);
 
 /// <summary>An order with its items, the address it ships to, and a timestamp per reached status (for a timeline).</summary>
-public sealed record OrderDetail(string OrderNo, string Kind, string Status, long TotalCents, IReadOnlyList<OrderItemView> Items,
+public sealed record OrderDetail(string OrderNo, [ValuesOf(typeof(OrderKind))] string Kind, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, IReadOnlyList<OrderItemView> Items,
     AddressSnapshot? Address, string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt,
     DateTime? ShippedAt, DateTime? CompletedAt, DateTime? CancelledAt, long? UserId = null);
 
-public sealed record OrderSummary(string OrderNo, string Kind, string Status, long TotalCents, int ItemCount, string Title,
+public sealed record OrderSummary(string OrderNo, [ValuesOf(typeof(OrderKind))] string Kind, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, int ItemCount, string Title,
     string Image, DateTime CreatedAt, DateTime ExpiresAt, long? UserId = null);
 
 public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, long Total);
+
+/// <summary>A normal checkout order or one written for a seckill reservation.</summary>
+public static class OrderKind
+{
+    public const string Normal = "normal";
+    public const string Seckill = "seckill";
+}
 
 public static class OrderStatus
 {

@@ -6,6 +6,18 @@ public static class Providers
     public const string Alipay = "alipay";
 }
 
+/// <summary>A payment attempt's state (payments.status).</summary>
+public static class PaymentStatus
+{
+    public const string Pending = "Pending";
+    public const string Paid = "Paid";
+    public const string Closed = "Closed";
+    /// <summary>Paid after its order was cancelled: the money goes back (automatic refund).</summary>
+    public const string RefundPending = "RefundPending";
+    public const string Refunding = "Refunding";
+    public const string Refunded = "Refunded";
+}
+
 public static class Channels
 {
     /// <summary>WeChat Pay Native: a code_url rendered as a QR code.</summary>

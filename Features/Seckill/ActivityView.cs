@@ -3,13 +3,23 @@ using System.Text.Json;
 using Dapper;
 using MySqlConnector;
 using StackExchange.Redis;
+using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Seckill;
 
 public sealed record SkuView(long Id, long ProductId, string Title, Dictionary<string, string> Specs, string? Image);
 
 public sealed record ActivityView(long Id, string Title, SkuView Sku, long PriceCents, long OriginalPriceCents,
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, string Status);
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, [ValuesOf(typeof(ActivityStatus))] string Status);
+
+/// <summary>Where an activity stands for a shopper, from the clock and the live stock.</summary>
+public static class ActivityStatus
+{
+    public const string Upcoming = "Upcoming";
+    public const string Live = "Live";
+    public const string SoldOut = "SoldOut";
+    public const string Ended = "Ended";
+}
 
 /// <summary>
 /// The shopper's view of activities: rows from MySQL, live stock from Redis (pipelined, one GET per key). Everyone
@@ -19,11 +29,6 @@ public sealed record ActivityView(long Id, string Title, SkuView Sku, long Price
 /// </summary>
 public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, SeckillOptions options, TimeProvider clock)
 {
-    public const string Upcoming = "Upcoming";
-    public const string Live = "Live";
-    public const string SoldOut = "SoldOut";
-    public const string Ended = "Ended";
-
     /// <summary>Ids remembered at most (found or not): a scan over made-up ids cannot grow the cache without bound.</summary>
     private const int MaxRemembered = 1024;
 
@@ -105,7 +110,7 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     {
         public ActivityView ToView(long stockLeft, DateTime nowUtc)
         {
-            var status = nowUtc < StartsAt ? Upcoming : nowUtc >= EndsAt ? Ended : stockLeft <= 0 ? SoldOut : Live;
+            var status = nowUtc < StartsAt ? ActivityStatus.Upcoming : nowUtc >= EndsAt ? ActivityStatus.Ended : stockLeft <= 0 ? ActivityStatus.SoldOut : ActivityStatus.Live;
             return new ActivityView(Id, Title, new SkuView(SkuId, ProductId, ProductTitle, ParseSpecs(Specs), FirstImage(Images)),
                 PriceCents, OriginalPriceCents, Utc(StartsAt), Utc(EndsAt), LimitPerUser, Math.Max(0, stockLeft), status);
         }

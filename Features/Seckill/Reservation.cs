@@ -2,6 +2,14 @@ using StackExchange.Redis;
 
 namespace Mall.Features.Seckill;
 
+/// <summary>What a shopper is told about a reservation: written to an order yet, still queued, or failed.</summary>
+public static class ReservationStatus
+{
+    public const string Queued = "Queued";
+    public const string OrderCreated = "OrderCreated";
+    public const string Failed = "Failed";
+}
+
 /// <summary>
 /// One accepted attempt, as the Lua script appended it to the activity's log. Its id is the activity id and
 /// the stream entry id ("42-1764059000000-0"): unique, known to every instance, no extra state. The order

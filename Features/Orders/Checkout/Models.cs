@@ -1,6 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
 using Mall.Features.Catalog;
+using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Orders.Checkout;
 
@@ -21,7 +22,7 @@ public sealed class Request
     public long AddressId { get; init; }
 }
 
-public sealed record Response(string OrderNo, string Status, long TotalCents, DateTime ExpiresAt);
+public sealed record Response(string OrderNo, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, DateTime ExpiresAt);
 
 public sealed class Validator : Validator<Request>
 {

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
+using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Payments.CreatePayment;
 
@@ -7,13 +8,16 @@ namespace Mall.Features.Payments.CreatePayment;
 public sealed class Request
 {
     public string OrderNo { get; set; } = "";
+    [ValuesOf(typeof(Providers))]
     public string Provider { get; set; } = "";
+    [ValuesOf(typeof(Channels))]
     public string Channel { get; set; } = "";
     /// <summary>The payer's openid under the shop's AppID; required for WeChat Pay JSAPI only.</summary>
     public string? OpenId { get; set; }
 }
 
-public sealed record Response(string PaymentNo, string OrderNo, string Provider, string Channel, long AmountCents, string Status,
+public sealed record Response(string PaymentNo, string OrderNo, [ValuesOf(typeof(Providers))] string Provider,
+    [ValuesOf(typeof(Channels))] string Channel, long AmountCents, [ValuesOf(typeof(PaymentStatus))] string Status,
     string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
 
 public sealed class Validator : Validator<Request>

@@ -1,3 +1,5 @@
+using Mall.Infrastructure.OpenApi;
+
 namespace Mall.Features.Payments.GetPayment;
 
 public sealed class Request
@@ -5,4 +7,5 @@ public sealed class Request
     public string PaymentNo { get; set; } = "";
 }
 
-public sealed record Response(string PaymentNo, string OrderNo, string Provider, string Channel, long AmountCents, string Status);
+public sealed record Response(string PaymentNo, string OrderNo, [ValuesOf(typeof(Providers))] string Provider,
+    [ValuesOf(typeof(Channels))] string Channel, long AmountCents, [ValuesOf(typeof(PaymentStatus))] string Status);

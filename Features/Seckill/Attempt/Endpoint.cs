@@ -26,7 +26,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                             "per-user limit and the stock, and queues a reservation; the order is written asynchronously " +
                             "(SignalR SeckillResult, or poll GET /api/v1/seckill/reservations/{reservationId}).";
             s.ExampleRequest = new Request { Id = 42, Token = "Zk3v…", Quantity = 1 };
-            s.ResponseExamples[202] = new Response("42-1764059000000-0", "Queued");
+            s.ResponseExamples[202] = new Response("42-1764059000000-0", ReservationStatus.Queued);
             s.Responses[202] = "Reserved; the order is being written.";
             s.Responses[400] = "Missing token, or a quantity below 1 or above the activity's per-user limit.";
             s.Responses[403] = "The attempt token is unknown, expired, already used or someone else's.";
@@ -81,7 +81,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], nowMs);
                 // A full channel is not a failure: the reservation is in the Redis log and recovery writes it.
                 channel.TryWrite(reservation);
-                await Send.ResponseAsync(new Response(reservation.Id, "Queued"), StatusCodes.Status202Accepted, ct);
+                await Send.ResponseAsync(new Response(reservation.Id, ReservationStatus.Queued), StatusCodes.Status202Accepted, ct);
                 return;
             case 410 when (int)result[1] == 1:
                 SeckillMetrics.SoldOut.Inc();

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
+using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Seckill.Attempt;
 
@@ -10,7 +11,7 @@ public sealed class Request
     public int Quantity { get; set; }
 }
 
-public sealed record Response(string ReservationId, string Status);
+public sealed record Response(string ReservationId, [ValuesOf(typeof(ReservationStatus))] string Status);
 
 public sealed class Validator : Validator<Request>
 {

@@ -9,7 +9,7 @@ public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : E
     internal static readonly ActivityView Example = new(42, "iPhone 秒杀",
         new SkuView(7, 3, "iPhone 17", new() { ["颜色"] = "黑", ["容量"] = "256G" }, "/images/iphone.jpg"),
         399900, 599900, DateTimeOffset.Parse("2026-11-25T12:00:00Z"), DateTimeOffset.Parse("2026-11-25T12:30:00Z"), 1, 87,
-        ActivityQueries.Live);
+        ActivityStatus.Live);
 
     public override void Configure()
     {

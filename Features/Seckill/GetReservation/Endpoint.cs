@@ -11,10 +11,6 @@ namespace Mall.Features.Seckill.GetReservation;
 /// <summary>For pollers (SignalR SeckillResult is the push alternative). Someone else's reservation is a 404.</summary>
 public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWithoutRequest<Response>
 {
-    public const string Queued = "Queued";
-    public const string OrderCreated = "OrderCreated";
-    public const string Failed = "Failed";
-
     private const string FindOrder = "SELECT user_id AS UserId, order_no AS OrderNo FROM orders WHERE reservation_id = @Id";
 
     public override void Configure()
@@ -24,7 +20,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         {
             s.Summary = "Status of a seckill reservation";
             s.Description = "Queued while the order is being written, then OrderCreated with the order number.";
-            s.ResponseExamples[200] = new Response("42-1764059000000-0", OrderCreated, "SK1764059000000S0A42");
+            s.ResponseExamples[200] = new Response("42-1764059000000-0", ReservationStatus.OrderCreated, "SK1764059000000S0A42");
             s.Responses[200] = "The status.";
             s.Responses[404] = "Unknown reservation, or another user's.";
             s.Responses[503] = "Redis is unreachable and no order exists yet; retry shortly (Retry-After).";
@@ -58,7 +54,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         if (entries is [var entry])
         {
             await ((long)entry["u"] == userId
-                ? Send.OkAsync(new Response(id, Queued, null), ct)
+                ? Send.OkAsync(new Response(id, ReservationStatus.Queued, null), ct)
                 : Send.ResultAsync(Problem.NotFound("The reservation")));
             return;
         }
@@ -66,7 +62,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         await using var connection = await db.OpenConnectionAsync(ct);
         var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(FindOrder, new { Id = id }, cancellationToken: ct));
         if (order is not null && order.UserId == userId)
-            await Send.OkAsync(new Response(id, OrderCreated, order.OrderNo), ct);
+            await Send.OkAsync(new Response(id, ReservationStatus.OrderCreated, order.OrderNo), ct);
         else if (order is null && entries is null)
             await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
         else

@@ -1,3 +1,5 @@
+using Mall.Infrastructure.OpenApi;
+
 namespace Mall.Features.Seckill.GetReservation;
 
-public sealed record Response(string ReservationId, string Status, string? OrderNo);
+public sealed record Response(string ReservationId, [ValuesOf(typeof(ReservationStatus))] string Status, string? OrderNo);

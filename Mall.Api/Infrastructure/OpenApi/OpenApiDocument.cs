@@ -19,6 +19,7 @@ public static class OpenApiDocumentExtensions
                 settings.Description = "Flash-sale-ready shop. Money is integer cents; times are ISO-8601 UTC. " +
                                        "Every error is RFC 9457 application/problem+json.";
                 settings.SchemaSettings.SchemaNameGenerator = new SliceSchemaNames();
+                settings.SchemaSettings.SchemaProcessors.Add(new StringValuesSchemaProcessor());
                 settings.OperationProcessors.Add(new HeaderOnlyProperties());
                 settings.OperationProcessors.Add(new RequirednessFromValidators());
                 settings.OperationProcessors.Add(new AuthorizationAnswers());
