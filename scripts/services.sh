@@ -100,6 +100,7 @@ db_down() {
     say "stopping MariaDB"
     mariadb-admin --no-defaults --socket="$SOCKET" -uroot shutdown >/dev/null 2>&1 || kill "$(cat "$RUN_DIR/mariadb.pid")" || true
     local deadline=$((SECONDS + 30)); while alive "$RUN_DIR/mariadb.pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if alive "$RUN_DIR/mariadb.pid"; then say "MariaDB (pid $(cat "$RUN_DIR/mariadb.pid")) is still running 30 s after its shutdown; see $LOG_DIR" >&2; return 1; fi
   fi
 }
 
@@ -108,6 +109,7 @@ redis_down() {
     say "stopping Redis"
     redis_cli shutdown >/dev/null 2>&1 || kill "$(cat "$RUN_DIR/redis.pid")" || true
     local deadline=$((SECONDS + 30)); while alive "$RUN_DIR/redis.pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if alive "$RUN_DIR/redis.pid"; then say "Redis (pid $(cat "$RUN_DIR/redis.pid")) is still running 30 s after its shutdown; see $LOG_DIR" >&2; return 1; fi
   fi
 }
 
@@ -134,7 +136,7 @@ case "${1:-}" in
     # One key per line (-d '\n'), so a key with a space stays one key; the password stays in the environment.
     redis_cli --scan --pattern "${prefix}*" | REDISCLI_AUTH=$REDIS_PASSWORD xargs -r -d '\n' -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" unlink >/dev/null
     say "reset database $DB_NAME and Redis keys ${prefix}*";;
-  down) db_down; redis_down;;
+  down) status=0; db_down || status=1; redis_down || status=1; exit $status;;
   # Benchmarks: compact Redis's AOF now (and wait), so no automatic rewrite forks a child mid-measurement.
   aof-rewrite)
     redis_cli bgrewriteaof >/dev/null
