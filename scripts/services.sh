@@ -12,13 +12,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MALL_TAG=services
+# say, alive, as_root, apt_install, the DB_*/REDIS_* settings (MALL_DB_PORT, MALL_DB_PASSWORD, …) and the quoting helpers.
+. "$ROOT/scripts/lib.sh"
 DATA=${MALL_DATA_DIR:-$ROOT/.mall}
-DB_PORT=${MALL_DB_PORT:-3306}
-DB_NAME=${MALL_DB_NAME:-mall}
-DB_USER=${MALL_DB_USER:-mall}
-DB_PASSWORD=${MALL_DB_PASSWORD:-mall-dev-password}
-REDIS_PORT=${MALL_REDIS_PORT:-6379}
-REDIS_PASSWORD=${MALL_REDIS_PASSWORD:-mall-dev-redis}
 REDIS_FSYNC=${MALL_REDIS_APPENDFSYNC:-everysec}
 
 DB_DIR=$DATA/mariadb
@@ -27,33 +24,14 @@ LOG_DIR=$DATA/logs
 REDIS_DIR=$DATA/redis
 SOCKET=$RUN_DIR/mariadb.sock
 
-say() { printf '[services] %s\n' "$*"; }
-
-# An exited child can linger as a zombie, so kill -0 is not proof of life: read its state.
-alive() {
-  local pid_file=$1 pid state
-  [ -f "$pid_file" ] || return 1
-  pid=$(cat "$pid_file" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/status" ] || return 1
-  state=$(awk '/^State:/ {print $2}' "/proc/$pid/status")
-  [ "$state" != "Z" ] && [ "$state" != "X" ]
-}
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
-
 install_missing() {
   local missing=()
-  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]} (Debian packages, about 30 s)"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  have mariadbd || missing+=(mariadb-server)
+  have redis-server || missing+=(redis-server)
+  have nginx || missing+=(nginx)
+  apt_install "${missing[@]}"
 }
 
-mariadbd_bin() { command -v mariadbd 2>/dev/null || echo /usr/sbin/mariadbd; }
 user_flag() { [ "$(id -u)" = 0 ] && echo "--user=root" || true; }
 
 db_ping() { mariadb-admin --no-defaults --socket="$SOCKET" -uroot ping >/dev/null 2>&1; }
@@ -77,26 +55,33 @@ db_up() {
     fi
     say "starting MariaDB on 127.0.0.1:$DB_PORT"
     # --no-defaults ignores /etc/mysql, so the charset flags are what make the server utf8mb4.
-    setsid "$(mariadbd_bin)" --no-defaults $(user_flag) --datadir="$DB_DIR" --socket="$SOCKET" \
+    setsid "$(bin_of mariadbd)" --no-defaults $(user_flag) --datadir="$DB_DIR" --socket="$SOCKET" \
       --pid-file="$RUN_DIR/mariadb.pid" --port="$DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
       --log-error="$LOG_DIR/mariadb.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --max-connections=500 --innodb-buffer-pool-size=256M </dev/null >/dev/null 2>&1 &
     wait_for MariaDB db_ping 60
   fi
-  # The app user may create its own databases (mall, and one fresh mall_test_* per test run).
+  # The app user may create its own databases (mall, and one fresh mall_test_* per test run). Every value is quoted
+  # for SQL (sql_string/sql_ident), and the statements go in on stdin: any password works, none shows in ps.
+  local user_local user_ip password pattern
+  user_local="$(sql_string "$DB_USER")@'localhost'" user_ip="$(sql_string "$DB_USER")@'127.0.0.1'"
+  password=$(sql_string "$DB_PASSWORD")
+  # The grants name a pattern: mall, mall_test_*, …
+  pattern=$(sql_ident "${DB_NAME}%")
   db_root <<SQL
-CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
-CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
-ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-GRANT ALL PRIVILEGES ON \`${DB_NAME}%\`.* TO '$DB_USER'@'127.0.0.1';
-GRANT ALL PRIVILEGES ON \`${DB_NAME}%\`.* TO '$DB_USER'@'localhost';
+CREATE DATABASE IF NOT EXISTS $(sql_ident "$DB_NAME") CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS $user_ip IDENTIFIED BY $password;
+CREATE USER IF NOT EXISTS $user_local IDENTIFIED BY $password;
+ALTER USER $user_ip IDENTIFIED BY $password;
+ALTER USER $user_local IDENTIFIED BY $password;
+GRANT ALL PRIVILEGES ON $pattern.* TO $user_ip;
+GRANT ALL PRIVILEGES ON $pattern.* TO $user_local;
 FLUSH PRIVILEGES;
 SQL
 }
 
-redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning -a "$REDIS_PASSWORD" "$@"; }
+# The password goes in through the environment (REDISCLI_AUTH), not on a command line ps shows.
+redis_cli() { REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 redis_ping() { [ "$(redis_cli ping 2>/dev/null)" = PONG ]; }
 
 redis_up() {
@@ -115,6 +100,7 @@ db_down() {
     say "stopping MariaDB"
     mariadb-admin --no-defaults --socket="$SOCKET" -uroot shutdown >/dev/null 2>&1 || kill "$(cat "$RUN_DIR/mariadb.pid")" || true
     local deadline=$((SECONDS + 30)); while alive "$RUN_DIR/mariadb.pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if alive "$RUN_DIR/mariadb.pid"; then say "MariaDB (pid $(cat "$RUN_DIR/mariadb.pid")) is still running 30 s after its shutdown; see $LOG_DIR" >&2; return 1; fi
   fi
 }
 
@@ -123,14 +109,18 @@ redis_down() {
     say "stopping Redis"
     redis_cli shutdown >/dev/null 2>&1 || kill "$(cat "$RUN_DIR/redis.pid")" || true
     local deadline=$((SECONDS + 30)); while alive "$RUN_DIR/redis.pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if alive "$RUN_DIR/redis.pid"; then say "Redis (pid $(cat "$RUN_DIR/redis.pid")) is still running 30 s after its shutdown; see $LOG_DIR" >&2; return 1; fi
   fi
 }
 
+# Shell exports of the connection strings, each value quoted with printf %q, so eval "$(scripts/services.sh env)"
+# gives back exactly these strings whatever the passwords hold. (./mall and the suites source scripts/lib.sh and call
+# export_connection_strings instead: no eval at all.)
 print_env() {
-  cat <<ENV
-export ConnectionStrings__Mall='Server=127.0.0.1;Port=$DB_PORT;Database=$DB_NAME;User ID=$DB_USER;Password=$DB_PASSWORD'
-export ConnectionStrings__Redis='127.0.0.1:$REDIS_PORT,password=$REDIS_PASSWORD'
-ENV
+  local mall redis
+  mall=$(mall_connection_string) && redis=$(redis_connection_string) || exit 1
+  printf 'export ConnectionStrings__Mall=%q\n' "$mall"
+  printf 'export ConnectionStrings__Redis=%q\n' "$redis"
 }
 
 case "${1:-}" in
@@ -140,12 +130,13 @@ case "${1:-}" in
   # A test suite's own shop starts from nothing: drop its database and its Redis keys (MALL_REDIS_PREFIX).
   reset)
     [ "$DB_NAME" != mall ] || { say "refusing to reset the main database 'mall'"; exit 2; }
-    db_root -e "DROP DATABASE IF EXISTS \`$DB_NAME\`"
+    db_root -e "DROP DATABASE IF EXISTS $(sql_ident "$DB_NAME")"
     db_up
     prefix=${MALL_REDIS_PREFIX:?set MALL_REDIS_PREFIX}
-    redis_cli --scan --pattern "${prefix}*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning -a "$REDIS_PASSWORD" unlink >/dev/null
+    # One key per line (-d '\n'), so a key with a space stays one key; the password stays in the environment.
+    redis_cli --scan --pattern "${prefix}*" | REDISCLI_AUTH=$REDIS_PASSWORD xargs -r -d '\n' -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" unlink >/dev/null
     say "reset database $DB_NAME and Redis keys ${prefix}*";;
-  down) db_down; redis_down;;
+  down) status=0; db_down || status=1; redis_down || status=1; exit $status;;
   # Benchmarks: compact Redis's AOF now (and wait), so no automatic rewrite forks a child mid-measurement.
   aof-rewrite)
     redis_cli bgrewriteaof >/dev/null

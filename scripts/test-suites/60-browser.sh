@@ -8,28 +8,22 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
 export MALL_API_PORT=${MALL_E2E_API_PORT:-5180} MALL_WEB_PORT=${MALL_E2E_WEB_PORT:-8180}
 export MALL_DB_NAME=${MALL_E2E_DB_NAME:-mall_e2e} MALL_REDIS_PREFIX=${MALL_E2E_REDIS_PREFIX:-e2e:}
+MALL_TAG=browser
+. "$ROOT/scripts/lib.sh"
 passed=0 failed=0 skipped=0
 ok() { echo "PASS  $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL  $*"; failed=$((failed + 1)); }
 finish() { echo "$passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
-command -v envsubst >/dev/null 2>&1 || missing+=(gettext-base)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || { bad "apt-get install ${missing[*]}"; finish; }
-fi
+have envsubst || missing+=(gettext-base)
+have nginx || missing+=(nginx)
+apt_install "${missing[@]}" || { bad "apt-get install ${missing[*]}"; finish; }
 
 cd "$ROOT/vue-client" || { bad "vue-client missing"; finish; }
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error || { bad "npm ci"; finish; }
-fi
+npm_ci_if_stale "$ROOT/vue-client" || { bad "npm ci"; finish; }
 
 # 1. The nginx site renders both ways and nginx accepts it.
 check_nginx() {
@@ -52,7 +46,7 @@ http {
   include $dir/sed.conf;
 }
 NGINX
-  local nginx_bin; nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  local nginx_bin; nginx_bin=$(bin_of nginx)
   "$nginx_bin" -t -q -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log"
   local rc=$?
   rm -rf "$dir"

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Smoke run of the load-test CLI (Mall.LoadTests) so it never rots: a shop of its own (API 5280, web 8280,
-# database mall_bench, Redis prefix bench:), a few seconds of load with loose thresholds, the seckill invariants
-# when the seckill API exists (else the login abuse check and browse, and it says so). Stops only that shop
+# Smoke run of the load-test CLI (Mall.LoadTests) so it never rots: a shop of its own (API 5280, web 8280, or
+# MALL_BENCH_API_PORT / MALL_BENCH_WEB_PORT; database mall_bench, Redis prefix bench:), a few seconds of load with
+# loose thresholds: the seckill invariants, the login abuse check and browse. Every scenario must be there: an API that
+# answers 404/405 (or anything unexpected) where a scenario needs it fails, it is never skipped. Stops only that shop
 # (./mall stop), never the shared MariaDB/Redis. Last line: "N passed, N failed, N skipped".
+# What counts: the two argument-handling checks, and one test per scenario run, which passes only if the run exits 0,
+# every check line of its report is ✔ and its three report files are there (the failing checks are printed).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
-export MALL_API_PORT=5280 MALL_WEB_PORT=8280 MALL_DB_NAME=mall_bench MALL_REDIS_PREFIX=bench:
+export MALL_API_PORT=${MALL_BENCH_API_PORT:-5280} MALL_WEB_PORT=${MALL_BENCH_WEB_PORT:-8280}
+export MALL_DB_NAME=${MALL_BENCH_DB_NAME:-mall_bench} MALL_REDIS_PREFIX=${MALL_BENCH_REDIS_PREFIX:-bench:}
+MALL_TAG=bench-smoke
+. "$ROOT/scripts/lib.sh"
 API=http://127.0.0.1:$MALL_API_PORT
 CLI_DLL=$ROOT/Mall.LoadTests/bin/Release/net10.0/Mall.LoadTests.dll
 OUT=$MALL_DATA_DIR/bench-smoke
@@ -16,7 +22,6 @@ passed=0 failed=0 skipped=0
 
 ok() { passed=$((passed + 1)); echo "  PASS $*"; }
 ko() { failed=$((failed + 1)); echo "  FAIL $*"; }
-skip() { skipped=$((skipped + 1)); echo "  SKIP $*"; }
 finish() {
   "$ROOT/mall" stop >"$LOG-stop.log" 2>&1 || true
   echo "$passed passed, $failed failed, $skipped skipped"
@@ -47,42 +52,56 @@ echo "[bench-smoke] starting its own shop on 127.0.0.1:$MALL_API_PORT (database 
 "$ROOT/scripts/services.sh" up >"$LOG-services.log" 2>&1 && "$ROOT/scripts/services.sh" reset >>"$LOG-services.log" 2>&1 \
   || { ko "its database and Redis keys reset (see $LOG-services.log)"; exit; }
 if ! "$ROOT/mall" up >"$LOG-up.log" 2>&1; then ko "the bench shop starts (see $LOG-up.log)"; exit; fi
-eval "$("$ROOT/scripts/services.sh" env)"
+export_connection_strings || { ko "connection settings"; exit; }
 
-# Every check line of a report ("- ✔ …" / "- ✘ …") counts as one test.
-count_checks() {
-  local report=$1
-  [ -f "$report/report.md" ] || { ko "report written to $report"; return; }
-  while IFS= read -r line; do ok "${line#- ✔ }"; done < <(grep -E '^- ✔' "$report/report.md")
-  while IFS= read -r line; do ko "${line#- ✘ \*\*FAILED\*\* }"; done < <(grep -E '^- ✘' "$report/report.md")
-  if [ -f "$report/report.json" ] && [ -f "$report/report.html" ] && ! grep -qE 'src=|href=' "$report/report.html"; then
-    ok "report.md, report.json and a self-contained report.html in $report"
-  else ko "report.md, report.json and a self-contained report.html in $report"; fi
-}
-
+# One scenario run is one test: it passes only if the CLI exits 0, its report lists no failed check (and at least
+# one passed one) and report.md, report.json and a self-contained report.html were written. Every failing check is
+# printed under it.
 run() { # name, then CLI arguments
   local name=$1; shift
+  local report=$OUT/$name problems=() line checks=0
   echo "[bench-smoke] $name: mall bench $*"
-  cli "$@" --no-live --report-dir "$OUT/$name" >"$LOG-$name.log" 2>&1
+  cli "$@" --no-live --report-dir "$report" >"$LOG-$name.log" 2>&1
   local rc=$?
   tail -n 25 "$LOG-$name.log" | sed 's/^/    /'
-  if [ $rc -eq 0 ]; then ok "$name run passes its thresholds and checks"; else ko "$name run (exit $rc; see $LOG-$name.log)"; fi
-  count_checks "$OUT/$name"
+  [ $rc -eq 0 ] || problems+=("the CLI exited $rc (see $LOG-$name.log)")
+  if [ -f "$report/report.md" ]; then
+    checks=$(grep -cE '^- ✔' "$report/report.md")
+    while IFS= read -r line; do problems+=("check failed: ${line#- ✘ \*\*FAILED\*\* }"); done < <(grep -E '^- ✘' "$report/report.md")
+    [ "$checks" -gt 0 ] || [ "${#problems[@]}" -gt 0 ] || problems+=("the report lists no check at all")
+  else
+    problems+=("no report.md in $report")
+  fi
+  if ! { [ -f "$report/report.json" ] && [ -f "$report/report.html" ] && ! grep -qE 'src=|href=' "$report/report.html"; }; then
+    problems+=("report.json and a self-contained report.html in $report")
+  fi
+  if [ ${#problems[@]} -eq 0 ]; then
+    ok "$name: the run passes its thresholds, all $checks checks of its report pass, report files written"
+  else
+    ko "$name: ${#problems[@]} problem(s)"
+    for line in "${problems[@]}"; do echo "       - $line"; done
+  fi
 }
 
-seckill_status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/api/v1/admin/seckill/activities")
-if [ "$seckill_status" = 401 ] || [ "$seckill_status" = 403 ]; then
+# The scenarios need these routes; a route that is missing (404/405) or answers anything unexpected fails the
+# scenario instead of skipping it: a regression must never turn into a skip.
+expect_status() { # what, expected statuses (regex), then curl arguments
+  local what=$1 want=$2; shift 2
+  local got; got=$(curl -s -o /dev/null -w '%{http_code}' "$@")
+  [[ $got =~ ^($want)$ ]] && return 0
+  ko "$what answered $got (expected $want): ${*: -1}"
+  return 1
+}
+
+# Anonymous: the admin route must exist and refuse us.
+if expect_status "seckill scenario: POST /api/v1/admin/seckill/activities" '401|403' -X POST "$API/api/v1/admin/seckill/activities"; then
   run seckill seckill --shoppers 300 --stock 100 -c 32 --warmup 1 --baseline --baseline-duration 1 \
     --drain-timeout 20 --max-error-rate 0.01 --max-p99-ms 5000
-else
-  skip "seckill scenario: the seckill API is not in this build (POST /api/v1/admin/seckill/activities answered $seckill_status); ran login/browse instead"
 fi
 
 # The abuse check runs sequentially, so the limits must hold exactly.
 run login login -c 1 -n 40 --warmup 0 --max-error-rate 0
 
-if [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/products?page=1&pageSize=20")" = 200 ]; then
+if expect_status "browse scenario: GET /api/v1/products" '200' "$API/api/v1/products?page=1&pageSize=20"; then
   run browse browse -c 16 -d 3 --warmup 1 --max-error-rate 0.01 --max-p99-ms 5000
-else
-  skip "browse scenario: the catalog API is not in this build"
 fi

@@ -2,7 +2,8 @@
 // against the real API. Run by scripts/test-suites/60-browser.sh, which starts and stops the shop.
 //   MALL_WEB_URL  the shop (nginx), e.g. http://127.0.0.1:8180
 //   MALL_API_URL  the API directly, for arranging data (admin calls)
-// A flow whose endpoints have not landed yet (404/405) is skipped with the reason, never passed.
+// Every flow must run: a route it needs that answers 404/405 fails it (a regression is never turned into a skip).
+// No fixed sleeps: every wait is for a condition (Playwright's waitFor…, or poll() below with a deadline).
 // Screenshots of key pages go to test-results/ on every run; a failure also keeps its console log.
 import { chromium } from 'playwright-core'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,10 +19,6 @@ const only = process.env.E2E_ONLY
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 
-class Skip extends Error {}
-const skip = (reason) => {
-  throw new Skip(reason)
-}
 const results = { passed: 0, failed: 0, skipped: 0 }
 const tests = []
 const test = (name, fn) => tests.push({ name, fn })
@@ -31,6 +28,20 @@ const password = 'Correct-horse-42'
 
 function assert(condition, message) {
   if (!condition) throw new Error(message)
+}
+
+/**
+ * Calls fn until it returns a truthy value and returns that value (expect.poll-style): every `intervalMs`, for at
+ * most `timeoutMs`, then fails naming `message`. The pause between two tries is the only timer: never a fixed sleep.
+ */
+async function poll(fn, { timeoutMs = 15_000, intervalMs = 250, message = 'a condition' } = {}) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value) return value
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
 }
 
 // ---------- direct API helpers (arranging data, never asserting UI) ----------
@@ -50,10 +61,10 @@ async function call(method, path, { token, body, headers = {} } = {}) {
   return { status: res.status, json }
 }
 
-/** Skips the current test when an endpoint the flow needs is not in this build of the API. */
+/** Fails the current test when an endpoint the flow needs is missing from this build of the API (404/405). */
 async function need(method, path, what, token) {
   const { status } = await call(method, path, { token, body: method === 'GET' ? undefined : {} })
-  if (status === 404 || status === 405) skip(`${what} is not in the API yet (${method} ${path} answered ${status})`)
+  assert(status !== 404 && status !== 405, `${what} is missing from the API (${method} ${path} answered ${status})`)
 }
 
 async function nativeLogin(account, pw) {
@@ -99,7 +110,7 @@ async function createActivity(adminToken, { startsInMs, stock, title }) {
   assert(created.status === 201, `create activity answered ${created.status}: ${JSON.stringify(created.json)}`)
   const published = await call('POST', `/api/v1/admin/seckill/activities/${created.json.id}/publish`, { token: adminToken })
   assert(published.status === 200 || published.status === 204, `publish answered ${published.status}`)
-  return created.json.id
+  return { id: created.json.id, startsAt: now + startsInMs }
 }
 
 // ---------- browser helpers ----------
@@ -145,7 +156,6 @@ async function payInSandbox(page, orderNo) {
     const started = page.waitForResponse((r) => r.url().includes(`/api/v1/orders/${orderNo}/payments`) && r.request().method() === 'POST')
     await page.click('[data-test=pay-start]')
     const response = await started
-    if (response.status() === 404 || response.status() === 405) skip(`payments are not in the API yet (POST /orders/{orderNo}/payments answered ${response.status()})`)
     assert(response.status() === 201 || response.status() === 200, `starting a ${provider} payment answered ${response.status()}: ${await response.text()}`)
     const body = await response.json()
     if (provider === 'wechatpay' && body.codeUrl) {
@@ -189,9 +199,9 @@ test('the shop renders through nginx with its security headers and no CSP violat
   await page.waitForLoadState('networkidle')
   await shot(page, 'home')
   await page.setViewportSize({ width: 390, height: 844 })
-  await page.waitForTimeout(200)
+  // Phones get the bottom tab bar: wait for it to show (fails after the default 15 s), then take the picture.
+  await page.waitForSelector('.van-tabbar', { state: 'visible' })
   await shot(page, 'home-phone')
-  assert(await page.isVisible('.van-tabbar'), 'phones get the bottom tab bar')
   await page.setViewportSize({ width: 1280, height: 860 })
   assert(cspViolations.length === 0, `CSP violations: ${cspViolations.join(' | ')}`)
   await page.close()
@@ -368,7 +378,7 @@ test('seckill: countdown on server time, attempt at the start, success pushed ov
   await need('GET', '/api/v1/products', 'the catalog')
   const adminToken = await nativeLogin(adminAccount, adminPassword)
   await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  const id = await createActivity(adminToken, { startsInMs: 8_000, stock: 5, title: `E2E 秒杀 ${unique()}` })
+  const { id } = await createActivity(adminToken, { startsInMs: 8_000, stock: 5, title: `E2E 秒杀 ${unique()}` })
 
   const page = await openPage()
   const pushed = []
@@ -399,11 +409,14 @@ test('seckill: a sold-out sale shows the sold-out state', async () => {
   await need('GET', '/api/v1/products', 'the catalog')
   const adminToken = await nativeLogin(adminAccount, adminPassword)
   await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  const id = await createActivity(adminToken, { startsInMs: 1_500, stock: 1, title: `E2E 售罄 ${unique()}` })
-  // Someone else takes the only unit through the API.
+  const { id } = await createActivity(adminToken, { startsInMs: 1_500, stock: 1, title: `E2E 售罄 ${unique()}` })
+  // Someone else takes the only unit through the API, as soon as the sale starts: the token endpoint answers 425
+  // until then (polled 4 times a second, under its limit of 5 tokens per shopper and second).
   const rival = await nativeLogin(await newShopper(), password)
-  await new Promise((r) => setTimeout(r, 2_000))
-  const tok = await call('POST', `/api/v1/seckill/activities/${id}/token`, { token: rival })
+  const tok = await poll(async () => {
+    const r = await call('POST', `/api/v1/seckill/activities/${id}/token`, { token: rival })
+    return r.status === 425 ? null : r
+  }, { timeoutMs: 15_000, message: 'the sale to start (token endpoint no longer 425)' })
   assert(tok.status === 200, `token answered ${tok.status}: ${JSON.stringify(tok.json)}`)
   const attempt = await call('POST', `/api/v1/seckill/activities/${id}/attempts`, { token: rival, body: { token: tok.json.token, quantity: 1 } })
   assert(attempt.status === 202, `the rival's attempt answered ${attempt.status}`)
@@ -468,17 +481,10 @@ try {
       results.passed++
       console.log(`PASS  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
     } catch (e) {
-      if (!(e instanceof Skip)) {
-        let n = 0
-        for (const p of context.pages()) await p.screenshot({ path: join(out, `FAILED-${slug(name)}-${++n}.png`), fullPage: true }).catch(() => undefined)
-      }
+      let n = 0
+      for (const p of context.pages()) await p.screenshot({ path: join(out, `FAILED-${slug(name)}-${++n}.png`), fullPage: true }).catch(() => undefined)
       for (const p of context.pages()) await p.close().catch(() => undefined)
       await context.clearCookies()
-      if (e instanceof Skip) {
-        results.skipped++
-        console.log(`SKIP  ${name}: ${e.message}`)
-        continue
-      }
       results.failed++
       console.log(`FAIL  ${name}: ${e.stack ?? e}`)
       writeFileSync(join(out, `FAILED-${slug(name)}.console.log`), consoleLines.join('\n') + '\n')
