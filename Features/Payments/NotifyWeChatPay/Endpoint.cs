@@ -135,6 +135,4 @@ public sealed class Endpoint(PaymentSettlement settlement, NotificationNonces no
         if (status is >= 400 and < 500) logger.LogWarning("WeChat Pay notification refused ({Status}): {Reason}", status, message);
         await Send.ResultAsync(Results.Json(new Failure("FAIL", message), statusCode: status));
     }
-
-    public sealed record Failure(string Code, string Message);
 }

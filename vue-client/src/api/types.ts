@@ -21,96 +21,78 @@ export type Sent<T> = T extends (infer E)[]
     ? Flat<{ [K in Exclude<keyof T, NullableKeys<T>>]-?: Sent<Exclude<T[K], undefined>> } & { [K in NullableKeys<T>]?: Sent<T[K]> }>
     : T
 
-/**
- * An enum as the schema types it. The API is moving to string enums in its document; until the generated type is
- * narrower than `string`, the union written here stands in. After regeneration the generated union wins by itself.
- */
-type Enum<Generated, Known extends string> = string extends Generated ? Known : Generated
-type With<T, P> = Flat<Omit<T, keyof P> & P>
+// ---- enums: the document lists every value the API sends -------------------------------------------------
 
-// ---- enums --------------------------------------------------------------------------------------------------
-
-// TODO(schema): the generated order status enum (the type of MallFeaturesOrdersOrderDetail.status) replaces this union.
-export type OrderStatus = Enum<
-  Sent<S['MallFeaturesOrdersOrderDetail']>['status'],
-  'PendingPayment' | 'Paid' | 'Shipped' | 'Completed' | 'Cancelled' | 'Refunding' | 'Refunded'
->
-// TODO(schema): the generated activity status enum (the type of MallFeaturesSeckillActivitiesActivityView.status) replaces this union.
-export type ActivityStatus = Enum<Sent<S['MallFeaturesSeckillActivitiesActivityView']>['status'], 'Upcoming' | 'Live' | 'SoldOut' | 'Ended'>
-// TODO(schema): the generated reservation status enum (the type of MallFeaturesSeckillReservationsResponse.status) replaces this union.
-export type ReservationStatus = Enum<Sent<S['MallFeaturesSeckillReservationsResponse']>['status'], 'Queued' | 'OrderCreated' | 'Failed'>
-// TODO(schema): the generated payment provider enum (the type of MallFeaturesPaymentsGetResponse.provider) replaces this union.
-export type Provider = Enum<Sent<S['MallFeaturesPaymentsGetResponse']>['provider'], 'wechatpay' | 'alipay'>
-// TODO(schema): the generated payment channel enum (the type of MallFeaturesPaymentsGetResponse.channel) replaces this union.
-export type Channel = Enum<Sent<S['MallFeaturesPaymentsGetResponse']>['channel'], 'native' | 'jsapi' | 'page'>
-// TODO(schema): the generated payment status enum (the type of MallFeaturesPaymentsGetResponse.status) replaces this union.
-export type PaymentStatus = Enum<
-  Sent<S['MallFeaturesPaymentsGetResponse']>['status'],
-  'Pending' | 'Paid' | 'Closed' | 'RefundPending' | 'Refunding' | 'Refunded'
->
+export type OrderStatus = Sent<S['OrderDetail']>['status']
+export type OrderKind = Sent<S['OrderDetail']>['kind']
+export type ActivityStatus = Sent<S['ActivityView']>['status']
+export type ReservationStatus = Sent<S['GetReservationResponse']>['status']
+export type Provider = Sent<S['GetPaymentResponse']>['provider']
+export type Channel = Sent<S['GetPaymentResponse']>['channel']
+export type PaymentStatus = Sent<S['GetPaymentResponse']>['status']
 
 // ---- auth ---------------------------------------------------------------------------------------------------
 
-export type TokenResponse = Sent<S['MallFeaturesAuthTokenResponse']>
-export type Me = Sent<S['MallFeaturesAuthMeResponse']>
-export type PointsEntry = Sent<S['MallFeaturesAuthPointsHistoryEntry']>
-export type RegisterRequest = S['MallFeaturesAuthRegisterRequest']
-export type Registered = Sent<S['MallFeaturesAuthRegisterResponse']>
-export type LoginRequest = S['MallFeaturesAuthLoginRequest']
+export type TokenResponse = Sent<S['TokenResponse']>
+export type Me = Sent<S['GetMeResponse']>
+export type PointsEntry = Sent<S['GetPointsHistoryEntry']>
+export type RegisterRequest = S['RegisterRequest']
+export type Registered = Sent<S['RegisterResponse']>
+export type LoginRequest = S['LoginRequest']
 
 // ---- catalog ------------------------------------------------------------------------------------------------
 
-export type CategoryTree = Sent<S['MallFeaturesCatalogListCategoriesResponse']>
-export type Category = Sent<S['MallFeaturesCatalogListCategoriesCategoryNode']>
-export type ProductPage = Sent<S['MallFeaturesCatalogListProductsResponse']>
-export type ProductSummary = Sent<S['MallFeaturesCatalogListProductsProductSummary']>
-export type Product = Sent<S['MallFeaturesCatalogGetProductResponse']>
-export type Sku = Sent<S['MallFeaturesCatalogGetProductSkuView']>
+export type CategoryTree = Sent<S['ListCategoriesResponse']>
+export type Category = Sent<S['ListCategoriesCategoryNode']>
+export type ProductPage = Sent<S['ListProductsResponse']>
+export type ProductSummary = Sent<S['ListProductsProductSummary']>
+export type Product = Sent<S['GetProductResponse']>
+export type Sku = Sent<S['GetProductSkuView']>
 
 // ---- cart ---------------------------------------------------------------------------------------------------
 
-export type Cart = Sent<S['MallFeaturesCartCartResponse']>
-export type CartLine = Sent<S['MallFeaturesCartCartLine']>
+export type Cart = Sent<S['CartResponse']>
+export type CartLine = Sent<S['CartLine']>
 
 // ---- addresses ----------------------------------------------------------------------------------------------
 
-export type Address = Sent<S['MallFeaturesAddressesAddressView']>
-export type AddressInput = S['MallFeaturesAddressesCreateAddressRequest']
+export type Address = Sent<S['AddressView']>
+export type AddressInput = S['CreateAddressRequest']
 
 // ---- orders -------------------------------------------------------------------------------------------------
 
-export type OrderItem = Sent<S['MallFeaturesOrdersOrderItemView']>
-export type OrderSummary = With<Sent<S['MallFeaturesOrdersOrderSummary']>, { status: OrderStatus }>
-export type OrderDetail = With<Sent<S['MallFeaturesOrdersOrderDetail']>, { status: OrderStatus }>
-export type OrderPage = With<Sent<S['MallFeaturesOrdersOrderPage']>, { items: OrderSummary[] }>
-export type CheckoutRequest = S['MallFeaturesOrdersCheckoutRequest']
-export type PlacedOrder = With<Sent<S['MallFeaturesOrdersCheckoutResponse']>, { status: OrderStatus }>
+export type OrderItem = Sent<S['OrderItemView']>
+export type OrderSummary = Sent<S['OrderSummary']>
+export type OrderDetail = Sent<S['OrderDetail']>
+export type OrderPage = Sent<S['OrderPage']>
+export type CheckoutRequest = S['CheckoutRequest']
+export type PlacedOrder = Sent<S['CheckoutResponse']>
 
 // ---- seckill ------------------------------------------------------------------------------------------------
 
-export type ServerTime = Sent<S['MallFeaturesSeckillTimeResponse']>
-export type Activity = With<Sent<S['MallFeaturesSeckillActivitiesActivityView']>, { status: ActivityStatus }>
-export type ActivityList = With<Sent<S['MallFeaturesSeckillActivitiesListResponse']>, { items: Activity[] }>
-export type ActivityDetail = With<Sent<S['MallFeaturesSeckillActivitiesDetailResponse']>, { status: ActivityStatus }>
-export type SeckillToken = Sent<S['MallFeaturesSeckillTokenResponse']>
-export type Attempt = With<Sent<S['MallFeaturesSeckillAttemptResponse']>, { status: ReservationStatus }>
-export type Reservation = With<Sent<S['MallFeaturesSeckillReservationsResponse']>, { status: ReservationStatus }>
+export type ServerTime = Sent<S['GetServerTimeResponse']>
+export type Activity = Sent<S['ActivityView']>
+export type ActivityList = Sent<S['ListActivitiesResponse']>
+export type ActivityDetail = Sent<S['GetActivityResponse']>
+export type SeckillToken = Sent<S['IssueTokenResponse']>
+export type Attempt = Sent<S['AttemptResponse']>
+export type Reservation = Sent<S['GetReservationResponse']>
 
 // ---- payments -----------------------------------------------------------------------------------------------
 
-export type JsapiParams = Sent<S['MallFeaturesPaymentsJsapiParameters']>
-export type PaymentStarted = With<Sent<S['MallFeaturesPaymentsCreateResponse']>, { provider: Provider; channel: Channel; status: PaymentStatus }>
-export type PaymentState = With<Sent<S['MallFeaturesPaymentsGetResponse']>, { provider: Provider; channel: Channel; status: PaymentStatus }>
+export type JsapiParams = Sent<S['JsapiParameters']>
+export type PaymentStarted = Sent<S['CreatePaymentResponse']>
+export type PaymentState = Sent<S['GetPaymentResponse']>
 
 // ---- admin --------------------------------------------------------------------------------------------------
 
-export type NewProduct = S['MallFeaturesCatalogAdminCreateProductRequest']
-export type ProductUpdate = S['MallFeaturesCatalogAdminUpdateProductRequest']
-export type CreatedProduct = Sent<S['MallFeaturesCatalogAdminCreateProductResponse']>
-export type UpdatedProduct = Sent<S['MallFeaturesCatalogAdminUpdateProductResponse']>
-export type ShelfState = Sent<S['MallFeaturesCatalogAdminSetShelfResponse']>
-export type SkuStock = Sent<S['MallFeaturesCatalogAdminSetStockResponse']>
-export type NewActivity = S['MallFeaturesSeckillAdminCreateRequest']
-export type CreatedActivity = Sent<S['MallFeaturesSeckillAdminCreateResponse']>
-export type PublishedActivity = Sent<S['MallFeaturesSeckillAdminPublishResponse']>
-export type Reconcile = Sent<S['MallFeaturesSeckillAdminReconcileResponse']>
+export type NewProduct = S['CreateProductRequest']
+export type ProductUpdate = S['UpdateProductRequest']
+export type CreatedProduct = Sent<S['CreateProductResponse']>
+export type UpdatedProduct = Sent<S['UpdateProductResponse']>
+export type ShelfState = Sent<S['SetShelfResponse']>
+export type SkuStock = Sent<S['SetStockResponse']>
+export type NewActivity = S['CreateActivityRequest']
+export type CreatedActivity = Sent<S['CreateActivityResponse']>
+export type PublishedActivity = Sent<S['PublishActivityResponse']>
+export type Reconcile = Sent<S['ReconcileActivityResponse']>
