@@ -1,17 +1,10 @@
+import type { ProblemBody, ValidationProblemBody } from './types'
+
 /**
- * An RFC 9457 body as the API sends it. Validation failures carry `errors` as camelCase field → messages (the
- * API's own validation response builder), which is why this type is written here: the OpenAPI document describes
- * FastEndpoints' default problem body instead, whose `errors` is a list the API never sends.
+ * An RFC 9457 body as the API sends it, from the document: every error is a ProblemBody; a 400 adds `errors`,
+ * camelCase field → messages. Read defensively: a proxy in front of the API may answer with something else.
  */
-export interface Problem {
-  type?: string
-  title?: string
-  status?: number
-  detail?: string | null
-  instance?: string
-  traceId?: string
-  errors?: Record<string, string[]>
-}
+export type Problem = Partial<ProblemBody> & Partial<Pick<ValidationProblemBody, 'errors'>>
 
 /** What every failed API call throws: the status (none when no answer came) and the problem body, if any. */
 export class ApiError extends Error {

@@ -31,6 +31,11 @@ export type Provider = Sent<S['GetPaymentResponse']>['provider']
 export type Channel = Sent<S['GetPaymentResponse']>['channel']
 export type PaymentStatus = Sent<S['GetPaymentResponse']>['status']
 
+// ---- problems ---------------------------------------------------------------------------------------------
+
+export type ProblemBody = Sent<S['ProblemBody']>
+export type ValidationProblemBody = Sent<S['ValidationProblemBody']>
+
 // ---- auth ---------------------------------------------------------------------------------------------------
 
 export type TokenResponse = Sent<S['TokenResponse']>
