@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace Mall.Infrastructure;
 
 /// <summary>
-/// The SignalR hub at /hubs/mall. Server → client messages (see docs and api.md): SeckillResult,
+/// The SignalR hub at /hubs/mall. Server → client messages (docs/seckill.md, docs/checkout.md): SeckillResult,
 /// OrderStatusChanged, ActivityStock, ServerTime. Signed-in connections are addressed by user id
 /// (Clients.User(userId)); anonymous visitors still get broadcasts (stock, time). Several API instances share
 /// one Redis backplane, so a message sent on instance A reaches a client connected to instance B.
