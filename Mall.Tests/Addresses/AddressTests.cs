@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Addresses;

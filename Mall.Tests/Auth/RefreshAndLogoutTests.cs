@@ -6,9 +6,9 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Auth;
 
 /// <summary>Rotation with the reuse grace off (strict): any replay of a rotated token is reuse. The grace has its own tests.</summary>
-public sealed class StrictRefreshApp : MallApp
+public sealed class StrictRefreshApp() : MallApp(NoReuseGrace)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Auth:RefreshReuseGraceSeconds"] = "0" };
+    private static readonly TestHostOption NoReuseGrace = TestHostOption.Set(("Auth:RefreshReuseGraceSeconds", "0"));
 }
 
 public sealed class RefreshAndLogoutTests(StrictRefreshApp app) : IClassFixture<StrictRefreshApp>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Cart;

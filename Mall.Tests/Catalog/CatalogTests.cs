@@ -10,15 +10,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mall.Tests.Catalog;
 
 /// <summary>The shop with the demo catalog seeded.</summary>
-public sealed class DemoCatalogApp : MallApp
+public sealed class DemoCatalogApp() : MallApp(TestHost.DemoData, PatientCacheRebuilds)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Mall:SeedDemoData"] = "true",
-        // Generous on a busy CI box: the tests count rebuilders, and must not see the slow-rebuilder fallbacks.
-        ["Catalog:Cache:ColdWaitMilliseconds"] = "15000",
-        ["Catalog:Cache:RebuildLockMilliseconds"] = "15000",
-    };
+    // Generous on a busy CI box: the tests count rebuilders, and must not see the slow-rebuilder fallbacks.
+    private static readonly TestHostOption PatientCacheRebuilds = TestHostOption.Set(
+        ("Catalog:Cache:ColdWaitMilliseconds", "15000"),
+        ("Catalog:Cache:RebuildLockMilliseconds", "15000"));
 }
 
 public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalogApp>

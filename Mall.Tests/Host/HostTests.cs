@@ -15,13 +15,12 @@ namespace Mall.Tests.Host;
 public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
 {
     /// <summary>Adds one route that throws, to see what a client gets from an unexpected failure.</summary>
-    public sealed class App : MallApp
+    public sealed class App() : MallApp(ThrowingRoute.Piece)
     {
-        protected override void ConfigureTestServices(IServiceCollection services) =>
-            services.AddSingleton<IStartupFilter, ThrowingRoute>();
-
         private sealed class ThrowingRoute : IStartupFilter
         {
+            public static readonly TestHostOption Piece = new() { Services = (_, services) => services.AddSingleton<IStartupFilter, ThrowingRoute>() };
+
             public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => builder =>
             {
                 // After the app's pipeline, so the app's exception handling is around it as for any endpoint.

@@ -8,17 +8,25 @@ using Serilog.Events;
 namespace Mall.Tests.Host;
 
 /// <summary>The API with its request-summary logger captured (every level).</summary>
-public sealed class CapturedRequestLogApp : MallApp
+public sealed class CapturedRequestLogApp() : MallApp(CapturedRequestLog)
 {
-    public ConcurrentQueue<LogEvent> Events { get; } = new();
-
-    protected override void ConfigureTestServices(IServiceCollection services) =>
-        services.AddSingleton<Serilog.ILogger>(new LoggerConfiguration().MinimumLevel.Verbose()
-            .WriteTo.Sink(new Collector(Events)).CreateLogger());
-
-    private sealed class Collector(ConcurrentQueue<LogEvent> events) : ILogEventSink
+    /// <summary>Replaces the request-summary logger with one that keeps every event in a singleton <see cref="Collector"/>.</summary>
+    private static readonly TestHostOption CapturedRequestLog = new()
     {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+        Services = (_, services) =>
+        {
+            var collector = new Collector();
+            services.AddSingleton(collector);
+            services.AddSingleton<Serilog.ILogger>(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(collector).CreateLogger());
+        },
+    };
+
+    public ConcurrentQueue<LogEvent> Events => Service<Collector>().Events;
+
+    private sealed class Collector : ILogEventSink
+    {
+        public ConcurrentQueue<LogEvent> Events { get; } = new();
+        public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
     }
 }
 

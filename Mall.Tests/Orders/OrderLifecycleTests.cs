@@ -3,9 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Mall.Features.Orders;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
-using static Mall.Tests.Catalog.ShopFixtures;
+using static Mall.Tests.Infrastructure.ShopFixtures;
 
 namespace Mall.Tests.Orders;
 
