@@ -113,7 +113,8 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
         var shopper = await app.NewShopperAsync();
         var client = app.CreateClient();
         for (var i = 0; i < 5; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var counter = await app.Redis.StringGetAsync($"auth:fail:a:{shopper.Account}");
         Assert.Equal(5, (int)counter);
         Assert.NotNull(await app.Redis.KeyTimeToLiveAsync($"auth:fail:a:{shopper.Account}"));
@@ -125,10 +126,12 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
         var shopper = await app.NewShopperAsync();
         var client = app.CreateClient();
         for (var i = 0; i < 4; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
         for (var i = 0; i < 4; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
     }
 

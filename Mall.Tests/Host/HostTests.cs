@@ -156,7 +156,7 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     private async Task<string> MetricsAfterOneRequestAsync()
     {
         var client = app.CreateClient();
-        await client.GetAsync("/.well-known/jwks.json");
+        (await client.GetAsync("/.well-known/jwks.json")).EnsureSuccessStatusCode();
         return await client.GetStringAsync("/metrics");
     }
 }

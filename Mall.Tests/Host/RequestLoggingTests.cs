@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Mall.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
@@ -36,8 +37,8 @@ public sealed class RequestLoggingTests(CapturedRequestLogApp app) : IClassFixtu
     public async Task Each_request_gets_one_summary_event_and_the_cached_reads_log_theirs_at_debug()
     {
         var client = app.CreateClient();
-        await client.GetAsync("/api/v1/categories");
-        await client.GetAsync("/api/v1/me"); // 401: no token
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/categories")).StatusCode);
+        await (await client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized); // no token
 
         var quiet = await SummaryOfAsync("/api/v1/categories");
         var loud = await SummaryOfAsync("/api/v1/me");
