@@ -107,7 +107,7 @@ public sealed class NearCacheLocalEvictionTests(DeafNearCacheApp app) : NearCach
         Assert.Contains((await GetAsync<Tree>("/api/v1/categories")).Categories, c => c.Id == created.Id);
 
         (await admin.Client.PostAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}/shelf", new { onShelf = false })).EnsureSuccessStatusCode();
-        await (await Client.GetAsync(detailUrl)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync(detailUrl)).ShouldBeNotFoundAsync("The product");
         Assert.Empty((await GetAsync<ProductPage>(listUrl)).Items);
     }
 }

@@ -115,8 +115,12 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     }
 
     [Fact]
-    public async Task Unknown_routes_are_404_problems() =>
-        await (await app.CreateClient().GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    public async Task Unknown_routes_are_404_problems()
+    {
+        var problem = await (await app.CreateClient().GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        // No detail: what tells it apart from an endpoint's "… was not found." (Http.ShouldBeNotFoundAsync relies on it).
+        Assert.False(problem.TryGetProperty("detail", out var detail), $"unexpected detail: {detail}");
+    }
 
     [Fact]
     public async Task Wrong_method_is_405_problem() =>

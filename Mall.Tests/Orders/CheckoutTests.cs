@@ -152,10 +152,10 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         var addressId = await shopper.AddressAsync();
         var sku = (await app.ProductAsync(stock: 5))[0];
         await (await shopper.CheckoutAsync(new { items = new[] { new { skuId = 987654321, quantity = 1 } }, addressId }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("SKU 987654321");
         var stranger = await app.FastShopperAsync();
         await (await stranger.CheckoutAsync(new { items = new[] { new { skuId = sku.SkuId, quantity = 1 } }, addressId }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("The address");
         Assert.Equal(0, (await app.SkuCountersAsync(sku.SkuId)).Locked);
     }
 
