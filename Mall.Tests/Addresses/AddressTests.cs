@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Addresses;
@@ -45,8 +44,8 @@ public sealed class AddressTests(MallApp app) : IClassFixture<MallApp>
         var owner = await app.FastShopperAsync();
         var intruder = await app.FastShopperAsync();
         var address = await (await owner.Client.PostAsJsonAsync("/api/v1/addresses", Body())).ReadAsync<Address>(HttpStatusCode.Created);
-        await (await intruder.Client.PutAsJsonAsync($"/api/v1/addresses/{address.Id}", Body("坏人"))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await intruder.Client.DeleteAsync($"/api/v1/addresses/{address.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await intruder.Client.PutAsJsonAsync($"/api/v1/addresses/{address.Id}", Body("坏人"))).ShouldBeNotFoundAsync("The address");
+        await (await intruder.Client.DeleteAsync($"/api/v1/addresses/{address.Id}")).ShouldBeNotFoundAsync("The address");
         Assert.Empty(await (await intruder.Client.GetAsync("/api/v1/addresses")).ReadAsync<Address[]>());
         var mine = await (await owner.Client.GetAsync("/api/v1/addresses")).ReadAsync<Address[]>();
         Assert.Equal("李雷", mine.Single().Receiver);

@@ -7,14 +7,12 @@ namespace Mall.Tests.Auth;
 
 public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.App>
 {
-    /// <summary>A small per-IP limit so the per-IP rule can be shown without hundreds of requests.</summary>
-    public sealed class App : MallApp
+    /// <summary>A small per-account limit and a per-IP one high enough not to get in the way.</summary>
+    public sealed class App() : MallApp(Throttle)
     {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Auth:Throttle:MaxFailuresPerAccount"] = "5",
-            ["Auth:Throttle:MaxFailuresPerIp"] = "1000",
-        };
+        private static readonly TestHostOption Throttle = TestHostOption.Set(
+            ("Auth:Throttle:MaxFailuresPerAccount", "5"),
+            ("Auth:Throttle:MaxFailuresPerIp", "1000"));
     }
 
     [Fact]
@@ -115,7 +113,8 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
         var shopper = await app.NewShopperAsync();
         var client = app.CreateClient();
         for (var i = 0; i < 5; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var counter = await app.Redis.StringGetAsync($"auth:fail:a:{shopper.Account}");
         Assert.Equal(5, (int)counter);
         Assert.NotNull(await app.Redis.KeyTimeToLiveAsync($"auth:fail:a:{shopper.Account}"));
@@ -127,10 +126,12 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
         var shopper = await app.NewShopperAsync();
         var client = app.CreateClient();
         for (var i = 0; i < 4; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
         for (var i = 0; i < 4; i++)
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" });
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
+                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = shopper.Password })).EnsureSuccessStatusCode();
     }
 
@@ -148,12 +149,10 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
 
 public sealed class IpThrottleTests(IpThrottleTests.App app) : IClassFixture<IpThrottleTests.App>
 {
-    public sealed class App : MallApp
+    /// <summary>A small per-IP limit so the per-IP rule can be shown without hundreds of requests.</summary>
+    public sealed class App() : MallApp(Throttle)
     {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Auth:Throttle:MaxFailuresPerIp"] = "3",
-        };
+        private static readonly TestHostOption Throttle = TestHostOption.Set(("Auth:Throttle:MaxFailuresPerIp", "3"));
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Auth;
 
 /// <summary>Rotation with the reuse grace off (strict): any replay of a rotated token is reuse. The grace has its own tests.</summary>
-public sealed class StrictRefreshApp : MallApp
+public sealed class StrictRefreshApp() : MallApp(NoReuseGrace)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Auth:RefreshReuseGraceSeconds"] = "0" };
+    private static readonly TestHostOption NoReuseGrace = TestHostOption.Set(("Auth:RefreshReuseGraceSeconds", "0"));
 }
 
 public sealed class RefreshAndLogoutTests(StrictRefreshApp app) : IClassFixture<StrictRefreshApp>
@@ -29,7 +29,8 @@ public sealed class RefreshAndLogoutTests(StrictRefreshApp app) : IClassFixture<
         Assert.Equal(shopper.UserId, me.Id);
 
         // The rotated token keeps working for one more turn.
-        (await Refresh(body.RefreshToken)).EnsureSuccessStatusCode();
+        var next = await (await Refresh(body.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+        Assert.NotEqual(body.RefreshToken, next.RefreshToken);
     }
 
     [Fact]
@@ -51,9 +52,17 @@ public sealed class RefreshAndLogoutTests(StrictRefreshApp app) : IClassFixture<
     {
         var shopper = await app.NewShopperAsync();
         var other = await app.SignInAsync(shopper.Account, shopper.Password, shopper.UserId);
-        await Refresh(shopper.RefreshToken);
-        await Refresh(shopper.RefreshToken); // reuse → first family revoked
-        (await Refresh(other.RefreshToken)).EnsureSuccessStatusCode();
+        var rotated = await (await Refresh(shopper.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+
+        // Reuse of the rotated token is detected and answered as such, and it revokes the first family...
+        var reuse = await Refresh(shopper.RefreshToken);
+        var problem = await reuse.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("already used", problem.GetProperty("detail").GetString());
+        await (await Refresh(rotated.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
+        // ...but not the other login's family, which still rotates.
+        var survivor = await (await Refresh(other.RefreshToken)).ReadAsync<MallApp.TokenBody>();
+        Assert.NotEqual(other.RefreshToken, survivor.RefreshToken);
     }
 
     [Fact]
@@ -206,7 +215,8 @@ public sealed class RefreshReuseGraceTests(MallAppWithFakeClock app) : IClassFix
         var second = await (await Refresh(shopper.RefreshToken)).ReadAsync<MallApp.TokenBody>();
         var third = await (await Refresh(second.RefreshToken)).ReadAsync<MallApp.TokenBody>();
 
-        await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var reuse = await (await Refresh(shopper.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("already used", reuse.GetProperty("detail").GetString());
         await (await Refresh(third.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized); // family revoked
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Cart;
@@ -66,7 +65,7 @@ public sealed class CartTests(MallApp app) : IClassFixture<MallApp>
         var shopper = await app.FastShopperAsync();
         var sku = (await app.ProductAsync(stock: 4))[0];
         await (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{sku.SkuId}", new { quantity = 5 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await shopper.Client.PutAsJsonAsync("/api/v1/cart/items/987654321", new { quantity = 1 })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await shopper.Client.PutAsJsonAsync("/api/v1/cart/items/987654321", new { quantity = 1 })).ShouldBeNotFoundAsync("The SKU");
         await using (var db = await app.OpenDbAsync())
             await db.ExecuteAsync("UPDATE products SET on_shelf = 0 WHERE id = @Id", new { Id = sku.ProductId });
         await (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{sku.SkuId}", new { quantity = 1 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);

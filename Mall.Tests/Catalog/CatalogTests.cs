@@ -10,15 +10,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mall.Tests.Catalog;
 
 /// <summary>The shop with the demo catalog seeded.</summary>
-public sealed class DemoCatalogApp : MallApp
+public sealed class DemoCatalogApp() : MallApp(TestHost.DemoData, PatientCacheRebuilds)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Mall:SeedDemoData"] = "true",
-        // Generous on a busy CI box: the tests count rebuilders, and must not see the slow-rebuilder fallbacks.
-        ["Catalog:Cache:ColdWaitMilliseconds"] = "15000",
-        ["Catalog:Cache:RebuildLockMilliseconds"] = "15000",
-    };
+    // Generous on a busy CI box: the tests count rebuilders, and must not see the slow-rebuilder fallbacks.
+    private static readonly TestHostOption PatientCacheRebuilds = TestHostOption.Set(
+        ("Catalog:Cache:ColdWaitMilliseconds", "15000"),
+        ("Catalog:Cache:RebuildLockMilliseconds", "15000"));
 }
 
 public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalogApp>
@@ -145,7 +142,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         var unknown = 900_000_000L + Random.Shared.Next(1_000_000);
         var loads = Cache.LoadCount;
         for (var i = 0; i < 20; i++)
-            await (await _client.GetAsync($"/api/v1/products/{unknown}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            await (await _client.GetAsync($"/api/v1/products/{unknown}")).ShouldBeNotFoundAsync("The product");
         Assert.Equal(loads + 1, Cache.LoadCount);
         var ttl = await app.Redis.KeyTimeToLiveAsync(CatalogCache.ProductKey(unknown));
         Assert.NotNull(ttl);
@@ -286,7 +283,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         Assert.Equal(3, (await (await _client.GetAsync(url)).ReadAsync<Product>()).Skus.Single().Available);
 
         (await admin.Client.PostAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}/shelf", new { onShelf = false })).EnsureSuccessStatusCode();
-        await (await _client.GetAsync(url)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.GetAsync(url)).ShouldBeNotFoundAsync("The product");
         var list = await (await _client.GetAsync("/api/v1/products?pageSize=100")).ReadAsync<ProductPage>();
         Assert.DoesNotContain(list.Items, p => p.Id == sku.ProductId);
 
@@ -300,7 +297,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         var admin = await app.AdminAsync();
         await using var db = await app.OpenDbAsync();
         var nextId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) + 1 FROM products");
-        await (await _client.GetAsync($"/api/v1/products/{nextId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.GetAsync($"/api/v1/products/{nextId}")).ShouldBeNotFoundAsync("The product");
 
         var subcategory = await db.ExecuteScalarAsync<long>("SELECT MIN(id) FROM categories WHERE parent_id IS NOT NULL");
         var created = await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products", new
@@ -326,7 +323,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/skus/{sku.SkuId}/stock", new { stock = 9 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await admin.Client.PutAsJsonAsync($"/api/v1/admin/skus/{sku.SkuId}/stock", new { stock = 10 })).EnsureSuccessStatusCode();
         Assert.Equal((10, 4, 6), await app.SkuCountersAsync(sku.SkuId));
-        await (await admin.Client.PutAsJsonAsync("/api/v1/admin/skus/987654321/stock", new { stock = 10 })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.Client.PutAsJsonAsync("/api/v1/admin/skus/987654321/stock", new { stock = 10 })).ShouldBeNotFoundAsync("The SKU");
         await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/skus/{sku.SkuId}/stock", new { stock = -1 })).ShouldBeValidationErrorAsync("stock");
     }
 
@@ -356,7 +353,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
         await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products", new { categoryId = 1, title = "ok", skus = Array.Empty<object>() }))
             .ShouldBeValidationErrorAsync("skus");
         await (await admin.Client.PostAsJsonAsync("/api/v1/admin/products", new { categoryId = 123456789, title = "ok", skus = body.skus }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("The category");
     }
 
     [Fact]

@@ -16,34 +16,34 @@ using StackExchange.Redis;
 
 namespace Mall.Tests.Catalog;
 
+/// <summary>The pieces the near-cache fixtures are made of.</summary>
+public static class NearCacheHost
+{
+    public const int NearLifetimeMilliseconds = 2000;
+
+    /// <summary>Near-cache copies live two (fake-clock) seconds.</summary>
+    public static readonly TestHostOption ShortNearLifetime = TestHostOption.Set(
+        ("Catalog:Cache:NearLifetimeMilliseconds", NearLifetimeMilliseconds.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>No pub/sub listener: the instance never hears another instance's evictions.</summary>
+    public static readonly TestHostOption DeafToEvictionMessages = new()
+    {
+        Services = (_, services) =>
+        {
+            foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CatalogCacheListener)).ToList())
+                services.Remove(listener);
+        },
+    };
+}
+
 /// <summary>
 /// A shop whose clock only moves when a test says so: near-cache copies never expire by themselves here, so a test
 /// that sees fresh data proves an eviction (local or over pub/sub), not the passing of time.
 /// </summary>
-public sealed class NearCacheApp : MallAppWithFakeClock
-{
-    public const int NearLifetimeMilliseconds = 2000;
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Catalog:Cache:NearLifetimeMilliseconds"] = NearLifetimeMilliseconds.ToString(CultureInfo.InvariantCulture),
-    };
-}
+public sealed class NearCacheApp() : MallApp(TestHost.FakeClock, NearCacheHost.ShortNearLifetime);
 
 /// <summary>The same, deaf to eviction messages (no pub/sub listener): only this instance's own evictions work.</summary>
-public sealed class DeafNearCacheApp : MallAppWithFakeClock
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Catalog:Cache:NearLifetimeMilliseconds"] = NearCacheApp.NearLifetimeMilliseconds.ToString(CultureInfo.InvariantCulture),
-    };
-
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CatalogCacheListener)).ToList())
-            services.Remove(listener);
-    }
-}
+public sealed class DeafNearCacheApp() : MallApp(TestHost.FakeClock, NearCacheHost.ShortNearLifetime, NearCacheHost.DeafToEvictionMessages);
 
 /// <summary>What the near-cache test classes share: a client, the cache, the answer shapes and a few reads.</summary>
 public abstract class NearCacheTestBase(MallApp app)
@@ -107,7 +107,7 @@ public sealed class NearCacheLocalEvictionTests(DeafNearCacheApp app) : NearCach
         Assert.Contains((await GetAsync<Tree>("/api/v1/categories")).Categories, c => c.Id == created.Id);
 
         (await admin.Client.PostAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}/shelf", new { onShelf = false })).EnsureSuccessStatusCode();
-        await (await Client.GetAsync(detailUrl)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync(detailUrl)).ShouldBeNotFoundAsync("The product");
         Assert.Empty((await GetAsync<ProductPage>(listUrl)).Items);
     }
 }
@@ -200,7 +200,7 @@ public sealed class NearCacheTests(NearCacheApp app) : NearCacheTestBase(app), I
         await app.Redis.KeyDeleteAsync(CatalogCache.ProductKey(sku.ProductId));
         Assert.Equal("旧", (await GetAsync<Product>(url)).Title);
 
-        Clock.Advance(TimeSpan.FromMilliseconds(NearCacheApp.NearLifetimeMilliseconds - 1));
+        Clock.Advance(TimeSpan.FromMilliseconds(NearCacheHost.NearLifetimeMilliseconds - 1));
         Assert.Equal("旧", (await GetAsync<Product>(url)).Title);
         Clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal("新", (await GetAsync<Product>(url)).Title);

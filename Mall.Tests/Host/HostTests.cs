@@ -15,13 +15,12 @@ namespace Mall.Tests.Host;
 public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
 {
     /// <summary>Adds one route that throws, to see what a client gets from an unexpected failure.</summary>
-    public sealed class App : MallApp
+    public sealed class App() : MallApp(ThrowingRoute.Piece)
     {
-        protected override void ConfigureTestServices(IServiceCollection services) =>
-            services.AddSingleton<IStartupFilter, ThrowingRoute>();
-
         private sealed class ThrowingRoute : IStartupFilter
         {
+            public static readonly TestHostOption Piece = new() { Services = (_, services) => services.AddSingleton<IStartupFilter, ThrowingRoute>() };
+
             public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => builder =>
             {
                 // After the app's pipeline, so the app's exception handling is around it as for any endpoint.
@@ -116,8 +115,12 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     }
 
     [Fact]
-    public async Task Unknown_routes_are_404_problems() =>
-        await (await app.CreateClient().GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    public async Task Unknown_routes_are_404_problems()
+    {
+        var problem = await (await app.CreateClient().GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        // No detail: what tells it apart from an endpoint's "… was not found." (Http.ShouldBeNotFoundAsync relies on it).
+        Assert.False(problem.TryGetProperty("detail", out var detail), $"unexpected detail: {detail}");
+    }
 
     [Fact]
     public async Task Wrong_method_is_405_problem() =>
@@ -157,7 +160,7 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
     private async Task<string> MetricsAfterOneRequestAsync()
     {
         var client = app.CreateClient();
-        await client.GetAsync("/.well-known/jwks.json");
+        (await client.GetAsync("/.well-known/jwks.json")).EnsureSuccessStatusCode();
         return await client.GetStringAsync("/metrics");
     }
 }

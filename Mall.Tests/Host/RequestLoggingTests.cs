@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Mall.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
@@ -8,17 +9,25 @@ using Serilog.Events;
 namespace Mall.Tests.Host;
 
 /// <summary>The API with its request-summary logger captured (every level).</summary>
-public sealed class CapturedRequestLogApp : MallApp
+public sealed class CapturedRequestLogApp() : MallApp(CapturedRequestLog)
 {
-    public ConcurrentQueue<LogEvent> Events { get; } = new();
-
-    protected override void ConfigureTestServices(IServiceCollection services) =>
-        services.AddSingleton<Serilog.ILogger>(new LoggerConfiguration().MinimumLevel.Verbose()
-            .WriteTo.Sink(new Collector(Events)).CreateLogger());
-
-    private sealed class Collector(ConcurrentQueue<LogEvent> events) : ILogEventSink
+    /// <summary>Replaces the request-summary logger with one that keeps every event in a singleton <see cref="Collector"/>.</summary>
+    private static readonly TestHostOption CapturedRequestLog = new()
     {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+        Services = (_, services) =>
+        {
+            var collector = new Collector();
+            services.AddSingleton(collector);
+            services.AddSingleton<Serilog.ILogger>(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(collector).CreateLogger());
+        },
+    };
+
+    public ConcurrentQueue<LogEvent> Events => Service<Collector>().Events;
+
+    private sealed class Collector : ILogEventSink
+    {
+        public ConcurrentQueue<LogEvent> Events { get; } = new();
+        public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
     }
 }
 
@@ -28,8 +37,8 @@ public sealed class RequestLoggingTests(CapturedRequestLogApp app) : IClassFixtu
     public async Task Each_request_gets_one_summary_event_and_the_cached_reads_log_theirs_at_debug()
     {
         var client = app.CreateClient();
-        await client.GetAsync("/api/v1/categories");
-        await client.GetAsync("/api/v1/me"); // 401: no token
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/categories")).StatusCode);
+        await (await client.GetAsync("/api/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized); // no token
 
         var quiet = await SummaryOfAsync("/api/v1/categories");
         var loud = await SummaryOfAsync("/api/v1/me");

@@ -21,6 +21,19 @@ public static class Http
         return problem;
     }
 
+    /// <summary>
+    /// Asserts the 404 an endpoint answers for a missing resource: a problem whose detail is "<paramref name="what"/> was
+    /// not found.". A route that does not exist is a 404 problem too (the framework's, without a detail), so a bare
+    /// 404 check would pass on a route that was lost; this one fails.
+    /// </summary>
+    public static async Task ShouldBeNotFoundAsync(this HttpResponseMessage response, string what)
+    {
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.True(problem.TryGetProperty("detail", out var detail),
+            $"A 404 without a detail comes from routing (no such route), not from the endpoint: {problem}");
+        Assert.Equal($"{what} was not found.", detail.GetString());
+    }
+
     /// <summary>Asserts a 503 problem that asks the client to retry after one second (a dependency is briefly unreachable).</summary>
     public static async Task ShouldAskToRetrySoonAsync(this HttpResponseMessage response)
     {

@@ -18,6 +18,8 @@ namespace Mall.Tests.Infrastructure;
 /// gets its own fresh database (mall_test_*) and its own Redis key prefix, so test classes and parallel runs
 /// never see each other's data; both are removed on dispose. Use it as a class fixture:
 /// <c>public sealed class LoginTests(MallApp app) : IClassFixture&lt;MallApp&gt;</c>.
+/// A fixture that needs more is a small sealed leaf that composes <see cref="TestHostOption"/> pieces, never a
+/// subclass of another fixture: <c>public sealed class ManualExpiryApp() : MallApp(TestHost.FakeClock, TestHost.ManualOrderExpiry);</c>.
 /// </summary>
 public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -26,8 +28,8 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string KeyPrefix => $"test:{RunId}:";
     public string DataDir { get; } = Directory.CreateTempSubdirectory("mall-test-").FullName;
 
-    /// <summary>Set when a test class needs to move time (token expiry, order expiry). Starts at the real now.</summary>
-    public FakeTimeProvider? FakeClock { get; protected init; }
+    /// <summary>Set (by <see cref="TestHost.FakeClock"/>) when a test class needs to move time. Starts at the real now.</summary>
+    public FakeTimeProvider? FakeClock { get; }
 
     public string ConnectionString { get; }
     public string RedisConnectionString { get; }
@@ -36,17 +38,23 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
     public static string BaseConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Mall")
                                                  ?? "Server=127.0.0.1;Port=3306;Database=mall;User ID=mall;Password=mall-dev-password";
 
-    public MallApp()
+    /// <summary>The Redis the tests use: what ./mall test exported, else the development default.</summary>
+    public static string BaseRedisConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Redis")
+                                                      ?? "127.0.0.1:6379,password=mall-dev-redis";
+
+    private readonly IReadOnlyList<TestHostOption> _options;
+
+    /// <summary>The plain shop, nothing replaced.</summary>
+    public MallApp() : this([]) { }
+
+    /// <summary>The shop with the given pieces applied in order (a later piece's setting wins).</summary>
+    protected MallApp(params TestHostOption[] options)
     {
+        _options = options;
         ConnectionString = new MySqlConnectionStringBuilder(BaseConnectionString) { Database = DatabaseName, MaximumPoolSize = 200 }.ConnectionString;
-        RedisConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Redis") ?? "127.0.0.1:6379,password=mall-dev-redis";
+        RedisConnectionString = BaseRedisConnectionString;
+        if (options.Any(o => o.UsesFakeClock)) FakeClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
     }
-
-    /// <summary>Extra configuration a derived fixture needs (e.g. shorter timeouts).</summary>
-    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
-
-    /// <summary>Extra service replacements a derived fixture needs.</summary>
-    protected virtual void ConfigureTestServices(IServiceCollection services) { }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -59,7 +67,12 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Mall:DataDir"] = DataDir,
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in Settings) settings[key] = value;
+        foreach (var option in _options)
+        {
+            foreach (var (key, value) in option.Settings) settings[key] = value;
+            if (option.InstanceSettings is { } instanceSettings)
+                foreach (var (key, value) in instanceSettings(this)) settings[key] = value;
+        }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -68,11 +81,18 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(FakeClock);
             }
-            ConfigureTestServices(services);
+            foreach (var option in _options) option.Services?.Invoke(this, services);
         });
     }
 
-    public virtual async Task InitializeAsync()
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            foreach (var option in _options) option.Disposed?.Invoke();
+    }
+
+    public async Task InitializeAsync()
     {
         await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Database = "" }.ConnectionString);
         await connection.OpenAsync();
@@ -149,7 +169,4 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed record Shopper(long UserId, string Account, string Password, string AccessToken, string RefreshToken, HttpClient Client);
 
 /// <summary>A <see cref="MallApp"/> whose clock only moves when the test says so.</summary>
-public class MallAppWithFakeClock : MallApp
-{
-    public MallAppWithFakeClock() => FakeClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-}
+public sealed class MallAppWithFakeClock() : MallApp(TestHost.FakeClock);

@@ -1,8 +1,7 @@
 using System.Net;
 using Dapper;
 using Mall.Features.Orders.Expiry;
-using Mall.Tests.Catalog;
-using static Mall.Tests.Catalog.ShopFixtures;
+using static Mall.Tests.Infrastructure.ShopFixtures;
 
 namespace Mall.Tests.Orders;
 

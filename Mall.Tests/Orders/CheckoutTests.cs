@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
-using static Mall.Tests.Catalog.ShopFixtures;
+using static Mall.Tests.Infrastructure.ShopFixtures;
 
 namespace Mall.Tests.Orders;
 
@@ -153,10 +152,10 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         var addressId = await shopper.AddressAsync();
         var sku = (await app.ProductAsync(stock: 5))[0];
         await (await shopper.CheckoutAsync(new { items = new[] { new { skuId = 987654321, quantity = 1 } }, addressId }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("SKU 987654321");
         var stranger = await app.FastShopperAsync();
         await (await stranger.CheckoutAsync(new { items = new[] { new { skuId = sku.SkuId, quantity = 1 } }, addressId }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("The address");
         Assert.Equal(0, (await app.SkuCountersAsync(sku.SkuId)).Locked);
     }
 

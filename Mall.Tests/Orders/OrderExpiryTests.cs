@@ -1,15 +1,11 @@
 using Dapper;
 using Mall.Features.Orders.Expiry;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Orders;
 
 /// <summary>The background sweep is off; tests move the clock and run the sweep themselves.</summary>
-public sealed class ManualExpiryApp : MallAppWithFakeClock
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Orders:ExpirySweepSeconds"] = "0" };
-}
+public sealed class ManualExpiryApp() : MallApp(TestHost.FakeClock, TestHost.ManualOrderExpiry);
 
 public sealed class OrderExpiryTests(ManualExpiryApp app) : IClassFixture<ManualExpiryApp>
 {

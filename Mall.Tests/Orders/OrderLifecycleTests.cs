@@ -3,9 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Mall.Features.Orders;
-using Mall.Tests.Catalog;
 using Mall.Tests.Infrastructure;
-using static Mall.Tests.Catalog.ShopFixtures;
+using static Mall.Tests.Infrastructure.ShopFixtures;
 
 namespace Mall.Tests.Orders;
 
@@ -68,7 +67,7 @@ public sealed class OrderLifecycleTests(MallApp app) : IClassFixture<MallApp>
         await (await admin.Client.PostAsync($"/api/v1/admin/orders/{order.OrderNo}/ship", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         var stranger = await app.FastShopperAsync();
-        await (await stranger.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/receipt", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/receipt", null)).ShouldBeNotFoundAsync("The order");
         var completed = await (await shopper.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/receipt", null)).ReadAsync<Detail>();
         Assert.Equal("Completed", completed.Status);
         Assert.True(completed.CreatedAt <= completed.PaidAt && completed.PaidAt <= completed.ShippedAt && completed.ShippedAt <= completed.CompletedAt);
@@ -81,8 +80,8 @@ public sealed class OrderLifecycleTests(MallApp app) : IClassFixture<MallApp>
     {
         var (owner, _, order) = await PlaceAsync();
         var stranger = await app.FastShopperAsync();
-        await (await stranger.Client.GetAsync($"/api/v1/orders/{order.OrderNo}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await stranger.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.Client.GetAsync($"/api/v1/orders/{order.OrderNo}")).ShouldBeNotFoundAsync("The order");
+        await (await stranger.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/cancel", null)).ShouldBeNotFoundAsync("The order");
         Assert.Equal(0, (await (await stranger.Client.GetAsync("/api/v1/orders")).ReadAsync<OrderPage>()).Total);
         await (await stranger.Client.GetAsync("/api/v1/admin/orders")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
 

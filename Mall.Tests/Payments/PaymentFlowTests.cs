@@ -130,11 +130,11 @@ public sealed class PaymentFlowTests(PaymentsApp app) : IClassFixture<PaymentsAp
 
         var foreign = await other.Client.PostAsync($"/api/v1/orders/{orderNo}/payments",
             System.Net.Http.Json.JsonContent.Create(new { provider = "wechatpay", channel = "native" }));
-        await foreign.ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        (await other.Client.GetAsync($"/api/v1/payments/{first.PaymentNo}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await foreign.ShouldBeNotFoundAsync("The order");
+        await (await other.Client.GetAsync($"/api/v1/payments/{first.PaymentNo}")).ShouldBeNotFoundAsync("The payment");
         var unknown = await shopper.Client.PostAsync("/api/v1/orders/N000000000000000/payments",
             System.Net.Http.Json.JsonContent.Create(new { provider = "alipay", channel = "page" }));
-        await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await unknown.ShouldBeNotFoundAsync("The order");
         var badChannel = await shopper.Client.PostAsync($"/api/v1/orders/{orderNo}/payments",
             System.Net.Http.Json.JsonContent.Create(new { provider = "alipay", channel = "native" }));
         await badChannel.ShouldBeValidationErrorAsync("channel");

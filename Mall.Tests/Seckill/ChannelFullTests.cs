@@ -4,18 +4,11 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Seckill;
 
 /// <summary>A one-slot channel that nobody drains: every further reservation finds it full.</summary>
-public sealed class FullChannelApp : SeckillApp
+public sealed class FullChannelApp() : MallApp(TestHost.Seckill, OneSlotChannelWithoutWriter)
 {
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Seckill:Writer:Enabled"] = "false";
-            settings["Seckill:Writer:ChannelCapacity"] = "1";
-            return settings;
-        }
-    }
+    private static readonly TestHostOption OneSlotChannelWithoutWriter = TestHostOption.Set(
+        ("Seckill:Writer:Enabled", "false"),
+        ("Seckill:Writer:ChannelCapacity", "1"));
 }
 
 public sealed class ChannelFullTests(FullChannelApp app) : IClassFixture<FullChannelApp>

@@ -7,35 +7,10 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Seckill;
 
 /// <summary>An instance that accepts attempts but "dies" before writing them: no writer, no recovery.</summary>
-public class WriterlessApp : SeckillApp
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Seckill:Writer:Enabled"] = "false";
-            settings["Seckill:Recovery:Enabled"] = "false";
-            return settings;
-        }
-    }
-}
+public sealed class WriterlessApp() : MallApp(TestHost.Seckill, TestHost.SeckillWithoutWriter);
 
 /// <summary>A second API instance on the first one's database and Redis key prefix (the restart, or a peer).</summary>
-public sealed class SecondInstance(MallApp first) : SeckillApp
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["ConnectionStrings:Mall"] = first.ConnectionString;
-            settings["Redis:KeyPrefix"] = first.KeyPrefix;
-            settings["Mall:DataDir"] = first.DataDir;
-            return settings;
-        }
-    }
-}
+public sealed class SecondInstance(MallApp first) : MallApp(TestHost.Seckill, TestHost.SameDataAs(first));
 
 public sealed class CrashRecoveryTests(WriterlessApp app) : IClassFixture<WriterlessApp>
 {

@@ -7,30 +7,18 @@ using MySqlConnector;
 namespace Mall.Tests.Seckill;
 
 /// <summary>The app reaches MariaDB only through a proxy the test can cut; the writer gives up quickly.</summary>
-public sealed class OutageApp : SeckillApp
+public sealed class OutageApp : MallApp
 {
-    public TcpProxy Proxy { get; } = TcpProxy.ToDatabase();
+    private static readonly TestHostOption QuickWriterRetries = TestHostOption.Set(
+        ("Seckill:Writer:MaxRetries", "2"),
+        ("Seckill:Writer:RetryDelay", "00:00:00.100"));
 
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["ConnectionStrings:Mall"] = new MySqlConnectionStringBuilder(ConnectionString)
-            {
-                Port = (uint)Proxy.Port, ConnectionTimeout = 3, DefaultCommandTimeout = 5,
-            }.ConnectionString;
-            settings["Seckill:Writer:MaxRetries"] = "2";
-            settings["Seckill:Writer:RetryDelay"] = "00:00:00.100";
-            return settings;
-        }
-    }
+    public OutageApp() : this(TcpProxy.ToDatabase()) { }
 
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) Proxy.Dispose();
-    }
+    private OutageApp(TcpProxy proxy) : base(TestHost.Seckill,
+        TestHost.DatabaseThrough(proxy, db => { db.ConnectionTimeout = 3; db.DefaultCommandTimeout = 5; }), QuickWriterRetries) => Proxy = proxy;
+
+    public TcpProxy Proxy { get; }
 }
 
 public sealed class DatabaseOutageTests(OutageApp app) : IClassFixture<OutageApp>

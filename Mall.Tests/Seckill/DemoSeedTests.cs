@@ -5,18 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Mall.Tests.Seckill;
 
-public sealed class DemoDataApp : SeckillApp
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Mall:SeedDemoData"] = "true";
-            return settings;
-        }
-    }
-}
+/// <summary>The seckill fixture with the demo data seeded at startup.</summary>
+public sealed class DemoDataApp() : MallApp(TestHost.Seckill, TestHost.DemoData);
 
 public sealed class DemoSeedTests(DemoDataApp app) : IClassFixture<DemoDataApp>
 {

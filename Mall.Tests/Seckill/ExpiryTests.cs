@@ -6,17 +6,9 @@ using Mall.Tests.Infrastructure;
 namespace Mall.Tests.Seckill;
 
 /// <summary>Orders expire one second after they are reserved; the test runs the expiry passes itself.</summary>
-public sealed class ExpiryApp : SeckillApp
+public sealed class ExpiryApp() : MallApp(TestHost.Seckill, OneSecondOrders)
 {
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Seckill:OrderExpiry"] = "00:00:01";
-            return settings;
-        }
-    }
+    private static readonly TestHostOption OneSecondOrders = TestHostOption.Set(("Seckill:OrderExpiry", "00:00:01"));
 }
 
 public sealed class ExpiryTests(ExpiryApp app) : IClassFixture<ExpiryApp>

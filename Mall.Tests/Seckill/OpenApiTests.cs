@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Seckill;
 

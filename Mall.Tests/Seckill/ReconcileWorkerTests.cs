@@ -6,17 +6,9 @@ using Microsoft.Extensions.Hosting;
 namespace Mall.Tests.Seckill;
 
 /// <summary>Reservations stay queued (no writer, no recovery); the periodic pass defers above two queued.</summary>
-public sealed class SmallReconcileQueueApp : WriterlessApp
+public sealed class SmallReconcileQueueApp() : MallApp(TestHost.Seckill, TestHost.SeckillWithoutWriter, SmallReconcileQueue)
 {
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Seckill:ReconcileMaxQueued"] = "2";
-            return settings;
-        }
-    }
+    private static readonly TestHostOption SmallReconcileQueue = TestHostOption.Set(("Seckill:ReconcileMaxQueued", "2"));
 }
 
 public sealed class ReconcileWorkerTests(SmallReconcileQueueApp app) : IClassFixture<SmallReconcileQueueApp>

@@ -6,25 +6,13 @@ using StackExchange.Redis;
 namespace Mall.Tests.Seckill;
 
 /// <summary>The app reaches Redis only through a proxy the test can cut; Redis calls give up after a second.</summary>
-public sealed class RedisOutageApp : SeckillApp
+public sealed class RedisOutageApp : MallApp
 {
+    public RedisOutageApp() : this(TcpProxy.ToRedis(BaseRedisConnectionString)) { }
+
+    private RedisOutageApp(TcpProxy proxy) : base(TestHost.Seckill, TestHost.RedisThrough(proxy)) => Proxy = proxy;
+
     public TcpProxy Proxy { get; }
-
-    public RedisOutageApp() => Proxy = TcpProxy.ToRedis(RedisConnectionString);
-
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            var proxied = ConfigurationOptions.Parse(RedisConnectionString);
-            proxied.EndPoints.Clear();
-            proxied.EndPoints.Add(IPAddress.Loopback, Proxy.Port);
-            proxied.ConnectTimeout = proxied.SyncTimeout = proxied.AsyncTimeout = 1000;
-            settings["ConnectionStrings:Redis"] = proxied.ToString(includePassword: true);
-            return settings;
-        }
-    }
 
     /// <summary>
     /// Runs <paramref name="during"/> with Redis cut off, then reopens the proxy and waits until the app talks to Redis
@@ -53,12 +41,6 @@ public sealed class RedisOutageApp : SeckillApp
                 }
             });
         }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) Proxy.Dispose();
     }
 }
 

@@ -23,9 +23,9 @@ public sealed class ReservationStatusTests(WriterlessApp app) : IClassFixture<Wr
 
         var status = await (await PollAsync(buyer, reservation)).ReadAsync<SeckillKit.ReservationBody>();
         Assert.Equal(("Queued", (string?)null), (status.Status, status.OrderNo));
-        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await PollAsync(buyer, $"{activity}-1-0")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await PollAsync(buyer, "not-a-reservation")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeNotFoundAsync("The reservation");
+        await (await PollAsync(buyer, $"{activity}-1-0")).ShouldBeNotFoundAsync("The reservation");
+        await (await PollAsync(buyer, "not-a-reservation")).ShouldBeNotFoundAsync("The reservation");
         Assert.Equal(0, await app.OrdersAsync(activity));
     }
 
@@ -44,6 +44,6 @@ public sealed class ReservationStatusTests(WriterlessApp app) : IClassFixture<Wr
         var status = await (await PollAsync(buyer, reservation)).ReadAsync<SeckillKit.ReservationBody>();
         Assert.Equal("OrderCreated", status.Status);
         Assert.StartsWith("SK", status.OrderNo);
-        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await PollAsync(await app.BuyerAsync(), reservation)).ShouldBeNotFoundAsync("The reservation");
     }
 }

@@ -78,11 +78,11 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
     public async Task Unknown_or_unpublished_activity_is_404()
     {
         var buyer = await app.BuyerAsync();
-        await (await _client.AttemptAsync(buyer, 987654, "token")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await _client.RequestTokenAsync(buyer, 987654)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.AttemptAsync(buyer, 987654, "token")).ShouldBeNotFoundAsync("The activity");
+        await (await _client.RequestTokenAsync(buyer, 987654)).ShouldBeNotFoundAsync("The activity");
         var unpublished = await app.CreateActivityAsync(stock: 1, publish: false);
-        await (await _client.RequestTokenAsync(buyer, unpublished)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await _client.GetAsync($"/api/v1/seckill/activities/{unpublished}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.RequestTokenAsync(buyer, unpublished)).ShouldBeNotFoundAsync("The activity");
+        await (await _client.GetAsync($"/api/v1/seckill/activities/{unpublished}")).ShouldBeNotFoundAsync("The activity");
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
 
         var stranger = await app.BuyerAsync();
         await (await _client.SendAsync(stranger, HttpMethod.Get, $"/api/v1/seckill/reservations/{reservation}"))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            .ShouldBeNotFoundAsync("The reservation");
         Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
     }
 

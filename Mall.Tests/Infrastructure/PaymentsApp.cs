@@ -6,52 +6,44 @@ using Dapper;
 using Mall.Features.Payments;
 using Mall.Features.Payments.Sandbox;
 using Mall.Features.Payments.WeChatPay;
-using Mall.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace Mall.Tests.Payments;
+namespace Mall.Tests.Infrastructure;
 
-/// <summary>
-/// The API with the payments sandbox on: the shop's WeChat Pay / Alipay clients and the sandbox's notifier go
-/// through named HttpClients routed into this in-process server, so every test runs the real wire protocol.
-/// The housekeeping worker is parked; tests run a round themselves with <see cref="PaymentWorker.RunOnceAsync"/>.
-/// </summary>
-public class PaymentsApp : MallApp
+/// <summary>The API with the payments sandbox on (<see cref="TestHost.PaymentsSandbox"/>); the helpers are in <see cref="PaymentsKit"/>.</summary>
+public sealed class PaymentsApp() : MallApp(TestHost.PaymentsSandbox)
 {
-    protected virtual IDictionary<string, string?> PaymentSettings => new Dictionary<string, string?>();
+    /// <summary>What the API pushed over SignalR, and to whom.</summary>
+    public RecordingHubContext Hub => Service<RecordingHubContext>();
+}
 
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = new Dictionary<string, string?>
-            {
-                ["Mall:PublicBaseUrl"] = "http://localhost",
-                ["Payments:Sandbox:Enabled"] = "true",
-                ["Payments:WorkerIntervalSeconds"] = "3600",
-            };
-            double[] retries = [0.2, 0.3, 0.5, 0.5, 1, 1, 1, 2, 2, 2];
-            for (var i = 0; i < retries.Length; i++) settings[$"Payments:Sandbox:RetryScheduleSeconds:{i}"] = retries[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (key, value) in PaymentSettings) settings[key] = value;
-            return settings;
-        }
-    }
+/// <summary>Notifications off (so only the active query can settle), WeChat Pay in certificate verification mode.</summary>
+public sealed class QuietPaymentsApp() : MallApp(TestHost.PaymentsSandbox, QuietPayments)
+{
+    private static readonly TestHostOption QuietPayments = TestHostOption.Set(
+        ("Payments:Sandbox:SendNotifications", "false"),
+        ("Payments:WeChatPay:VerifyMode", WeChatPayVerifyModes.Certificate));
+}
 
-    public RecordingHubContext Hub { get; } = new();
+/// <summary>The API reaches MariaDB only through a TCP proxy the test can cut and restore (the shared server stays up).</summary>
+public sealed class DbOutagePaymentsApp : MallApp
+{
+    public DbOutagePaymentsApp() : this(TcpProxy.ToDatabase()) { }
 
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        services.AddSingleton<Microsoft.AspNetCore.SignalR.IHubContext<Mall.Infrastructure.MallHub>>(Hub);
-        foreach (var name in new[] { WeChatPayClient.HttpClientName, Features.Payments.Alipay.AlipayClient.HttpClientName, SandboxNotifier.HttpClientName })
-            services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
-    }
+    private DbOutagePaymentsApp(TcpProxy proxy)
+        : base(TestHost.PaymentsSandbox, TestHost.DatabaseThrough(proxy, db => { db.ConnectionTimeout = 3; db.Pooling = true; })) => Proxy = proxy;
 
-    public HttpClient Anonymous() => CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public TcpProxy Proxy { get; }
+}
+
+/// <summary>Arrangement and assertion helpers for an app with the payments sandbox on.</summary>
+public static class PaymentsKit
+{
+    public static HttpClient Anonymous(this MallApp app) => app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     /// <summary>An order as checkout would leave it: PendingPayment, its stock locked on a SKU.</summary>
-    public async Task<string> NewOrderAsync(long userId, long totalCents = 12_900, string status = "PendingPayment", int quantity = 1)
+    public static async Task<string> NewOrderAsync(this MallApp app, long userId, long totalCents = 12_900, string status = "PendingPayment", int quantity = 1)
     {
-        await using var db = await OpenDbAsync();
+        await using var db = await app.OpenDbAsync();
         var now = DateTime.UtcNow;
         var orderNo = "N" + now.ToString("yyMMddHHmmss") + Random.Shared.NextInt64(1_000_000, 9_999_999);
         var productId = await db.ExecuteScalarAsync<long>("""
@@ -74,9 +66,9 @@ public class PaymentsApp : MallApp
     }
 
     /// <summary>What checkout's expiry sweeper does: Cancelled, locked stock returned.</summary>
-    public async Task CancelOrderAsync(string orderNo)
+    public static async Task CancelOrderAsync(this MallApp app, string orderNo)
     {
-        await using var db = await OpenDbAsync();
+        await using var db = await app.OpenDbAsync();
         await db.ExecuteAsync("""
             UPDATE orders SET status = 'Cancelled', cancel_reason = 'expired', cancelled_at = UTC_TIMESTAMP(3) WHERE order_no = @OrderNo AND status = 'PendingPayment';
             UPDATE skus s JOIN order_items i ON i.sku_id = s.id JOIN orders o ON o.id = i.order_id
@@ -84,7 +76,7 @@ public class PaymentsApp : MallApp
             """, new { OrderNo = orderNo });
     }
 
-    public async Task<PaymentCreated> PayAsync(Shopper shopper, string orderNo, string provider, string channel, string? openId = null,
+    public static async Task<PaymentCreated> PayAsync(this MallApp app, Shopper shopper, string orderNo, string provider, string channel, string? openId = null,
         HttpStatusCode expected = HttpStatusCode.Created)
     {
         var response = await shopper.Client.PostAsJsonAsync($"/api/v1/orders/{orderNo}/payments", new { provider, channel, openId });
@@ -92,9 +84,9 @@ public class PaymentsApp : MallApp
     }
 
     /// <summary>Opens the sandbox cashier page (following any redirect) and clicks "confirm payment".</summary>
-    public async Task ConfirmAtSandboxAsync(string url)
+    public static async Task ConfirmAtSandboxAsync(this MallApp app, string url)
     {
-        var client = CreateClient();
+        var client = app.CreateClient();
         var page = await client.GetAsync(new Uri(url).PathAndQuery);
         var html = await page.Content.ReadAsStringAsync();
         Assert.True(page.StatusCode == HttpStatusCode.OK, html);
@@ -105,9 +97,9 @@ public class PaymentsApp : MallApp
         Assert.Contains("支付成功 / Payment successful", await confirmed.Content.ReadAsStringAsync());
     }
 
-    public async Task<DbState> StateAsync(string orderNo)
+    public static async Task<DbState> StateAsync(this MallApp app, string orderNo)
     {
-        await using var db = await OpenDbAsync();
+        await using var db = await app.OpenDbAsync();
         return await db.QuerySingleAsync<DbState>("""
             SELECT o.status AS OrderStatus, u.points AS Points,
                    (SELECT GROUP_CONCAT(p.status ORDER BY p.id) FROM payments p WHERE p.order_id = o.id) AS Payments,
@@ -118,39 +110,11 @@ public class PaymentsApp : MallApp
             """, new { OrderNo = orderNo });
     }
 
-    public Task EventuallyAsync(string orderNo, Func<DbState, bool> condition, string because) =>
-        Http.EventuallyAsync(async () => condition(await StateAsync(orderNo)), TimeSpan.FromSeconds(20), because);
+    public static Task EventuallyAsync(this MallApp app, string orderNo, Func<DbState, bool> condition, string because) =>
+        Http.EventuallyAsync(async () => condition(await app.StateAsync(orderNo)), TimeSpan.FromSeconds(20), because);
 }
 
 public sealed record PaymentCreated(string PaymentNo, string OrderNo, string Provider, string Channel, long AmountCents, string Status,
     string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
 
 public sealed record DbState(string OrderStatus, long Points, string? Payments, long Locked, long Sold, long LedgerRows);
-
-/// <summary>Notifications off (so only the active query can settle), WeChat Pay in certificate verification mode.</summary>
-public sealed class QuietPaymentsApp : PaymentsApp
-{
-    protected override IDictionary<string, string?> PaymentSettings => new Dictionary<string, string?>
-    {
-        ["Payments:Sandbox:SendNotifications"] = "false",
-        ["Payments:WeChatPay:VerifyMode"] = WeChatPayVerifyModes.Certificate,
-    };
-}
-
-/// <summary>The API reaches MariaDB only through a TCP proxy the test can cut and restore (the shared server stays up).</summary>
-public sealed class DbOutagePaymentsApp : PaymentsApp
-{
-    public TcpProxy Proxy { get; } = TcpProxy.ToDatabase();
-
-    protected override IDictionary<string, string?> PaymentSettings => new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:Mall"] = new MySqlConnector.MySqlConnectionStringBuilder(ConnectionString)
-            { Port = (uint)Proxy.Port, ConnectionTimeout = 3, Pooling = true }.ConnectionString,
-    };
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) Proxy.Dispose();
-    }
-}

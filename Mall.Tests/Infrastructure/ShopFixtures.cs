@@ -2,9 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dapper;
 using Mall.Infrastructure.Auth;
-using Mall.Tests.Infrastructure;
 
-namespace Mall.Tests.Catalog;
+namespace Mall.Tests.Infrastructure;
 
 public sealed record TestSku(long ProductId, long SkuId, long PriceCents);
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Mall.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Mall.Tests.Payments;
+namespace Mall.Tests.Infrastructure;
 
 /// <summary>Stands in for IHubContext&lt;MallHub&gt;: records what the API pushes, and to whom.</summary>
 public sealed class RecordingHubContext : IHubContext<MallHub>

@@ -4,30 +4,14 @@ using System.Net.Http.Json;
 using System.Text;
 using Dapper;
 using Mall.Infrastructure.Auth;
-using Mall.Tests.Infrastructure;
 
-namespace Mall.Tests.Seckill;
+namespace Mall.Tests.Infrastructure;
 
 /// <summary>A shopper known only by id and bearer token (minted with the app's own issuer, no slow register).</summary>
 public sealed record Buyer(long UserId, string AccessToken);
 
 /// <summary>The seckill test fixture: short grace periods and generous rate limits unless a test says otherwise.</summary>
-public class SeckillApp : MallApp
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Seckill:IpAttemptsPerWindow"] = "1000000",
-        ["Seckill:UserAttemptsPerWindow"] = "5",
-        ["Seckill:UserTokensPerWindow"] = "5",
-        ["Seckill:RateWindow"] = "00:00:30",
-        ["Seckill:Writer:MaxWait"] = "00:00:00.010",
-        ["Seckill:Recovery:Interval"] = "00:00:00.200",
-        ["Seckill:Recovery:GracePeriod"] = "00:00:01",
-        ["Seckill:Writer:MaxBurstDeferral"] = "00:00:00.500", // at most half the grace period
-        ["Seckill:Expiry:Enabled"] = "false",
-        ["Seckill:ReconcileInterval"] = "00:10:00",
-    };
-}
+public sealed class SeckillApp() : MallApp(TestHost.Seckill);
 
 public static class SeckillKit
 {
