@@ -8,7 +8,6 @@ using Mall.Features.Seckill;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
-using Microsoft.AspNetCore.HttpOverrides;
 
 // The composition root reads as a table of contents: one line per capability.
 var builder = WebApplication.CreateBuilder(args);
@@ -35,9 +34,10 @@ builder.AddPaymentsFeature();
 
 var app = builder.Build();
 
-app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseMallForwardedHeaders();
 app.UseStaticFiles();
 app.UseMallProblemDetails();
+app.UseMallSecurityHeaders();
 app.UseMallRequestLogging();
 app.UseMallMetrics();
 app.UseMallAuthentication();

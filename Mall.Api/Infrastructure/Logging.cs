@@ -22,7 +22,7 @@ public static class LoggingExtensions
     }
 
     /// <summary>
-    /// One summary event per request (method, route, status, elapsed, request id, user id). Endpoints marked
+    /// One summary event per request (method, route, status, elapsed, request id, client address, user id). Endpoints marked
     /// <see cref="QuietRequestLog"/> (the seckill hot path, the catalog's cached reads) log their successes at Debug only.
     /// </summary>
     public static void UseMallRequestLogging(this WebApplication app)
@@ -40,6 +40,7 @@ public static class LoggingExtensions
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 diagnostics.Set("RequestId", http.TraceIdentifier);
+                diagnostics.Set("ClientAddress", http.Connection.RemoteIpAddress?.ToString());
                 var userId = http.User.FindFirstValue("sub");
                 if (userId is not null) diagnostics.Set("UserId", userId);
             };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using StackExchange.Redis;
 
@@ -17,6 +18,7 @@ public static class ProblemDetailsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
+            SecurityHeaders.Apply(context.HttpContext);
             if (context.Exception is { } exception && IsDependencyOutage(exception))
             {
                 Problem.AskToRetrySoon(context.HttpContext);
@@ -49,6 +51,16 @@ public static class ProblemDetailsExtensions
 
         // Kestrel enforces the limit while reading; answering early on Content-Length gives the same 413 as a
         // problem document, and holds behind any server (the test host has no Kestrel).
+        // Clients such as WeChat mini-programs send "Content-Type: application/json" on every request, GETs without a
+        // body included; a content type with no content would make the JSON binder fail the request.
+        app.Use((http, next) =>
+        {
+            if (http.Request.ContentLength is null or 0 && !http.Request.Headers.ContainsKey(HeaderNames.TransferEncoding)
+                && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsDelete(http.Request.Method)))
+                http.Request.ContentType = null;
+            return next(http);
+        });
+
         var maxBodyBytes = MaxBodyBytes(app.Configuration);
         app.Use((http, next) => http.Request.ContentLength > maxBodyBytes
             ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",

@@ -3,6 +3,8 @@ using System.Net;
 using Mall.Features.Payments.Sandbox;
 using Mall.Features.Payments.WeChatPay;
 using Mall.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
@@ -108,4 +110,29 @@ public static class TestHost
         ("ConnectionStrings:Mall", first.ConnectionString),
         ("Redis:KeyPrefix", first.KeyPrefix),
         ("Mall:DataDir", first.DataDir));
+
+    public const string ConnectionAddressHeader = "X-Test-Connection-Address";
+
+    /// <summary>
+    /// The in-process server has no connection address; with this piece each request gets the one its
+    /// <see cref="ConnectionAddressHeader"/> names, set before anything else runs (forwarded headers included).
+    /// </summary>
+    public static readonly TestHostOption ConnectionAddressFromHeader = new()
+    {
+        Services = (_, services) => services.AddSingleton<IStartupFilter, ConnectionAddressFilter>(),
+    };
+
+    private sealed class ConnectionAddressFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                if (http.Request.Headers.TryGetValue(ConnectionAddressHeader, out var address))
+                    http.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
+    }
 }

@@ -86,4 +86,20 @@ else
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 fi
 echo "screenshots and failure logs: vue-client/test-results/"
+
+# 5. Who the API believes a client is, through the real nginx: the edge sets X-Forwarded-For to the address it was
+# connected from, so a header the client makes up changes nothing; the API takes its named proxy's word (loopback).
+failed_login_from() { # URL, X-Forwarded-For → HTTP status of a failed sign-in
+  curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H "X-Forwarded-For: $2" \
+    -d "{\"account\":\"xff-$RANDOM$RANDOM@test.mall\",\"password\":\"wrong-password-1\"}" "$1/api/v1/auth/login"
+}
+counted_for() { REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" EXISTS "${MALL_REDIS_PREFIX}auth:fail:ip:$1" 2>/dev/null; }
+status=$(failed_login_from "http://127.0.0.1:$MALL_WEB_PORT" "203.0.113.77")
+if [ "$status" = 401 ] && [ "$(counted_for 203.0.113.77)" = 0 ] && [ "$(counted_for 127.0.0.1)" = 1 ]; then
+  ok "through nginx a client-supplied X-Forwarded-For never changes the address the API counts"
+else bad "through nginx a client-supplied X-Forwarded-For never changes the address the API counts (status $status, made-up $(counted_for 203.0.113.77), nginx's $(counted_for 127.0.0.1))"; fi
+status=$(failed_login_from "http://127.0.0.1:$MALL_API_PORT" "198.51.100.23")
+if [ "$status" = 401 ] && [ "$(counted_for 198.51.100.23)" = 1 ]; then
+  ok "the API takes the client address from its named proxy (loopback)"
+else bad "the API takes the client address from its named proxy (status $status, counted $(counted_for 198.51.100.23))"; fi
 finish

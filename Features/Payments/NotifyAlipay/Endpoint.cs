@@ -37,7 +37,19 @@ public sealed class Endpoint(PaymentSettlement settlement, ILogger<Endpoint> log
             await ReplyAsync(404, "not configured");
             return;
         }
-        var form = await HttpContext.Request.ReadFormAsync(ct);
+        // Alipay posts application/x-www-form-urlencoded; anything else (JSON, text, a broken form) is refused like a
+        // bad signature, never left to throw.
+        IFormCollection form;
+        try
+        {
+            if (!HttpContext.Request.HasFormContentType) throw new InvalidDataException("not a form");
+            form = await HttpContext.Request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            await RejectAsync("body");
+            return;
+        }
         var parameters = form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
         string? Get(string key) => parameters.GetValueOrDefault(key);
 
