@@ -13,9 +13,10 @@ public static class PaymentsFeature
         var configuration = builder.Configuration;
         // Which providers exist (real credentials, the sandbox, neither) is decided here, from the section as bound now.
         var options = configuration.ReadOptions<PaymentsOptions>("Payments");
-        if (options.Sandbox.Enabled && builder.Environment.IsProduction())
-            throw new InvalidOperationException("Refusing to start in Production: Payments:Sandbox:Enabled is true. " +
-                                                "The sandbox gateway fakes payments; configure real merchant credentials instead.");
+        // The sandbox lets anyone "pay" with fake money: it exists only on a developer's machine.
+        if (options.Sandbox.Enabled && !builder.Environment.IsDevelopment())
+            throw new InvalidOperationException($"Refusing to start in {builder.Environment.EnvironmentName}: Payments:Sandbox:Enabled is true. " +
+                                                "The sandbox gateway fakes payments and runs only in Development; configure real merchant credentials instead.");
         services.AddMallOptions<PaymentsOptions>("Payments");
         services.AddSingleton(sp => sp.GetRequiredService<PaymentsOptions>().Sandbox);
 

@@ -51,8 +51,12 @@ public static class HealthExtensions
     private static readonly HashSet<string> BridgedMeters =
         ["System.Runtime", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections"];
 
+    /// <summary>Public: states only. Why a dependency is unhealthy (exception text names hosts and users) goes to the log.</summary>
     private static Task WriteJson(HttpContext http, HealthReport report)
     {
+        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Health")
+                .LogWarning(entry.Exception, "Health check {Check} is {Status}: {Description}", name, entry.Status, entry.Description);
         http.Response.ContentType = "application/json";
         return http.Response.WriteAsync(JsonSerializer.Serialize(new
         {
@@ -61,7 +65,6 @@ public static class HealthExtensions
             {
                 status = e.Value.Status.ToString(),
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-                error = e.Value.Exception?.Message,
             }),
         }));
     }

@@ -34,6 +34,8 @@ public static class AuthExtensions
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
+                // The challenge says "Bearer" and nothing about why a token failed (expired, bad signature, …).
+                jwt.IncludeErrorDetails = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,

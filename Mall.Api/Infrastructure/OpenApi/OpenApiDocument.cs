@@ -26,10 +26,21 @@ public static class OpenApiDocumentExtensions
             };
         });
 
-    public static void UseMallOpenApi(this WebApplication app) =>
-        app.UseOpenApi(settings => settings.Path = "/openapi/{documentName}.json");
+    /// <summary>
+    /// Served in Development; elsewhere only with <c>OpenApi:Enabled=true</c>: a production shop need not hand out a map
+    /// of itself.
+    /// </summary>
+    public static bool IsOpenApiServed(this WebApplication app) =>
+        app.Configuration.GetValue("OpenApi:Enabled", app.Environment.IsDevelopment());
 
-    public static void MapMallApiReference(this WebApplication app) =>
+    public static void UseMallOpenApi(this WebApplication app)
+    {
+        if (app.IsOpenApiServed()) app.UseOpenApi(settings => settings.Path = "/openapi/{documentName}.json");
+    }
+
+    public static void MapMallApiReference(this WebApplication app)
+    {
+        if (!app.IsOpenApiServed()) return;
         app.MapScalarApiReference("/scalar", options => options
             .WithTitle("Mall API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
@@ -37,4 +48,5 @@ public static class OpenApiDocumentExtensions
             .DisableTelemetry()
             .DisableAgent()
             .DisableMcp());
+    }
 }
