@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the Vue shop: headless Chromium (playwright-core) through the real nginx against the real API,
 # on a shop of their own (ports 5180/8180, database mall_e2e, Redis prefix e2e:) that is stopped afterwards.
-# Also: the nginx site template renders (sed and envsubst) and passes nginx -t, and src/api/schema.d.ts matches
+# Also: the nginx site template renders (sed and envsubst) and passes nginx -t, docker/compose.yml is valid, and src/api/schema.d.ts matches
 # the live OpenAPI document. Installs what it needs (chromium, a CJK font, npm packages). Last line: "N passed, N failed, N skipped".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,6 +20,7 @@ missing=()
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
 have envsubst || missing+=(gettext-base)
 have nginx || missing+=(nginx)
+have docker-compose || missing+=(docker-compose)
 apt_install "${missing[@]}" || { bad "apt-get install ${missing[*]}"; finish; }
 
 cd "$ROOT/vue-client" || { bad "vue-client missing"; finish; }
@@ -53,6 +54,10 @@ NGINX
   return $rc
 }
 if check_nginx; then ok "nginx template renders (sed = envsubst) and passes nginx -t"; else bad "nginx template"; fi
+# The compose file is what a Docker host runs (no engine here): it must stay valid for docker-compose.
+if MALL_DB_PASSWORD=x MALL_DB_ROOT_PASSWORD=x MALL_REDIS_PASSWORD=x MALL_ADMIN_PASSWORD=x \
+    docker-compose -f "$ROOT/docker/compose.yml" config --quiet; then ok "docker/compose.yml is valid (docker-compose config)"
+else bad "docker/compose.yml is valid (docker-compose config)"; fi
 
 # 2. A shop of our own, always with the current code; stopped whatever happens.
 mkdir -p "$MALL_DATA_DIR/logs"
