@@ -11,6 +11,7 @@ public static class AuthFeature
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddMallOptions<LoginThrottleOptions>("Auth:Throttle");
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<IStartupSeeder, AccountCanonicalizer>();
         builder.Services.AddSingleton<IStartupSeeder, AdminSeeder>();
     }
 }

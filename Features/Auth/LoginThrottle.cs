@@ -20,8 +20,11 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
 {
     private TimeSpan Window => TimeSpan.FromMinutes(options.WindowMinutes);
 
-    /// <summary>Counts the attempt; returns how long the caller must wait when it is over a limit, else null.</summary>
-    public async Task<TimeSpan?> BeginAttemptAsync(string account, string ip)
+    /// <summary>
+    /// Counts the attempt; returns how long the caller must wait when it is over a limit, else null. The account is
+    /// the one found (its user id, whatever spelling was typed) or, when none is, the canonical spelling tried.
+    /// </summary>
+    public async Task<TimeSpan?> BeginAttemptAsync(LoginSubject account, string ip)
     {
         // Two keys in different hash slots: two commands, pipelined, rather than one script.
         var (accountCount, ipCount) = (Count(AccountKey(account)), Count(IpKey(ip)));
@@ -36,7 +39,7 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
         "if redis.call('EXISTS', @key) == 1 then return redis.call('DECR', @key) end return 0");
 
     /// <summary>The password was right: the account starts afresh, and the address gets its attempt back.</summary>
-    public Task SucceededAsync(string account, string ip) =>
+    public Task SucceededAsync(LoginSubject account, string ip) =>
         Task.WhenAll(redis.KeyDeleteAsync(AccountKey(account)), redis.ScriptEvaluateAsync(GiveBack, new { key = IpKey(ip) }));
 
     private async Task<long> Count(RedisKey key)
@@ -49,6 +52,9 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) =>
         b is null ? a ?? TimeSpan.FromSeconds(1) : a is null || b > a ? b : a;
 
-    private static RedisKey AccountKey(string account) => $"auth:fail:a:{account}";
+    private static RedisKey AccountKey(LoginSubject account) => account.UserId is { } id ? $"auth:fail:u:{id}" : $"auth:fail:a:{account.Canonical}";
     private static RedisKey IpKey(string ip) => $"auth:fail:ip:{ip}";
 }
+
+/// <summary>Whom a sign-in attempt is counted against: the account found, else the spelling tried.</summary>
+public readonly record struct LoginSubject(long? UserId, string Canonical);

@@ -10,7 +10,7 @@ public enum RotationOutcome { Rotated, Invalid, Revoked, Reused }
 
 public sealed record RefreshGrant(string Token, string FamilyId, DateTimeOffset ExpiresAt);
 
-public sealed record Rotation(RotationOutcome Outcome, long UserId = 0, RefreshGrant? Grant = null);
+public sealed record Rotation(RotationOutcome Outcome, long UserId = 0, RefreshGrant? Grant = null, string? FamilyId = null);
 
 /// <summary>
 /// Refresh tokens: "{familyId}.{256-bit secret}". One Redis hash per family ("auth:rt:{familyId}") holds the
@@ -64,12 +64,16 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
             new HashEntry("revoked", "0"), new HashEntry("created", clock.GetUtcNow().ToUnixTimeSeconds()),
         ]);
         var expire = batch.KeyExpireAsync(key, Lifetime);
+        // Each account's sign-ins, so that disabling it can end them all.
+        var listed = batch.SetAddAsync(SessionsKey(userId), familyId);
+        var kept = batch.KeyExpireAsync(SessionsKey(userId), Lifetime);
         batch.Execute();
-        await Task.WhenAll(set, expire);
+        await Task.WhenAll(set, expire, listed, kept);
         return new RefreshGrant(token, familyId, clock.GetUtcNow().Add(Lifetime));
     }
 
-    public async Task<Rotation> RotateAsync(string? presented)
+    /// <param name="fromCookie">Only a browser cookie, shared by tabs, gets the reuse grace.</param>
+    public async Task<Rotation> RotateAsync(string? presented, bool fromCookie)
     {
         if (!TryParse(presented, out var familyId, out var secret)) return new Rotation(RotationOutcome.Invalid);
         var (replacement, replacementHash) = NewSecret(familyId);
@@ -80,7 +84,7 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
             replacement = replacementHash,
             ttl = (long)Lifetime.TotalSeconds,
             now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            grace = Math.Max(0, options.RefreshReuseGraceSeconds) * 1000L,
+            grace = fromCookie ? Math.Clamp(options.RefreshReuseGraceSeconds, 0, AuthOptions.MaxRefreshReuseGraceSeconds) * 1000L : 0L,
             @sealed = Seal(replacement, secret),
         }))!;
         return result[0].ToString() switch
@@ -89,7 +93,7 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
                 new RefreshGrant(replacement, familyId, clock.GetUtcNow().Add(Lifetime))),
             "concurrent" when Unseal((string?)result[2], secret) is { } successor => new Rotation(RotationOutcome.Rotated,
                 (long)result[1], new RefreshGrant(successor, familyId, clock.GetUtcNow().Add(Lifetime))),
-            "reused" => new Rotation(RotationOutcome.Reused),
+            "reused" => new Rotation(RotationOutcome.Reused, FamilyId: familyId),
             "revoked" => new Rotation(RotationOutcome.Revoked),
             _ => new Rotation(RotationOutcome.Invalid),
         };
@@ -100,7 +104,17 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
             "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end",
             [FamilyKey(familyId)]);
 
+    /// <summary>Revokes every sign-in of the account and returns their ids (the sessions its access tokens name).</summary>
+    public async Task<string[]> RevokeAllOfUserAsync(long userId)
+    {
+        var families = (await redis.SetMembersAsync(SessionsKey(userId))).Select(f => f.ToString()).ToArray();
+        await Task.WhenAll(families.Select(RevokeFamilyAsync));
+        return families;
+    }
+
     private static string FamilyKey(string familyId) => $"auth:rt:{{{familyId}}}";
+
+    private static string SessionsKey(long userId) => $"auth:sessions:{userId}";
 
     private static (string Token, string Hash) NewSecret(string familyId)
     {

@@ -11,9 +11,11 @@ public interface IStartupSeeder
     Task SeedAsync(CancellationToken ct);
 }
 
-/// <summary>Which seeder needs which: the seckill demo picks one of the demo catalog's SKUs.</summary>
+/// <summary>Which seeder needs which: the admin account is written in canonical form; the seckill demo picks one of the demo catalog's SKUs.</summary>
 public enum SeedOrder
 {
+    /// <summary>Fixes of stored data that sign-in depends on come before anything is added.</summary>
+    CanonicalAccounts = 5,
     Accounts = 10,
     Catalog = 20,
     Seckill = 30,

@@ -68,7 +68,8 @@ public sealed class LoginScenario(LoginSettings settings) : Scenario
     {
         var prefix = context.Settings.ResolveRedisPrefix();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(context.Settings.ResolveRedis());
-        var keys = _accounts.Select(a => (RedisKey)$"{prefix}auth:fail:a:{a.Account}")
+        // The shop counts failures against the account found (its user id).
+        var keys = _accounts.Select(a => (RedisKey)$"{prefix}auth:fail:u:{a.UserId}")
             .Concat(LoopbackAddresses.Select(ip => (RedisKey)$"{prefix}auth:fail:ip:{ip}")).ToArray();
         await redis.GetDatabase().KeyDeleteAsync(keys);
     }

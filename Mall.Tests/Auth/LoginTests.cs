@@ -103,7 +103,7 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
     {
         var ip = $"198.51.100.{Random.Shared.Next(1, 255)}-{Guid.NewGuid():N}";
         // The attempt was counted, then the window expired while the password was being checked.
-        await app.Service<Mall.Features.Auth.LoginThrottle>().SucceededAsync("someone@example.com", ip);
+        await app.Service<Mall.Features.Auth.LoginThrottle>().SucceededAsync(new Mall.Features.Auth.LoginSubject(null, "someone@example.com"), ip);
         Assert.False(await app.Redis.KeyExistsAsync($"auth:fail:ip:{ip}"));
     }
 
@@ -115,9 +115,9 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
         for (var i = 0; i < 5; i++)
             await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = shopper.Account, password = "wrong-password" }))
                 .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        var counter = await app.Redis.StringGetAsync($"auth:fail:a:{shopper.Account}");
+        var counter = await app.Redis.StringGetAsync($"auth:fail:u:{shopper.UserId}");
         Assert.Equal(5, (int)counter);
-        Assert.NotNull(await app.Redis.KeyTimeToLiveAsync($"auth:fail:a:{shopper.Account}"));
+        Assert.NotNull(await app.Redis.KeyTimeToLiveAsync($"auth:fail:u:{shopper.UserId}"));
     }
 
     [Fact]

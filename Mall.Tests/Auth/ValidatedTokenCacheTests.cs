@@ -98,18 +98,28 @@ public sealed class ValidatedTokenCacheTests
     {
         var handler = Handler();
         var token = Sign(TimeSpan.FromMinutes(5));
-        Assert.False(handler.TryGetVerified(token, out _, out _)); // never seen: the bearer handler must verify it
+        Assert.False(handler.TryGetVerified(token, out _)); // never seen: the bearer handler must verify it
 
         await handler.ValidateTokenAsync(token, Parameters);
-        Assert.True(handler.TryGetVerified(token, out var first, out var tokenId));
-        Assert.True(handler.TryGetVerified(token, out var second, out _));
-        Assert.Equal("7", first.FindFirst("sub")?.Value);
-        Assert.Equal(first.FindFirst("jti")?.Value, tokenId);
-        Assert.NotSame(first, second);
+        Assert.True(handler.TryGetVerified(token, out var first));
+        Assert.True(handler.TryGetVerified(token, out var second));
+        Assert.Equal("7", first.Identity.FindFirst("sub")?.Value);
+        Assert.Equal(7, first.UserId);
+        Assert.Equal(first.Identity.FindFirst("jti")?.Value, first.TokenId);
+        Assert.NotSame(first.Identity, second.Identity);
         Assert.Equal(1, handler.Verifications);
 
         _clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(31)); // past expiry and skew
-        Assert.False(handler.TryGetVerified(token, out _, out _));
+        Assert.False(handler.TryGetVerified(token, out _));
+    }
+
+    [Fact]
+    public async Task A_verified_token_whose_subject_is_not_a_user_id_never_takes_the_fast_path()
+    {
+        var handler = Handler();
+        var token = Sign(TimeSpan.FromMinutes(5), subject: "not-a-number");
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid); // the signature is good
+        Assert.False(handler.TryGetVerified(token, out _));
     }
 
     [Fact]
@@ -120,7 +130,7 @@ public sealed class ValidatedTokenCacheTests
         Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.Equal(2, handler.Verifications);
-        Assert.False(handler.TryGetVerified(token, out _, out _));
+        Assert.False(handler.TryGetVerified(token, out _));
     }
 }
 

@@ -10,7 +10,10 @@ namespace Mall.Features.Auth.Login;
 public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrottle throttle, RefreshTokens refreshTokens,
     AccessTokenIssuer issuer, AuthOptions options, TimeProvider clock) : Endpoint<Request, TokenResponse>
 {
-    private const string FindUser = "SELECT id AS Id, password_hash AS PasswordHash, role AS Role FROM users WHERE account = @Account";
+    private const string FindUser = """
+        SELECT id AS Id, password_hash AS PasswordHash, role AS Role, disabled_at AS DisabledAt
+        FROM users WHERE account = @Account
+        """;
     private const string BadCredentials = "The account or password is incorrect.";
 
     public override void Configure()
@@ -28,34 +31,43 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
             s.Responses[200] = "Signed in.";
             s.Responses[400] = "Missing or malformed fields.";
             s.Responses[401] = "Unknown account or wrong password (one message for both).";
+            s.Responses[403] = "The password is right, but the account has been disabled by the shop.";
             s.Responses[429] = "Too many failed attempts; see Retry-After.";
         });
-        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblems(400, 401, 429), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<TokenResponse>(200).ProducesProblems(400, 401, 403, 429), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var account = Accounts.Normalize(req.Account);
         var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await throttle.BeginAttemptAsync(account, ip) is { } wait)
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(FindUser, new { Account = account }, cancellationToken: ct));
+        // Counted against the account itself once it is found, so no spelling of it earns more guesses.
+        var subject = new LoginSubject(user?.Id, account);
+        if (await throttle.BeginAttemptAsync(subject, ip) is { } wait)
         {
             await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
             return;
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(FindUser, new { Account = account }, cancellationToken: ct));
         if (!passwords.Verify(user?.PasswordHash, req.Password))
         {
             await Send.ResultAsync(Problem.Unauthorized(BadCredentials)); // already counted
             return;
         }
 
-        await throttle.SucceededAsync(account, ip);
-        var refresh = await refreshTokens.IssueAsync(user!.Id, req.DeviceId);
+        await throttle.SucceededAsync(subject, ip);
+        // Said only to whoever knows the password: a disabled account is not a secret from its owner.
+        if (user!.DisabledAt is not null)
+        {
+            await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Account disabled", "This account has been disabled. Contact the shop."));
+            return;
+        }
+        var refresh = await refreshTokens.IssueAsync(user.Id, req.DeviceId);
         var access = issuer.Issue(user.Id, user.Role, refresh.FamilyId);
         await Send.OkAsync(TokenResponse.From(access, refresh, req.Client == TokenClients.Native, HttpContext.Response, options, clock), ct);
     }
 
-    private sealed record UserRow(long Id, string PasswordHash, string Role);
+    private sealed record UserRow(long Id, string PasswordHash, string Role, DateTime? DisabledAt);
 }

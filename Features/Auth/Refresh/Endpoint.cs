@@ -7,8 +7,8 @@ using MySqlConnector;
 
 namespace Mall.Features.Auth.Refresh;
 
-public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issuer, MySqlDataSource db, AuthOptions options,
-    TimeProvider clock) : Endpoint<Request, TokenResponse>
+public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issuer, AccessTokenDenylist denylist, MySqlDataSource db,
+    AuthOptions options, TimeProvider clock) : Endpoint<Request, TokenResponse>
 {
     public override void Configure()
     {
@@ -34,13 +34,15 @@ public sealed class Endpoint(RefreshTokens refreshTokens, AccessTokenIssuer issu
     {
         var native = req.RefreshToken is not null;
         var presented = req.RefreshToken ?? HttpContext.Request.Cookies[RefreshCookie.Name];
-        var rotation = await refreshTokens.RotateAsync(presented);
+        var rotation = await refreshTokens.RotateAsync(presented, fromCookie: !native);
+        // A rotated token presented again means two parties hold this login: every access token of it stops now.
+        if (rotation is { Outcome: RotationOutcome.Reused, FamilyId: { } family }) await denylist.RevokeSessionAsync(family);
         string? role = null;
         if (rotation.Outcome == RotationOutcome.Rotated)
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             role = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                "SELECT role FROM users WHERE id = @Id", new { Id = rotation.UserId }, cancellationToken: ct));
+                "SELECT role FROM users WHERE id = @Id AND disabled_at IS NULL", new { Id = rotation.UserId }, cancellationToken: ct));
         }
         if (role is null)
         {

@@ -11,9 +11,12 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "mall-api";
     public int AccessTokenMinutes { get; set; } = 15;
     public int RefreshTokenDays { get; set; } = 7;
-    /// <summary>For this long after a rotation the secret just replaced gets the same successor instead of counting
-    /// as reuse: browser tabs share the refresh cookie and refresh at the same moment. 0 = strict.</summary>
-    public int RefreshReuseGraceSeconds { get; set; } = 10;
+    /// <summary>For this long after a rotation the cookie just replaced gets the same successor instead of counting
+    /// as reuse: browser tabs share the refresh cookie and refresh at the same moment. Cookies only (a native client
+    /// holds its one token), at most <see cref="MaxRefreshReuseGraceSeconds"/>; 0 = strict.</summary>
+    public int RefreshReuseGraceSeconds { get; set; } = 3;
+
+    public const int MaxRefreshReuseGraceSeconds = 3;
     /// <summary>Refresh cookie gets the Secure flag; off only in Development (plain http on loopback).</summary>
     public bool SecureCookie { get; set; } = true;
 }

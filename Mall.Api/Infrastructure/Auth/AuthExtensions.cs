@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 
@@ -16,10 +18,13 @@ public static class AuthExtensions
         // validated for injection too.
         var options = builder.Configuration.ReadOptions<AuthOptions>("Auth");
         var keys = SigningKeys.Load(builder.Configuration, builder.Environment);
-        builder.Services.AddMallOptions<AuthOptions>("Auth");
+        builder.Services.AddMallOptions<AuthOptions>("Auth").Validate(
+            o => o.RefreshReuseGraceSeconds is >= 0 and <= AuthOptions.MaxRefreshReuseGraceSeconds,
+            $"Auth:RefreshReuseGraceSeconds must be between 0 and {AuthOptions.MaxRefreshReuseGraceSeconds}.");
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<AccessTokenDenylist>();
+        builder.Services.AddSingleton<AccountStates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessTokenDenylist>());
 
         // No default *authenticate* scheme (and no single-scheme auto default): UseMallAuthentication runs the bearer
@@ -60,12 +65,16 @@ public static class AuthExtensions
                         if (!string.IsNullOrEmpty(token)) context.Token = token;
                         return Task.CompletedTask;
                     },
-                    OnTokenValidated = context =>
+                    OnTokenValidated = async context =>
                     {
-                        var denylist = context.HttpContext.RequestServices.GetRequiredService<AccessTokenDenylist>();
-                        var tokenId = context.Principal?.FindFirst(MallClaims.TokenId)?.Value;
-                        if (tokenId is null || denylist.IsDenied(tokenId)) context.Fail("The access token has been revoked.");
-                        return Task.CompletedTask;
+                        var services = context.HttpContext.RequestServices;
+                        if (await RefusalAsync(context.Principal, context.SecurityToken, services) is { } refusal)
+                        {
+                            // The signature was good, so the handler remembered the token: forget it, or the fast path
+                            // would sign it in next time.
+                            if (context.SecurityToken is JsonWebToken jwt) services.GetRequiredService<CachingJsonWebTokenHandler>().Forget(jwt.EncodedToken);
+                            context.Fail(refusal);
+                        }
                     },
                 };
             });
@@ -82,6 +91,21 @@ public static class AuthExtensions
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminOnlyPolicy, policy => policy.RequireRole(Roles.Admin));
+    }
+
+    /// <summary>
+    /// Why a token whose signature and lifetime are good is still refused: its subject is not a user id, it (or its
+    /// session) was revoked, or its account is disabled or gone. Null: accepted.
+    /// </summary>
+    private static async Task<string?> RefusalAsync(ClaimsPrincipal? principal, SecurityToken? token, IServiceProvider services)
+    {
+        var tokenId = principal?.FindFirst(MallClaims.TokenId)?.Value;
+        if (tokenId is null || token is null) return "The access token has no id.";
+        if (!long.TryParse(principal!.FindFirst(MallClaims.Subject)?.Value, out var userId)) return "The access token names no user.";
+        if (services.GetRequiredService<AccessTokenDenylist>().IsRevoked(tokenId, principal.FindFirst(MallClaims.Session)?.Value))
+            return "The access token has been revoked.";
+        if (!await services.GetRequiredService<AccountStates>().IsActiveAsync(userId)) return "The account is disabled or no longer exists.";
+        return null;
     }
 
     /// <summary>

@@ -22,7 +22,8 @@ public sealed class BearerFastPath(BearerFastPathOptions options, CachingJsonWeb
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>True when the request carried exactly one "Authorization: Bearer …" header (read the way the bearer
-    /// handler reads it) whose token is verified, unexpired and not revoked; its user is then signed in.</summary>
+    /// handler reads it) whose token is verified, unexpired and not revoked (itself or its session);
+    /// its user is then signed in.</summary>
     public bool TrySignIn(HttpContext http)
     {
         if (!options.Enabled) return false;
@@ -30,9 +31,10 @@ public sealed class BearerFastPath(BearerFastPathOptions options, CachingJsonWeb
         if (authorization.Count != 1 || authorization[0] is not { } value || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             return false;
         var token = value.AsSpan(BearerPrefix.Length).Trim();
-        if (token.IsEmpty || !verifiedTokens.TryGetVerified(token, out var identity, out var tokenId) || denylist.IsDenied(tokenId))
+        if (token.IsEmpty || !verifiedTokens.TryGetVerified(token, out var verified)
+            || denylist.IsRevoked(verified.TokenId, verified.SessionId))
             return false;
-        http.User = new ClaimsPrincipal(identity);
+        http.User = new ClaimsPrincipal(verified.Identity);
         return true;
     }
 }

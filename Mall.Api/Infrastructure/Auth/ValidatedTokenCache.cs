@@ -77,21 +77,24 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     }
 
     /// <summary>
-    /// The identity of an access token this instance has already verified and that has not expired, for the
-    /// authentication middleware's fast path (no handler, no validation parameters, no result objects). False for
-    /// anything else: the caller then goes through the bearer handler, which verifies and remembers.
+    /// An access token this instance has already verified and that has not expired, for the authentication
+    /// middleware's fast path (no handler, no validation parameters, no result objects): a fresh identity and the
+    /// claims revocation is checked against. False for anything else, a token whose subject is not a user id
+    /// included: the caller then goes through the bearer handler, which verifies, remembers and refuses.
     /// </summary>
-    public bool TryGetVerified(ReadOnlySpan<char> token, [NotNullWhen(true)] out ClaimsIdentity? identity, [NotNullWhen(true)] out string? tokenId)
+    public bool TryGetVerified(ReadOnlySpan<char> token, out VerifiedToken verified)
     {
-        identity = null;
-        tokenId = null;
-        if (_options.MaxEntries <= 0 || !TryGetUnexpired(KeyOf(token), out var remembered) || string.IsNullOrEmpty(remembered.Token.Id))
+        verified = default;
+        if (_options.MaxEntries <= 0 || !TryGetUnexpired(KeyOf(token), out var remembered) || string.IsNullOrEmpty(remembered.Token.Id)
+            || remembered.UserId is not { } userId)
             return false;
         Hits.Inc();
-        identity = remembered.NewIdentity();
-        tokenId = remembered.Token.Id;
+        verified = new VerifiedToken(remembered.NewIdentity(), remembered.Token.Id, remembered.SessionId, userId);
         return true;
     }
+
+    /// <summary>Forgets a token the bearer handler's own checks refused after its signature was verified.</summary>
+    public void Forget(string token) => _validated.Remove(KeyOf(token));
 
     /// <summary>A hit is trusted only while the token's lifetime (plus skew) lasts; past it the token goes through full
     /// validation again, so the cache can never accept what the base handler would refuse.</summary>
@@ -137,7 +140,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     /// parsed token and the token text is near 7 KB): the claims, detached from the identity they came from, and the token's identifying times.
     /// </summary>
     private sealed record Remembered(Claim[] Claims, string? AuthenticationType, string NameClaimType, string RoleClaimType,
-        RememberedToken Token, string Issuer, string? TokenType, DateTime TrustedUntil)
+        RememberedToken Token, string Issuer, string? TokenType, DateTime TrustedUntil, string? SessionId, long? UserId)
     {
         public static Remembered From(TokenValidationResult result, DateTime trustedUntil)
         {
@@ -145,7 +148,8 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
             var token = result.SecurityToken;
             return new Remembered(identity.Claims.Select(c => c.Clone(null)).ToArray(), identity.AuthenticationType,
                 identity.NameClaimType, identity.RoleClaimType, new RememberedToken(token.Id, token.Issuer, token.ValidFrom, token.ValidTo),
-                result.Issuer, result.TokenType, trustedUntil);
+                result.Issuer, result.TokenType, trustedUntil, identity.FindFirst(MallClaims.Session)?.Value,
+                long.TryParse(identity.FindFirst(MallClaims.Subject)?.Value, out var userId) ? userId : null);
         }
 
         /// <summary>Each request gets its own identity (the constructor copies the claims): code further down may add to it.</summary>
@@ -172,3 +176,6 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         public override SecurityKey? SigningKey { get => null; set { } }
     }
 }
+
+/// <summary>What the fast path knows of a verified token: who it signs in, and what revocation is checked against.</summary>
+public readonly record struct VerifiedToken(ClaimsIdentity Identity, string TokenId, string? SessionId, long UserId);
