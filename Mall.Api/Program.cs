@@ -2,6 +2,7 @@ using Mall.Features.Addresses;
 using Mall.Features.Auth;
 using Mall.Features.Cart;
 using Mall.Features.Catalog;
+using Mall.Features.Challenges;
 using Mall.Features.Orders;
 using Mall.Features.Payments;
 using Mall.Features.Seckill;
@@ -31,6 +32,7 @@ builder.AddAddressesFeature();
 builder.AddOrdersFeature();
 builder.AddSeckillFeature();
 builder.AddPaymentsFeature();
+builder.AddChallengesFeature();
 
 var app = builder.Build();
 

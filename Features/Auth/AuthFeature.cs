@@ -11,6 +11,8 @@ public static class AuthFeature
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddMallOptions<LoginThrottleOptions>("Auth:Throttle");
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddMallOptions<RegistrationThrottleOptions>("Auth:Registration");
+        builder.Services.AddSingleton<RegistrationThrottle>();
         builder.Services.AddSingleton<IStartupSeeder, AccountCanonicalizer>();
         builder.Services.AddSingleton<IStartupSeeder, AdminSeeder>();
     }

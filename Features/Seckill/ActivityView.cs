@@ -10,7 +10,7 @@ namespace Mall.Features.Seckill;
 public sealed record SkuView(long Id, long ProductId, string Title, Dictionary<string, string> Specs, string? Image);
 
 public sealed record ActivityView(long Id, string Title, SkuView Sku, long PriceCents, long OriginalPriceCents,
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, [ValuesOf(typeof(ActivityStatus))] string Status);
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int LimitPerUser, long StockLeft, [ValuesOf(typeof(ActivityStatus))] string Status, int ChallengeBits = 0);
 
 /// <summary>Where an activity stands for a shopper, from the clock and the live stock.</summary>
 public static class ActivityStatus
@@ -35,7 +35,8 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     private const string Select = """
         SELECT a.id AS Id, a.title AS Title, a.sku_id AS SkuId, s.product_id AS ProductId, p.title AS ProductTitle,
                s.specs AS Specs, p.images AS Images, a.price_cents AS PriceCents, s.price_cents AS OriginalPriceCents,
-               a.stock AS Stock, a.limit_per_user AS LimitPerUser, a.starts_at AS StartsAt, a.ends_at AS EndsAt
+               a.stock AS Stock, a.limit_per_user AS LimitPerUser, a.starts_at AS StartsAt, a.ends_at AS EndsAt,
+               a.challenge_bits AS ChallengeBits
         FROM seckill_activities a
         JOIN skus s ON s.id = a.sku_id
         JOIN products p ON p.id = s.product_id
@@ -59,14 +60,23 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
 
     public async Task<ActivityView?> FindAsync(long id, CancellationToken ct)
     {
+        var row = await RowAsync(id, ct);
+        return row is null ? null : (await ViewsAsync([row], clock.GetUtcNow().UtcDateTime))[0];
+    }
+
+    /// <summary>The proof of work the activity asks before each token (0: none; also for an unknown activity). From the
+    /// instance's rows only, without the live stock: the token path pays no extra round trip for it.</summary>
+    public async Task<int> ChallengeBitsAsync(long id, CancellationToken ct) => (await RowAsync(id, ct))?.ChallengeBits ?? 0;
+
+    private async Task<ActivityRow?> RowAsync(long id, CancellationToken ct)
+    {
         if (!_byId.TryGetValue(id, out var cached) || !Usable(cached))
         {
             if (_byId.Count >= MaxRemembered) _byId.Clear();
             var fresh = Remember(() => LoadOneAsync(id));
             cached = _byId.AddOrUpdate(id, fresh, (_, current) => Usable(current) ? current : fresh);
         }
-        var row = await cached.Load.Value.WaitAsync(ct);
-        return row is null ? null : (await ViewsAsync([row], clock.GetUtcNow().UtcDateTime))[0];
+        return await cached.Load.Value.WaitAsync(ct);
     }
 
     /// <summary>An admin published or changed the activity: this instance reads it (and the list) again.</summary>
@@ -106,13 +116,14 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     }
 
     private sealed record ActivityRow(long Id, string Title, long SkuId, long ProductId, string ProductTitle, string Specs,
-        string Images, long PriceCents, long OriginalPriceCents, int Stock, int LimitPerUser, DateTime StartsAt, DateTime EndsAt)
+        string Images, long PriceCents, long OriginalPriceCents, int Stock, int LimitPerUser, DateTime StartsAt, DateTime EndsAt,
+        int ChallengeBits)
     {
         public ActivityView ToView(long stockLeft, DateTime nowUtc)
         {
             var status = nowUtc < StartsAt ? ActivityStatus.Upcoming : nowUtc >= EndsAt ? ActivityStatus.Ended : stockLeft <= 0 ? ActivityStatus.SoldOut : ActivityStatus.Live;
             return new ActivityView(Id, Title, new SkuView(SkuId, ProductId, ProductTitle, ParseSpecs(Specs), FirstImage(Images)),
-                PriceCents, OriginalPriceCents, Utc(StartsAt), Utc(EndsAt), LimitPerUser, Math.Max(0, stockLeft), status);
+                PriceCents, OriginalPriceCents, Utc(StartsAt), Utc(EndsAt), LimitPerUser, Math.Max(0, stockLeft), status, ChallengeBits);
         }
 
         private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -149,21 +149,69 @@ public sealed class LoginTests(LoginTests.App app) : IClassFixture<LoginTests.Ap
 
 public sealed class IpThrottleTests(IpThrottleTests.App app) : IClassFixture<IpThrottleTests.App>
 {
-    /// <summary>A small per-IP limit so the per-IP rule can be shown without hundreds of requests.</summary>
+    /// <summary>A small per-address threshold so the rule shows without hundreds of requests; a cheap challenge.</summary>
     public sealed class App() : MallApp(Throttle)
     {
-        private static readonly TestHostOption Throttle = TestHostOption.Set(("Auth:Throttle:MaxFailuresPerIp", "3"));
+        private static readonly TestHostOption Throttle = TestHostOption.Set(
+            ("Auth:Throttle:ChallengeAfterFailuresPerIp", "3"), ("Challenges:LoginDifficulty", "8"));
+    }
+
+    /// <summary>A registered account, not signed in (signing in from this busy address asks for a challenge).</summary>
+    private async Task<(string Account, string Password, long UserId)> RegisteredAsync()
+    {
+        var account = $"s{Guid.NewGuid():N}"[..20] + "@test.mall";
+        var created = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/register", new { account, password = "correct-horse-42" });
+        return (account, "correct-horse-42", (await created.ReadAsync<System.Text.Json.JsonElement>(HttpStatusCode.Created)).GetProperty("userId").GetInt64());
+    }
+
+    private Task<HttpResponseMessage> LoginAsync(string account, string password, string? challenge = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Content = JsonContent.Create(new { account, password, client = "native" }),
+        };
+        if (challenge is not null) request.Headers.Add("Mall-Challenge", challenge);
+        return app.CreateClient().SendAsync(request);
     }
 
     [Fact]
-    public async Task Failures_across_many_accounts_from_one_ip_are_throttled()
+    public async Task Failures_from_one_address_make_its_sign_ins_answer_a_challenge_and_never_lock_out_a_right_password()
     {
-        var client = app.CreateClient();
+        var shopper = await RegisteredAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            // Other tests of this class may already have passed the threshold: the guesser pays from the first guess on.
+            var guess = await LoginAsync($"spray{i}{Guid.NewGuid():N}@x.cn", "guess-123", await Challenges.SolvedAsync(app, "login"));
+            await guess.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        // Another shopper behind the same address: asked for a challenge, never refused outright.
+        var asked = await (await LoginAsync(shopper.Account, shopper.Password)).ShouldBeProblemAsync(HttpStatusCode.PreconditionRequired);
+        Assert.Equal("challenge_required", asked.GetProperty("code").GetString());
+        Assert.Equal(8, asked.GetProperty("challenge").GetProperty("difficulty").GetInt32());
+        (await LoginAsync(shopper.Account, shopper.Password, await Challenges.SolvedAsync(app, "login"))).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task A_challenge_answer_is_accepted_once_and_only_for_its_purpose()
+    {
         for (var i = 0; i < 3; i++)
-            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { account = $"spray{i}{Guid.NewGuid():N}@x.cn", password = "guess-123" }))
-                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        var blocked = await client.PostAsJsonAsync("/api/v1/auth/login", new { account = $"spray-next{Guid.NewGuid():N}@x.cn", password = "guess-123" });
-        await blocked.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.True(blocked.Headers.Contains("Retry-After"));
+            await (await LoginAsync($"once{i}{Guid.NewGuid():N}@x.cn", "guess-123", await Challenges.SolvedAsync(app, "login"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var answer = await Challenges.SolvedAsync(app, "login");
+        await (await LoginAsync($"a{Guid.NewGuid():N}@x.cn", "guess-123", answer)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await LoginAsync($"b{Guid.NewGuid():N}@x.cn", "guess-123", answer)).ShouldBeProblemAsync(HttpStatusCode.PreconditionRequired);
+        await (await LoginAsync($"c{Guid.NewGuid():N}@x.cn", "guess-123", await Challenges.SolvedAsync(app, "register"))).ShouldBeProblemAsync(HttpStatusCode.PreconditionRequired);
+        await (await LoginAsync($"d{Guid.NewGuid():N}@x.cn", "guess-123", "AAAAAAAAAAAAAAAAAAAAAA:1")).ShouldBeProblemAsync(HttpStatusCode.PreconditionRequired);
+    }
+
+    [Fact]
+    public async Task Attempts_answered_locked_are_not_counted_again()
+    {
+        var shopper = await RegisteredAsync();
+        for (var i = 0; i < 5; i++)
+            await (await LoginAsync(shopper.Account, "wrong-password", await Challenges.SolvedAsync(app, "login"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        for (var i = 0; i < 3; i++)
+            await (await LoginAsync(shopper.Account, shopper.Password, await Challenges.SolvedAsync(app, "login"))).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(5, (int)await app.Redis.StringGetAsync($"auth:fail:u:{shopper.UserId}"));
     }
 }

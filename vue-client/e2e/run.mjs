@@ -6,6 +6,7 @@
 // No fixed sleeps: every wait is for a condition (Playwright's waitFor…, or poll() below with a deadline).
 // Screenshots of key pages go to test-results/ on every run; a failure also keeps its console log.
 import { chromium } from 'playwright-core'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -73,9 +74,32 @@ async function nativeLogin(account, pw) {
   return r.json.accessToken
 }
 
+/** What a client does on 428 challenge_required: get a challenge and search for its answer (the Mall-Challenge value). */
+async function solvedChallenge(purpose, activityId) {
+  const issued = await call('POST', '/api/v1/challenges', { body: { purpose, activityId } })
+  assert(issued.status === 200, `POST /challenges answered ${issued.status}: ${JSON.stringify(issued.json)}`)
+  const { challengeId, difficulty } = issued.json
+  for (let solution = 0; ; solution++) {
+    const hash = createHash('sha256').update(`${challengeId}:${solution}`).digest()
+    let bits = 0
+    for (const byte of hash) {
+      if (byte === 0) { bits += 8; continue }
+      bits += Math.clz32(byte) - 24
+      break
+    }
+    if (bits >= difficulty) return `${challengeId}:${solution}`
+  }
+}
+
+/** A registered shopper; past a few registrations from this address the API asks each for proof of work, and pays it. */
 async function newShopper() {
   const account = `e2e-${unique()}@example.com`
-  const r = await call('POST', '/api/v1/auth/register', { body: { account, password, nickname: `测试${account.slice(4, 9)}` } })
+  const body = { account, password, nickname: `测试${account.slice(4, 9)}` }
+  let r = await call('POST', '/api/v1/auth/register', { body })
+  if (r.status === 428) {
+    assert(r.json?.code === 'challenge_required', `428 without challenge_required: ${JSON.stringify(r.json)}`)
+    r = await call('POST', '/api/v1/auth/register', { body, headers: { 'mall-challenge': await solvedChallenge('register') } })
+  }
   assert(r.status === 201, `register answered ${r.status}: ${JSON.stringify(r.json)}`)
   return account
 }

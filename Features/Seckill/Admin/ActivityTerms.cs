@@ -11,6 +11,8 @@ public interface IActivityTerms
     int LimitPerUser { get; }
     DateTimeOffset StartsAt { get; }
     DateTimeOffset EndsAt { get; }
+    /// <summary>Proof of work asked before each attempt token (leading zero bits; 0 = none).</summary>
+    int ChallengeBits { get; }
 }
 
 public sealed class ActivityTermsRules<T> : AbstractValidator<T> where T : IActivityTerms
@@ -24,6 +26,7 @@ public sealed class ActivityTermsRules<T> : AbstractValidator<T> where T : IActi
         RuleFor(r => r.LimitPerUser).InclusiveBetween(1, ActivityTerms.MaxLimitPerUser);
         RuleFor(r => r.StartsAt).NotEmpty();
         RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.");
+        RuleFor(r => r.ChallengeBits).InclusiveBetween(0, Challenges.ChallengeOptions.MaxDifficulty);
     }
 }
 

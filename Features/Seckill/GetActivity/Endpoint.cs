@@ -40,5 +40,5 @@ public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : E
     }
 
     private static Response From(ActivityView v, long serverTimeMs) => new(v.Id, v.Title, v.Sku, v.PriceCents, v.OriginalPriceCents,
-        v.StartsAt, v.EndsAt, v.LimitPerUser, v.StockLeft, v.Status, serverTimeMs);
+        v.StartsAt, v.EndsAt, v.LimitPerUser, v.StockLeft, v.Status, serverTimeMs, v.ChallengeBits);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using FastEndpoints;
+using Mall.Features.Challenges;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
@@ -12,8 +13,8 @@ namespace Mall.Features.Seckill.IssueToken;
 /// The "hidden URL": a short-lived, one-time token bound to the user and the activity, given out only while the
 /// activity is live, so a script cannot fire attempts before the start. One Redis round trip (IssueToken.lua).
 /// </summary>
-public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, SeckillOptions options, TimeProvider clock)
-    : EndpointWithoutRequest<Response>
+public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, ActivityQueries activities, ProofOfWork proofOfWork,
+    SeckillOptions options, TimeProvider clock) : EndpointWithoutRequest<Response>
 {
     public override void Configure()
     {
@@ -24,7 +25,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
         {
             s.Summary = "Get a one-time attempt token";
             s.Description = "Only while the activity is live. The token is valid for one attempt by this user on this activity " +
-                            "and expires after a few seconds (Seckill:TokenLifetime).";
+                            "and expires after a few seconds (Seckill:TokenLifetime). An activity with challengeBits > 0 asks for the " +
+                            "answer to a seckill challenge (POST /challenges) in the Mall-Challenge header.";
+            s.Responses[428] = "The activity asks for proof of work: code challenge_required, with the challenge to solve.";
             s.ResponseExamples[200] = new Response("Zk3vQ2xJb0l6S1ZvTzRmWQ", DateTimeOffset.Parse("2026-11-25T12:00:30Z"));
             s.Responses[200] = "The token.";
             s.Responses[404] = "No such (published) activity.";
@@ -33,7 +36,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
             s.Responses[429] = "Too many token requests; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(404, 410, 425, 429, 503), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(404, 410, 425, 428, 429, 503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -43,6 +46,14 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Seck
         if (known && state.SoldOut)
         {
             await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+            return;
+        }
+        // An activity that asks for proof of work gives a token only for a fresh answer to one of its challenges: a bot pays
+        // 2^challengeBits hashes per token, a shopper pays it once, during the countdown.
+        if (await activities.ChallengeBitsAsync(activityId, ct) is > 0 and var bits
+            && !await proofOfWork.VerifyAsync(HttpContext.Request, ChallengePurposes.Seckill, activityId, bits))
+        {
+            await Send.ResultAsync(ChallengeRequired.Result(new ChallengeDemand(ChallengePurposes.Seckill, bits, activityId)));
             return;
         }
         var generation = known ? state.Generation : 0;

@@ -11,6 +11,7 @@ public sealed class Request : IActivityTerms
     public int LimitPerUser { get; set; }
     public DateTimeOffset StartsAt { get; set; }
     public DateTimeOffset EndsAt { get; set; }
+    public int ChallengeBits { get; set; }
 }
 
 public sealed record Response(long Id, bool Published);
