@@ -100,7 +100,7 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         var steps = collected.Steps.Select(s => s.Summarize()).ToList();
         var report = new RunReport(scenario.Name, scenario.Description, startedAt, baseUrl.ToString(), model.Describe(), settings.Warmup,
             Machine.Current(), steps, baselines, ReportBuilder.Ratios(scenario.Targets, steps, baselines, shopCpu, baselineCpu), outcome.Checks,
-            ReportBuilder.Thresholds(settings, steps), outcome.Drain, notes);
+            ReportBuilder.Thresholds(settings, steps), outcome.Drain, notes, outcome.Challenge);
         var folder = settings.ReportDir ?? Path.Combine(settings.ResolveDataDir(), "bench-reports", $"{scenario.Name}-{startedAt:yyyyMMdd-HHmmss}");
         ReportFiles.Write(report, folder);
         ConsoleView.Final(console, report, folder);

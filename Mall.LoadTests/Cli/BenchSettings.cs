@@ -165,6 +165,9 @@ public class BenchSettings : CommandSettings
 
 public sealed class SeckillSettings : BenchSettings
 {
+    /// <summary>The most the shop accepts for an activity's challengeBits.</summary>
+    public const int MaxChallengeBits = 26;
+
     [CommandOption("--shoppers <N>")]
     [Description("Shoppers prepared (one token + one attempt each).")]
     [DefaultValue(2000)]
@@ -189,6 +192,11 @@ public sealed class SeckillSettings : BenchSettings
     [DefaultValue(0)]
     public int ClientIps { get; init; }
 
+    [CommandOption("--challenge-bits <N>")]
+    [Description("The activity's proof-of-work difficulty (its challengeBits, 0-26). Above 0 every shopper requests a challenge (step challenge; phased: a phase of its own before the tokens) and solves it in this CLI before taking its token; hashes and CPU time per shopper are reported. A token answered 428 is a failed request, retried once with a fresh challenge.")]
+    [DefaultValue(0)]
+    public int ChallengeBits { get; init; }
+
     [CommandOption("--drain-timeout <SECONDS>")]
     [Description("How long accepted reservations may take to become order rows before the invariants are checked.")]
     [DefaultValue(30.0)]
@@ -204,6 +212,8 @@ public sealed class SeckillSettings : BenchSettings
         if (Flow is not ("phased" or "interleaved")) return ValidationResult.Error($"--flow must be phased or interleaved (got '{Flow}').");
         if (DrainTimeout <= 0) return ValidationResult.Error("--drain-timeout must be positive.");
         if (ClientIps < 0) return ValidationResult.Error("--client-ips must not be negative.");
+        if (ChallengeBits is < 0 or > MaxChallengeBits)
+            return ValidationResult.Error($"--challenge-bits must be between 0 and {MaxChallengeBits} (got {ChallengeBits}).");
         return ValidationResult.Success();
     }
 }

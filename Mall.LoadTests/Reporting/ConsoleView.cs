@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mall.LoadTests.Engine;
+using Mall.LoadTests.Scenarios;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -63,6 +64,14 @@ public static class ConsoleView
         return table;
     }
 
+    /// <summary>The proof-of-work's cost in one line (console and plain progress output).</summary>
+    public static string ChallengeLine(ChallengeCost c) =>
+        $"challenge ({c.Bits} bits, solved by this CLI): {c.Challenges:N0} challenges for {c.Shoppers:N0} shoppers, {c.Tokens:N0} tokens; " +
+        $"{c.TotalHashes:N0} hashes, {F(c.TotalCpuSeconds, "0.###")} CPU s ({F(c.HashesPerCpuSecond / 1e6, "0.##")} M hashes per CPU s); " +
+        $"per shopper hashes p50 {c.HashesPerShopper.P50:N0} p99 {c.HashesPerShopper.P99:N0}, " +
+        $"CPU ms p50 {F(c.CpuMsPerShopper.P50)} p99 {F(c.CpuMsPerShopper.P99)}; per token {c.HashesPerToken:N0} hashes, {F(c.CpuMsPerToken)} CPU ms; " +
+        $"428: {c.Rejected:N0} ({c.Retries:N0} retried, {c.StillRejected:N0} refused again)" + (c.CpuClock == "wall" ? "; CPU as wall time" : "");
+
     public static void Final(IAnsiConsole console, RunReport report, string folder)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(report.Scenario)}[/] — {Markup.Escape(report.LoadModel)}")
@@ -89,6 +98,8 @@ public static class ConsoleView
                                $"[bold]{F(d.OrdersPerSecond, "0")} orders/s[/] ({F(d.WriterOrdersPerSecond, "0")} orders/s first → last row" +
                                (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy {F(busy, "0")} orders/s of write time, {F(d.AverageBatch ?? 0, "0")}/batch" : "") +
                                $"; peak backlog {d.PeakBacklog:N0}; row times ±{F(d.SampleIntervalMs, "0")} ms)");
+        if (report.Challenge is { } pow)
+            console.MarkupLine(Markup.Escape(ChallengeLine(pow)));
         foreach (var c in report.Checks.Concat(report.Thresholds))
             console.MarkupLine($"{(c.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {Markup.Escape(c.Name)}: {Markup.Escape(c.Detail)}");
         foreach (var n in report.Notes) console.MarkupLine($"[grey]note:[/] {Markup.Escape(n)}");

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mall.LoadTests.Engine;
+using Mall.LoadTests.Scenarios;
 
 namespace Mall.LoadTests.Reporting;
 
@@ -61,6 +62,21 @@ public static class ReportFiles
             if (d.OrdersPerWriteSecond is { } busy)
                 md.AppendLine($"- writer while busy (shop /metrics): **{F(busy, "0")} orders per second of write time**, {F(d.AverageBatch ?? 0, "0")} orders per batch on average");
         }
+        if (r.Challenge is { } pow)
+        {
+            md.AppendLine().AppendLine($"## Proof-of-work challenge ({pow.Bits} bits)").AppendLine();
+            md.AppendLine($"Solved by this CLI for every shopper, on the load generator's cores (so its CPU was not the shop's); " +
+                          $"a challenge takes 2^{pow.Bits} = {pow.ExpectedHashesPerChallenge:N0} hashes on average. CPU time: " +
+                          (pow.CpuClock == "thread" ? "the solving thread's own CPU clock." : "wall time (no per-thread CPU clock here), an upper bound.")).AppendLine();
+            md.AppendLine("| | total | per token | per shopper mean | p50 | p99 | max |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine($"| hashes | {pow.TotalHashes:N0} | {F(pow.HashesPerToken, "N0")} | {F(pow.HashesPerShopper.Mean, "N0")} | {F(pow.HashesPerShopper.P50, "N0")} | " +
+                          $"{F(pow.HashesPerShopper.P99, "N0")} | {F(pow.HashesPerShopper.Max, "N0")} |");
+            md.AppendLine($"| CPU ms | {F(pow.TotalCpuSeconds * 1000, "N0")} | {F(pow.CpuMsPerToken)} | {F(pow.CpuMsPerShopper.Mean)} | {F(pow.CpuMsPerShopper.P50)} | " +
+                          $"{F(pow.CpuMsPerShopper.P99)} | {F(pow.CpuMsPerShopper.Max)} |").AppendLine();
+            md.AppendLine($"- {pow.Challenges:N0} challenges solved for {pow.Shoppers:N0} shoppers; {pow.Tokens:N0} tokens issued; solver rate **{F(pow.HashesPerCpuSecond, "N0")} hashes per CPU second**");
+            md.AppendLine($"- token requests answered 428: {pow.Rejected:N0}; retried with a fresh challenge: {pow.Retries:N0}; refused again: {pow.StillRejected:N0}");
+        }
         if (r.Checks.Count + r.Thresholds.Count > 0)
         {
             md.AppendLine().AppendLine("## Checks").AppendLine();
@@ -117,6 +133,17 @@ public static class ReportFiles
                         $"<b>{F(d.OrdersPerSecond, "0")} orders/s</b> ({F(d.WriterOrdersPerSecond, "0")} orders/s first → last row)" +
                         (d.OrdersPerWriteSecond is { } busy ? $"; writer while busy: {F(busy, "0")} orders per second of write time, {F(d.AverageBatch ?? 0, "0")} per batch" : "") +
                         $"; peak backlog {d.PeakBacklog:N0} (row times sampled every {F(d.SampleIntervalMs, "0")} ms).</p>");
+        if (r.Challenge is { } pow)
+        {
+            html.Append($"<h2>Proof-of-work challenge ({pow.Bits} bits)</h2><p>Solved by this CLI for every shopper: {pow.Challenges:N0} challenges for " +
+                        $"{pow.Shoppers:N0} shoppers, {pow.Tokens:N0} tokens, {F(pow.HashesPerCpuSecond, "N0")} hashes per CPU second " +
+                        $"(CPU: {(pow.CpuClock == "thread" ? "thread clock" : "wall time")}); 428: {pow.Rejected:N0}, retried {pow.Retries:N0}, refused again {pow.StillRejected:N0}.</p>");
+            html.Append("<table><tr><th></th><th>total</th><th>per token</th><th>per shopper mean</th><th>p50</th><th>p99</th><th>max</th></tr>");
+            html.Append($"<tr><td>hashes</td><td>{pow.TotalHashes:N0}</td><td>{F(pow.HashesPerToken, "N0")}</td><td>{F(pow.HashesPerShopper.Mean, "N0")}</td>" +
+                        $"<td>{F(pow.HashesPerShopper.P50, "N0")}</td><td>{F(pow.HashesPerShopper.P99, "N0")}</td><td>{F(pow.HashesPerShopper.Max, "N0")}</td></tr>");
+            html.Append($"<tr><td>CPU ms</td><td>{F(pow.TotalCpuSeconds * 1000, "N0")}</td><td>{F(pow.CpuMsPerToken)}</td><td>{F(pow.CpuMsPerShopper.Mean)}</td>" +
+                        $"<td>{F(pow.CpuMsPerShopper.P50)}</td><td>{F(pow.CpuMsPerShopper.P99)}</td><td>{F(pow.CpuMsPerShopper.Max)}</td></tr></table>");
+        }
         if (r.Checks.Count + r.Thresholds.Count > 0)
         {
             html.Append("<h2>Checks</h2><ul>");

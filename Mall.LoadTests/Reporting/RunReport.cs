@@ -29,7 +29,7 @@ public sealed record RatioResult(string Label, string Baseline, double Rps, doub
 public sealed record RunReport(
     string Scenario, string Description, DateTimeOffset StartedAt, string Target, string LoadModel, double WarmupSeconds, Machine Machine,
     IReadOnlyList<StepSummary> Steps, IReadOnlyDictionary<string, StepSummary> Baselines, IReadOnlyList<RatioResult> Ratios,
-    IReadOnlyList<Check> Checks, IReadOnlyList<Check> Thresholds, Drain? Drain, IReadOnlyList<string> Notes)
+    IReadOnlyList<Check> Checks, IReadOnlyList<Check> Thresholds, Drain? Drain, IReadOnlyList<string> Notes, ChallengeCost? Challenge = null)
 {
     public bool Passed => Checks.All(c => c.Passed) && Thresholds.All(t => t.Passed);
     public long TotalRequests => Steps.Sum(s => s.Requests);

@@ -26,7 +26,8 @@ public sealed record Drain(DateTime FirstAcceptUtc, DateTime? FirstOrderUtc, Dat
     double AcceptToLastOrderSeconds, double OrdersPerSecond, double WriterOrdersPerSecond, double? OrdersPerWriteSecond, double? AverageBatch,
     long PeakBacklog, double SampleIntervalMs);
 
-public sealed record ScenarioOutcome(IReadOnlyList<Check> Checks, Drain? Drain, IReadOnlyList<string> Notes);
+/// <param name="Challenge">the proof-of-work's cost to the shoppers (seckill with --challenge-bits), else null</param>
+public sealed record ScenarioOutcome(IReadOnlyList<Check> Checks, Drain? Drain, IReadOnlyList<string> Notes, ChallengeCost? Challenge = null);
 
 public sealed class ScenarioContext(Uri baseUrl, HttpClient setupHttp, BenchSettings settings, IAnsiConsole console, string runId)
 {

@@ -39,6 +39,51 @@ public sealed class ArgumentTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Theory]
+    [InlineData("27")]
+    [InlineData("-1")]
+    [InlineData("1000")]
+    public void Challenge_bits_outside_0_to_26_exit_2_naming_the_option(string bits)
+    {
+        var (code, output) = Run("seckill", "--challenge-bits", bits);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--challenge-bits must be between 0 and 26 (got {bits})", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public void Challenge_bits_that_are_not_a_number_exit_2()
+    {
+        var (code, output) = Run("seckill", "--challenge-bits", "many");
+
+        Assert.Equal(2, code);
+        Assert.Contains("error", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("26")]
+    public void Challenge_bits_from_0_to_26_pass_validation(string bits)
+    {
+        // Past validation the run looks for the shop: port 9 (discard) does not answer, so exit 3, not 2.
+        var (code, output) = Run("seckill", "--challenge-bits", bits, "--base-url", "http://127.0.0.1:9", "--no-live");
+
+        Assert.Equal(3, code);
+        Assert.Contains("does not answer", output);
+    }
+
+    [Fact]
+    public void The_seckill_help_lists_challenge_bits()
+    {
+        var (code, output) = Run("seckill", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("--challenge-bits", output);
+        Assert.Contains("proof-of-work", output);
+    }
+
     [Fact]
     public void A_non_loopback_target_is_refused_unless_the_host_is_named()
     {
