@@ -26,28 +26,35 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
 {
     private TimeSpan Window => TimeSpan.FromMinutes(options.WindowMinutes);
 
-    /// <summary>Whether sign-ins from this address must answer a challenge now.</summary>
-    public async Task<bool> NeedsChallengeAsync(string ip) =>
-        (long?)await redis.StringGetAsync(IpKey(ip)) >= options.ChallengeAfterFailuresPerIp;
+    public enum Outcome { Proceed, NeedsChallenge, Locked }
 
     /// <summary>
-    /// Counts the attempt; returns how long the caller must wait when the account is locked (that attempt is then not
-    /// counted), else null. The account is the one found (its user id, whatever spelling was typed) or, when none is,
-    /// the canonical spelling tried.
+    /// Counts the attempt against the address and the account, before the password is checked. An address over its
+    /// threshold lets an attempt through only with a solved challenge (otherwise nothing is counted); a locked account
+    /// answers with how long it stays locked, and that attempt is not counted either. The account is the one found
+    /// (its user id, whatever spelling was typed) or, when none is, the canonical spelling tried.
     /// </summary>
-    public async Task<TimeSpan?> BeginAttemptAsync(LoginSubject account, string ip)
+    public async Task<(Outcome Outcome, TimeSpan Wait)> BeginAttemptAsync(LoginSubject account, string ip, bool challengeSolved)
     {
-        var locked = (long)await redis.ScriptEvaluateAsync(CountUnlessLocked, new
+        var window = (long)Window.TotalSeconds;
+        var counted = (long)await redis.ScriptEvaluateAsync(CountUnlessOver, new
         {
-            key = AccountKey(account), limit = options.MaxFailuresPerAccount, window = (long)Window.TotalSeconds,
+            key = IpKey(ip), limit = challengeSolved ? long.MaxValue : options.ChallengeAfterFailuresPerIp, window,
         });
-        if (locked > 0) return TimeSpan.FromSeconds(locked);
-        await Count(IpKey(ip));
-        return null;
+        if (counted > 0) return (Outcome.NeedsChallenge, TimeSpan.Zero);
+
+        var locked = (long)await redis.ScriptEvaluateAsync(CountUnlessOver, new
+        {
+            key = AccountKey(account), limit = options.MaxFailuresPerAccount, window,
+        });
+        if (locked == 0) return (Outcome.Proceed, TimeSpan.Zero);
+        await redis.ScriptEvaluateAsync(GiveBack, new { key = IpKey(ip) });
+        return (Outcome.Locked, TimeSpan.FromSeconds(locked));
     }
 
-    // Returns the lock's remaining seconds (the attempt not counted), or 0 after counting it.
-    private static readonly LuaScript CountUnlessLocked = LuaScript.Prepare("""
+    // Atomic per key, so no guess in flight slips past a limit: 0 after counting the attempt, or (not counting it) the
+    // remaining seconds of the window when the count is already at the limit.
+    private static readonly LuaScript CountUnlessOver = LuaScript.Prepare("""
         local count = tonumber(redis.call('GET', @key) or '0')
         if count >= tonumber(@limit) then return math.max(1, redis.call('TTL', @key)) end
         redis.call('INCR', @key)

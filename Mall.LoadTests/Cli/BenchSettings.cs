@@ -244,17 +244,17 @@ public sealed class LoginSettings : BenchSettings
     [DefaultValue(5)]
     public int AccountLimit { get; init; } = 5;
 
-    [CommandOption("--ip-limit <N>")]
-    [Description("Failures per client IP the shop allows before 429 (Auth:Throttle:MaxFailuresPerIp).")]
-    [DefaultValue(20)]
-    public int IpLimit { get; init; } = 20;
+    [CommandOption("--challenge-after <N>")]
+    [Description("Failures from one address after which the shop asks each sign-in for a challenge (Auth:Throttle:ChallengeAfterFailuresPerIp).")]
+    [DefaultValue(10)]
+    public int ChallengeAfter { get; init; } = 10;
 
     public override ValidationResult Validate()
     {
         var common = base.Validate();
         if (!common.Successful) return common;
         if (Accounts is < 1 or > 1000) return ValidationResult.Error("--accounts must be between 1 and 1000.");
-        if (AccountLimit < 1 || IpLimit < 1) return ValidationResult.Error("--account-limit and --ip-limit must be positive.");
+        if (AccountLimit < 1 || ChallengeAfter < 1) return ValidationResult.Error("--account-limit and --challenge-after must be positive.");
         return ValidationResult.Success();
     }
 }

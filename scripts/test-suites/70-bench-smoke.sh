@@ -95,7 +95,7 @@ expect_status() { # what, expected statuses (regex), then curl arguments
 
 # Anonymous: the admin route must exist and refuse us.
 if expect_status "seckill scenario: POST /api/v1/admin/seckill/activities" '401|403' -X POST "$API/api/v1/admin/seckill/activities"; then
-  run seckill seckill --shoppers 300 --stock 100 -c 32 --warmup 1 --baseline --baseline-duration 1 \
+  run seckill seckill --shoppers 300 --stock 100 -c 32 --warmup 1 --baseline --baseline-duration 1 --challenge-bits 8 \
     --drain-timeout 20 --max-error-rate 0.01 --max-p99-ms 5000
 fi
 

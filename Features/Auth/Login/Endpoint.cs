@@ -46,21 +46,21 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
     {
         var account = Accounts.Normalize(req.Account);
         var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        // An address with many failures is slowed, never locked: everyone behind it answers a challenge first.
-        if (await throttle.NeedsChallengeAsync(ip)
-            && !await proofOfWork.VerifyAsync(HttpContext.Request, ChallengePurposes.Login, null, challenges.LoginDifficulty))
-        {
-            await Send.ResultAsync(ChallengeRequired.Result(new ChallengeDemand(ChallengePurposes.Login, challenges.LoginDifficulty, null)));
-            return;
-        }
         await using var connection = await db.OpenConnectionAsync(ct);
         var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(FindUser, new { Account = account }, cancellationToken: ct));
-        // Counted against the account itself once it is found, so no spelling of it earns more guesses.
+        // Counted against the account itself once it is found, so no spelling of it earns more guesses. An address with
+        // many failures is slowed, never locked: every sign-in from it answers a challenge first.
         var subject = new LoginSubject(user?.Id, account);
-        if (await throttle.BeginAttemptAsync(subject, ip) is { } wait)
+        var solved = HttpContext.Request.Headers.ContainsKey(ProofOfWork.Header)
+                     && await proofOfWork.VerifyAsync(HttpContext.Request, ChallengePurposes.Login, null, challenges.LoginDifficulty);
+        switch (await throttle.BeginAttemptAsync(subject, ip, solved))
         {
-            await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
-            return;
+            case (LoginThrottle.Outcome.NeedsChallenge, _):
+                await Send.ResultAsync(ChallengeRequired.Result(new ChallengeDemand(ChallengePurposes.Login, challenges.LoginDifficulty, null)));
+                return;
+            case (LoginThrottle.Outcome.Locked, var wait):
+                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
+                return;
         }
 
         if (!passwords.Verify(user?.PasswordHash, req.Password))
