@@ -54,7 +54,8 @@ export async function requestChallenge(body: ChallengeRequest, options: HttpOpti
     response = await (options.fetch ?? globalThis.fetch)(`${options.baseUrl ?? ''}/api/v1/challenges`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
+      // Exactly the contract's fields, whatever else the caller's object carries (a demand has `difficulty`).
+      body: JSON.stringify({ purpose: body.purpose, ...(body.activityId !== undefined ? { activityId: body.activityId } : {}) }),
       credentials: 'same-origin',
       signal,
     })

@@ -18,8 +18,7 @@ export interface ChallengeDeps {
   run?: (challengeId: string, difficulty: number, onProgress: (p: PowProgress) => void, signal: AbortSignal) => Promise<PowSolution>
 }
 
-const defaultRequest = (demand: ChallengeDemand, signal: AbortSignal) =>
-  requestChallenge({ purpose: demand.purpose, ...(demand.activityId !== undefined ? { activityId: demand.activityId } : {}) }, { signal })
+const defaultRequest = (demand: ChallengeDemand, signal: AbortSignal) => requestChallenge(demand, { signal })
 const defaultRun: NonNullable<ChallengeDeps['run']> = (id, difficulty, onProgress, signal) => runPow(id, difficulty, { onProgress, signal })
 
 /**
