@@ -56,7 +56,8 @@ const problems: Middleware = {
   },
 }
 
-async function problemIn(response: Response): Promise<Problem | null> {
+/** The problem+json body of a failed answer, when it has one. */
+export async function problemIn(response: Response): Promise<Problem | null> {
   const text = await response
     .clone()
     .text()

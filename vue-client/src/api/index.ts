@@ -1,5 +1,6 @@
 import type { Http } from './http'
 import type * as T from './types'
+import { proofHeaders } from './withChallenge'
 
 /**
  * The body of a successful answer (failures were already thrown as ApiError by the client's middleware), typed as
@@ -19,9 +20,11 @@ export async function done(call: Promise<unknown>): Promise<void> {
 export function createApi(http: Http) {
   return {
     auth: {
-      register: (body: T.RegisterRequest) => read(http.POST('/api/v1/auth/register', { body })).as<T.Registered>(),
-      login: (body: Omit<T.LoginRequest, 'client'>) =>
-        read(http.POST('/api/v1/auth/login', { body: { ...body, client: 'browser' } })).as<T.TokenResponse>(),
+      // Guarded by the proof-of-work challenge: `proof` goes in the Mall-Challenge header (see withChallenge.ts).
+      register: (body: T.RegisterRequest, proof?: string | null) =>
+        read(http.POST('/api/v1/auth/register', { body, headers: proofHeaders(proof) })).as<T.Registered>(),
+      login: (body: Omit<T.LoginRequest, 'client'>, proof?: string | null) =>
+        read(http.POST('/api/v1/auth/login', { body: { ...body, client: 'browser' }, headers: proofHeaders(proof) })).as<T.TokenResponse>(),
       logout: () => done(http.POST('/api/v1/auth/logout')),
       me: () => read(http.GET('/api/v1/me')).as<T.Me>(),
       pointsHistory: () => read(http.GET('/api/v1/me/points-history')).as<T.PointsEntry[]>(),
@@ -60,8 +63,8 @@ export function createApi(http: Http) {
       activities: () => read(http.GET('/api/v1/seckill/activities')).as<T.ActivityList>(),
       activity: (id: number | string) =>
         read(http.GET('/api/v1/seckill/activities/{id}', { params: { path: { id: String(id) } } })).as<T.ActivityDetail>(),
-      token: (id: number | string) =>
-        read(http.POST('/api/v1/seckill/activities/{id}/token', { params: { path: { id: String(id) } } })).as<T.SeckillToken>(),
+      token: (id: number | string, proof?: string | null) =>
+        read(http.POST('/api/v1/seckill/activities/{id}/token', { params: { path: { id: String(id) } }, headers: proofHeaders(proof) })).as<T.SeckillToken>(),
       attempt: (id: number | string, token: string, quantity = 1) =>
         read(http.POST('/api/v1/seckill/activities/{id}/attempts', { params: { path: { id: Number(id) } }, body: { token, quantity } })).as<T.Attempt>(),
       reservation: (reservationId: string) =>

@@ -12,7 +12,7 @@ const en: typeof zh = {
     network: 'Cannot reach the shop. Check your connection and try again.', unknown: 'Something went wrong. Please try again.',
     http400: 'Please check what you entered.', http401: 'Please sign in first.', http403: 'You are not allowed to do that.',
     http404: 'Not found, or no longer available.', http405: 'This is not available yet.', http409: 'That conflicts with the current state; refresh and try again.',
-    http410: 'Ended or sold out.', http425: 'It has not started yet.', http429: 'Too many tries; wait a moment.',
+    http410: 'Ended or sold out.', http425: 'It has not started yet.', http428: 'The security check did not pass; please try again.', http429: 'Too many tries; wait a moment.',
     http500: 'The server had a problem. Please try again later.', http502: 'The payment provider is not answering; try again shortly.', http503: 'The service is unavailable right now.',
     notAvailable: 'Coming soon.',
   },
@@ -21,6 +21,7 @@ const en: typeof zh = {
     password: 'Password', passwordPlaceholder: 'At least 8 characters with letters and digits', nickname: 'Nickname',
     noAccount: 'No account yet? Create one', haveAccount: 'Have an account? Sign in', welcome: 'Welcome back, {name}',
     registered: 'Account created', loggedOut: 'Signed out', required: '{field} is required',
+    securityCheck: 'Security check…', accountCreated: 'Your account was created, but signing you in automatically did not work. Please sign in here.',
   },
   home: {
     seckillLive: 'Live now', seckillUpcoming: 'Coming up', startsIn: 'Starts in {time}', endsIn: 'Ends in {time}',
@@ -62,6 +63,7 @@ const en: typeof zh = {
       success: 'Got it! Pay now', 'sold-out': 'Sold out', 'limit-reached': 'Purchase limit reached', failed: 'Failed, tap to retry',
     },
     signInToJoin: 'Sign in to join the sale',
+    preparing: 'Preparing… {percent}%', prepared: 'Ready for the start', securityCheck: 'Security check… {percent}%',
   },
   account: {
     title: 'Me', points: 'Points', profile: 'Profile', addresses: 'Addresses', orders: 'My orders', admin: 'Admin', roles: 'Roles', pointsHistory: 'Points history', noPoints: 'No points yet: paid orders earn points',

@@ -9,7 +9,7 @@ export default {
   errors: {
     network: '网络连接失败，请检查网络后重试。', unknown: '出了点问题，请稍后再试。',
     http400: '请求有误，请检查输入。', http401: '请先登录。', http403: '没有权限执行此操作。', http404: '内容不存在或已下架。',
-    http405: '该功能暂未开放。', http409: '操作冲突，请刷新后重试。', http410: '已结束或已售罄。', http425: '活动尚未开始。',
+    http405: '该功能暂未开放。', http409: '操作冲突，请刷新后重试。', http410: '已结束或已售罄。', http425: '活动尚未开始。', http428: '安全验证未通过，请重试。',
     http429: '操作太频繁，请稍后再试。', http500: '服务器开小差了，请稍后再试。', http502: '支付服务暂时不可用，请稍后再试。', http503: '服务暂不可用，请稍后再试。',
     notAvailable: '该功能即将上线。',
   },
@@ -18,6 +18,7 @@ export default {
     password: '密码', passwordPlaceholder: '至少 8 位，含字母和数字', nickname: '昵称', noAccount: '还没有账号？去注册',
     haveAccount: '已有账号？去登录', welcome: '欢迎回来，{name}', registered: '注册成功', loggedOut: '已退出登录',
     required: '请填写{field}',
+    securityCheck: '安全验证中…', accountCreated: '账号已创建，但自动登录没有成功，请在这里登录。',
   },
   home: {
     seckillLive: '正在秒杀', seckillUpcoming: '即将开始', startsIn: '距开始 {time}', endsIn: '距结束 {time}',
@@ -58,6 +59,7 @@ export default {
       success: '抢购成功，去支付', 'sold-out': '已抢光', 'limit-reached': '已达限购数量', failed: '抢购失败，点此重试',
     },
     signInToJoin: '登录后参与秒杀',
+    preparing: '正在准备抢购… {percent}%', prepared: '抢购准备就绪', securityCheck: '安全验证中… {percent}%',
   },
   account: {
     title: '我的', points: '积分', profile: '个人资料', addresses: '收货地址', orders: '我的订单', admin: '管理后台', roles: '角色', pointsHistory: '积分明细', noPoints: '还没有积分记录，付款后即可获得积分',

@@ -3,6 +3,22 @@ import { computed, ref } from 'vue'
 import { api, bare } from '@/api/client'
 import { read } from '@/api'
 import type { Me, TokenResponse } from '@/api/types'
+import { withChallenge, type Prover } from '@/api/withChallenge'
+import { proveQuietly } from '@/composables/useChallenge'
+
+/**
+ * Registration worked but the automatic sign-in after it did not (a challenge, a rate limit, the network): the
+ * account exists, so the page must say so and send the shopper to sign in, never leave them guessing.
+ */
+export class SignInAfterRegistrationFailed extends Error {
+  constructor(
+    readonly account: string,
+    readonly cause: unknown,
+  ) {
+    super('The account was created, but signing in automatically failed.')
+    this.name = 'SignInAfterRegistrationFailed'
+  }
+}
 
 /**
  * The session. The access token lives only here, in memory; the refresh token only in the HttpOnly cookie the
@@ -22,14 +38,21 @@ export const useAuthStore = defineStore('auth', () => {
     accessToken.value = tokens.accessToken
   }
 
-  async function login(account: string, password: string) {
-    accept(await api.auth.login({ account, password }))
+  /** Both are guarded by the proof-of-work challenge: `prove` solves one on a 428 (a page passes its own, with progress). */
+  async function login(account: string, password: string, prove: Prover = proveQuietly) {
+    accept(await withChallenge({ purpose: 'login' }, (proof) => api.auth.login({ account, password }, proof), prove))
     await loadMe()
   }
 
-  async function register(account: string, password: string, nickname?: string) {
-    await api.auth.register({ account, password, nickname: nickname || undefined })
-    await login(account, password)
+  /** Throws SignInAfterRegistrationFailed when the account was created but the sign-in after it failed. */
+  async function register(account: string, password: string, nickname?: string, prove: Prover = proveQuietly) {
+    await withChallenge({ purpose: 'register' }, (proof) => api.auth.register({ account, password, nickname: nickname || undefined }, proof), prove)
+    try {
+      await login(account, password, prove)
+    } catch (e) {
+      forget() // a token without a profile (loadMe failed) is not a sign-in either
+      throw new SignInAfterRegistrationFailed(account, e)
+    }
   }
 
   /** One refresh at a time, whoever asks (the client's session middleware, the session restore, the hub). */
