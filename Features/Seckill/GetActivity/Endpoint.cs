@@ -22,9 +22,10 @@ public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : E
                             "with the server clock (also GET /api/v1/time and the SignalR ServerTime message).";
             s.ResponseExamples[200] = From(Example, 1764059000000);
             s.Responses[200] = "The activity.";
+            s.Responses[400] = "The id is not a number.";
             s.Responses[404] = "No such published activity.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(404), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)

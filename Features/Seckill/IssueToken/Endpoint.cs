@@ -30,13 +30,14 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             s.Responses[428] = "The activity asks for proof of work: code challenge_required, with the challenge to solve.";
             s.ResponseExamples[200] = new Response("Zk3vQ2xJb0l6S1ZvTzRmWQ", DateTimeOffset.Parse("2026-11-25T12:00:30Z"));
             s.Responses[200] = "The token.";
+            s.Responses[400] = "The id is not a number.";
             s.Responses[404] = "No such (published) activity.";
             s.Responses[410] = "Sold out, or the activity has ended.";
             s.Responses[425] = "The activity has not started (Retry-After: seconds until the start).";
             s.Responses[429] = "Too many token requests; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(404, 410, 425, 428, 429, 503), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404, 410, 425, 428, 429, 503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)

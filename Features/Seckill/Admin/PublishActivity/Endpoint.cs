@@ -18,9 +18,10 @@ public sealed class Endpoint(Publisher publisher) : EndpointWithoutRequest<Respo
                             "visible to shoppers. Safe to repeat: a repeat never restores units that were already bought.";
             s.ResponseExamples[200] = new Response(42, 100);
             s.Responses[200] = "Published; the stock now in Redis.";
+            s.Responses[400] = "The id is not a number.";
             s.Responses[404] = "No such activity.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(404), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -19,9 +19,10 @@ public sealed class Endpoint(Reconciler reconciler) : EndpointWithoutRequest<Res
                             "once the pipeline is quiet (an expiry in flight can show a transient 1).";
             s.ResponseExamples[200] = new Response(100, 13, 2, 85, 0, 0);
             s.Responses[200] = "The figures.";
+            s.Responses[400] = "The id is not a number.";
             s.Responses[404] = "No such activity.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(404), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)
