@@ -121,14 +121,14 @@ async function someSku() {
   throw new Error('the catalog has no SKU in stock (is demo data seeded?)')
 }
 
-async function createActivity(adminToken, { startsInMs, stock, title }) {
+async function createActivity(adminToken, { startsInMs, stock, title, challengeBits = 0 }) {
   const { sku } = await someSku()
   const now = await serverNow()
   const created = await call('POST', '/api/v1/admin/seckill/activities', {
     token: adminToken,
     body: {
       skuId: sku.id, title, priceCents: 1, stock, limitPerUser: 1,
-      startsAt: new Date(now + startsInMs).toISOString(), endsAt: new Date(now + 30 * 60_000).toISOString(),
+      startsAt: new Date(now + startsInMs).toISOString(), endsAt: new Date(now + 30 * 60_000).toISOString(), challengeBits,
     },
   })
   assert(created.status === 201, `create activity answered ${created.status}: ${JSON.stringify(created.json)}`)
@@ -396,13 +396,14 @@ test('browse, add to cart, check out with a new address, pay in the sandbox: the
   await context.clearCookies()
 })
 
-test('seckill: countdown on server time, attempt at the start, success pushed over SignalR, then pay', async () => {
+test('seckill: countdown on server time, proof of work solved in advance, attempt at the start, success pushed over SignalR, then pay', async () => {
   await need('GET', '/api/v1/time', 'the server time endpoint')
   await need('GET', '/api/v1/seckill/activities', 'seckill activities')
   await need('GET', '/api/v1/products', 'the catalog')
   const adminToken = await nativeLogin(adminAccount, adminPassword)
   await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  const { id } = await createActivity(adminToken, { startsInMs: 8_000, stock: 5, title: `E2E 秒杀 ${unique()}` })
+  // The activity asks for proof of work: the page solves it in a worker during the countdown.
+  const { id } = await createActivity(adminToken, { startsInMs: 8_000, stock: 5, title: `E2E 秒杀 ${unique()}`, challengeBits: 14 })
 
   const page = await openPage()
   const pushed = []
@@ -415,6 +416,7 @@ test('seckill: countdown on server time, attempt at the start, success pushed ov
   await page.waitForSelector('[data-test=countdown]')
   await page.waitForSelector('[data-test=seckill-button][data-state=counting-down]')
   await shot(page, 'seckill-countdown')
+  await page.waitForSelector('[data-test=seckill-prepared]', { timeout: 20_000 })
   await page.waitForSelector('[data-test=seckill-button][data-state=ready]', { timeout: 20_000 })
   await shot(page, 'seckill-ready')
   await page.click('[data-test=seckill-button]')

@@ -147,10 +147,12 @@ describe('the challenge endpoint and useChallenge', () => {
     const failure = requestChallenge({ purpose: 'register' }, { baseUrl: base, fetch })
     await expect(failure).rejects.toBeInstanceOf(ApiError)
     await expect(failure).rejects.toMatchObject({ status: 429, problem: { title: 'Too Many Requests' } })
-    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit]
-    expect(url).toBe(`${base}/api/v1/challenges`)
-    expect(init.method).toBe('POST')
-    expect(JSON.parse(String(init.body))).toEqual({ purpose: 'register' })
+    // The typed client hands fetch a Request.
+    const [input, init] = fetch.mock.calls[0] as unknown as [RequestInfo, RequestInit | undefined]
+    const request = input instanceof Request ? input : new Request(input, init)
+    expect(request.url).toBe(`${base}/api/v1/challenges`)
+    expect(request.method).toBe('POST')
+    expect(await request.json()).toEqual({ purpose: 'register' })
   })
 
   it('reports a network failure as an ApiError without a status', async () => {

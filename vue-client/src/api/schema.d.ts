@@ -32,7 +32,7 @@ export interface paths {
         put?: never;
         /**
          * Get a one-time attempt token
-         * @description Only while the activity is live. The token is valid for one attempt by this user on this activity and expires after a few seconds (Seckill:TokenLifetime).
+         * @description Only while the activity is live. The token is valid for one attempt by this user on this activity and expires after a few seconds (Seckill:TokenLifetime). An activity with challengeBits > 0 asks for the answer to a seckill challenge (POST /challenges) in the Mall-Challenge header.
          */
         post: operations["MallFeaturesSeckillIssueTokenEndpoint"];
         delete?: never;
@@ -405,6 +405,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a proof-of-work challenge
+         * @description Find a decimal solution such that SHA-256 of "{challengeId}:{solution}" (UTF-8) starts with `difficulty` zero bits, and send "Mall-Challenge: {challengeId}:{solution}" with the request that answered 428 challenge_required. Each challenge is accepted once, until expiresAt. Difficulty 0: send nothing.
+         */
+        post: operations["MallFeaturesChallengesIssueChallengeEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -620,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Create a shopper account
-         * @description The account is an e-mail address (compared case-insensitively) or a mainland mobile number.
+         * @description The account is an e-mail address or a mainland mobile number, stored in one canonical spelling (NFKC, lower case): another spelling of an existing account is a 409. A few accounts per address and hour are free; more must each carry a solved register challenge (428 challenge_required), and past twenty the address waits (429).
          */
         post: operations["MallFeaturesAuthRegisterEndpoint"];
         delete?: never;
@@ -660,7 +680,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Revokes this login's refresh-token family and denylists the presented access token until it expires.
+         * @description Ends this sign-in: its refresh tokens, and every access token issued to it (in every tab and on every instance), stop working at once.
          */
         post: operations["MallFeaturesAuthLogoutEndpoint"];
         delete?: never;
@@ -680,7 +700,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Browsers get the refresh token as an HttpOnly cookie scoped to /api/v1/auth; client "native" gets it in the body. Five failures per account in 15 minutes (and more per client IP) lock further tries with 429 and Retry-After.
+         * @description Browsers get the refresh token as an HttpOnly cookie scoped to /api/v1/auth; client "native" gets it in the body. Five failures per account in 15 minutes lock the account with 429 and Retry-After (attempts answered 429 are not counted). After ten failures from one address, sign-ins from it answer 428 challenge_required until they carry a solved login challenge (POST /challenges) in the Mall-Challenge header; the address is never locked.
          */
         post: operations["MallFeaturesAuthLoginEndpoint"];
         delete?: never;
@@ -737,6 +757,46 @@ export interface paths {
         get: operations["MallFeaturesAuthGetJwksEndpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/accounts/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled account (admin)
+         * @description The account signs in again at once. Repeating it is harmless.
+         */
+        post: operations["MallFeaturesAuthAdminEnableAccountEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/accounts/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an account (admin)
+         * @description Sign-in answers 403, refresh 401, and the access tokens the account holds stop working at once. Repeating it is harmless. Admin accounts cannot be disabled here.
+         */
+        post: operations["MallFeaturesAuthAdminDisableAccountEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -819,6 +879,8 @@ export interface components {
             stockLeft?: number;
             /** @enum {string} */
             status?: "Upcoming" | "Live" | "SoldOut" | "Ended";
+            /** Format: int32 */
+            challengeBits?: number;
         };
         SkuView: {
             /** Format: int64 */
@@ -835,6 +897,11 @@ export interface components {
             token?: string;
             /** Format: date-time */
             expiresAt?: string;
+        };
+        ValidationProblemBody: components["schemas"]["ProblemBody"] & {
+            errors?: {
+                [key: string]: string[];
+            };
         };
         ProblemBody: {
             type?: string;
@@ -876,16 +943,13 @@ export interface components {
             status?: "Upcoming" | "Live" | "SoldOut" | "Ended";
             /** Format: int64 */
             serverTimeMs?: number;
+            /** Format: int32 */
+            challengeBits?: number;
         };
         AttemptResponse: {
             reservationId?: string;
             /** @enum {string} */
             status?: "Queued" | "OrderCreated" | "Failed";
-        };
-        ValidationProblemBody: components["schemas"]["ProblemBody"] & {
-            errors?: {
-                [key: string]: string[];
-            };
         };
         AttemptRequest: {
             token: string;
@@ -909,6 +973,8 @@ export interface components {
             startsAt: string;
             /** Format: date-time */
             endsAt?: string;
+            /** Format: int32 */
+            challengeBits?: number;
         };
         ReconcileActivityResponse: {
             /** Format: int64 */
@@ -948,6 +1014,8 @@ export interface components {
             startsAt: string;
             /** Format: date-time */
             endsAt?: string;
+            /** Format: int32 */
+            challengeBits?: number;
         };
         NotifyWeChatPayFailure: {
             code?: string;
@@ -1095,6 +1163,19 @@ export interface components {
             skuId?: number;
             /** Format: int32 */
             quantity?: number;
+        };
+        IssueChallengeResponse: {
+            challengeId?: string | null;
+            /** Format: int32 */
+            difficulty?: number;
+            /** Format: date-time */
+            expiresAt?: string | null;
+        };
+        IssueChallengeRequest: {
+            /** @enum {string} */
+            purpose?: "login" | "register" | "seckill";
+            /** Format: int64 */
+            activityId?: number | null;
         };
         ListProductsResponse: {
             items?: components["schemas"]["ListProductsProductSummary"][];
@@ -1333,6 +1414,16 @@ export interface components {
             x?: string | null;
             y?: string | null;
         };
+        EnableAccountResponse: {
+            /** Format: int64 */
+            id?: number;
+            disabled?: boolean;
+        };
+        DisableAccountResponse: {
+            /** Format: int64 */
+            id?: number;
+            disabled?: boolean;
+        };
         AddressView: {
             /** Format: int64 */
             id?: number;
@@ -1411,6 +1502,15 @@ export interface operations {
                     "application/json": components["schemas"]["IssueTokenResponse"];
                 };
             };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
             /** @description Not signed in, or the access token is expired or revoked. */
             401: {
                 headers: {
@@ -1440,6 +1540,15 @@ export interface operations {
             };
             /** @description The activity has not started (Retry-After: seconds until the start). */
             425: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The activity asks for proof of work: code challenge_required, with the challenge to solve. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1554,6 +1663,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetActivityResponse"];
+                };
+            };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
                 };
             };
             /** @description No such published activity. */
@@ -1765,6 +1883,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReconcileActivityResponse"];
                 };
             };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
             /** @description Not signed in, or the access token is expired or revoked. */
             401: {
                 headers: {
@@ -1812,6 +1939,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublishActivityResponse"];
+                };
+            };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
                 };
             };
             /** @description Not signed in, or the access token is expired or revoked. */
@@ -2511,6 +2647,48 @@ export interface operations {
             };
         };
     };
+    MallFeaturesChallengesIssueChallengeEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueChallengeRequest"];
+            };
+        };
+        responses: {
+            /** @description The challenge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueChallengeResponse"];
+                };
+            };
+            /** @description Unknown purpose, or a seckill challenge without its activity. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description No such published activity. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     MallFeaturesCatalogListProductsEndpoint: {
         parameters: {
             query: {
@@ -3093,6 +3271,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
+            /** @description This address created several accounts already: solve a register challenge and send it in Mall-Challenge. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description This address created too many accounts; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
         };
     };
     MallFeaturesAuthRefreshEndpoint: {
@@ -3200,6 +3396,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
+            /** @description The password is right, but the account has been disabled by the shop. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Too many failures from this address: solve a login challenge and send it in Mall-Challenge. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
             /** @description Too many failed attempts; see Retry-After. */
             429: {
                 headers: {
@@ -3285,6 +3499,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetJwksResponse"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthAdminEnableAccountEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enabled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnableAccountResponse"];
+                };
+            };
+            /** @description Invalid id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthAdminDisableAccountEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disabled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisableAccountResponse"];
+                };
+            };
+            /** @description Invalid id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The account is an admin's. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
         };
