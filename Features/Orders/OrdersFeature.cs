@@ -12,6 +12,7 @@ public static class OrdersFeature
         builder.Services.AddSingleton<OrderEvents>();
         builder.Services.AddSingleton<Transitions>();
         builder.Services.AddSingleton<OrderExpiry>();
+        builder.Services.AddSingleton<UnpaidOrders>();
         builder.Services.AddHostedService<OrderExpirySweeper>();
     }
 }

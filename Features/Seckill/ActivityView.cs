@@ -36,7 +36,7 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
         SELECT a.id AS Id, a.title AS Title, a.sku_id AS SkuId, s.product_id AS ProductId, p.title AS ProductTitle,
                s.specs AS Specs, p.images AS Images, a.price_cents AS PriceCents, s.price_cents AS OriginalPriceCents,
                a.stock AS Stock, a.limit_per_user AS LimitPerUser, a.starts_at AS StartsAt, a.ends_at AS EndsAt,
-               a.challenge_bits AS ChallengeBits
+               a.challenge_bits AS ChallengeBits, a.payment_seconds AS PaymentSeconds
         FROM seckill_activities a
         JOIN skus s ON s.id = a.sku_id
         JOIN products p ON p.id = s.product_id
@@ -67,6 +67,10 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     /// <summary>The proof of work the activity asks before each token (0: none; also for an unknown activity). From the
     /// instance's rows only, without the live stock: the token path pays no extra round trip for it.</summary>
     public async Task<int> ChallengeBitsAsync(long id, CancellationToken ct) => (await RowAsync(id, ct))?.ChallengeBits ?? 0;
+
+    /// <summary>How long the activity's orders wait for payment (null: Seckill:OrderExpiry); from the instance's rows.</summary>
+    public async Task<TimeSpan?> PaymentWindowAsync(long id, CancellationToken ct) =>
+        (await RowAsync(id, ct))?.PaymentSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     private async Task<ActivityRow?> RowAsync(long id, CancellationToken ct)
     {
@@ -117,7 +121,7 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
 
     private sealed record ActivityRow(long Id, string Title, long SkuId, long ProductId, string ProductTitle, string Specs,
         string Images, long PriceCents, long OriginalPriceCents, int Stock, int LimitPerUser, DateTime StartsAt, DateTime EndsAt,
-        int ChallengeBits)
+        int ChallengeBits, int? PaymentSeconds)
     {
         public ActivityView ToView(long stockLeft, DateTime nowUtc)
         {

@@ -28,6 +28,7 @@ public static class SeckillFeature
         services.AddSingleton<Publisher>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<SeckillExpiry>();
+        services.AddSingleton<SeckillLapses>();
         services.AddSingleton<CloseOut.SeckillCloseOut>();
         services.AddSingleton<RecoveryWorker>();
         services.AddSingleton<IStartupSeeder, DemoSeeder>();

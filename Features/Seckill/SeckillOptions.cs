@@ -3,8 +3,15 @@ namespace Mall.Features.Seckill;
 /// <summary>Configuration section "Seckill" (see docs/seckill.md for every key).</summary>
 public sealed class SeckillOptions
 {
-    /// <summary>Unpaid seckill orders are cancelled and their units returned after this.</summary>
-    public TimeSpan OrderExpiry { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>Unpaid seckill orders are cancelled and their units returned after this, unless the activity sets its own
+    /// window (paymentSeconds). Short: a held unit is a unit nobody else can buy.</summary>
+    public TimeSpan OrderExpiry { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A shopper who lets this many seckill orders lapse within <see cref="LapseWindow"/> is kept from seckill
+    /// tokens for <see cref="Cooldown"/> (0: never).</summary>
+    public int LapsesBeforeCooldown { get; set; } = 3;
+    public TimeSpan LapseWindow { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromHours(6);
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Fixed window of the per-user and per-IP limits (held in Redis, so they hold across instances).</summary>

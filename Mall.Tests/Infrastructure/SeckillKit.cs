@@ -36,14 +36,14 @@ public static class SeckillKit
 
     /// <summary>Creates and publishes an activity through the admin API; by default live now for an hour.</summary>
     public static async Task<long> CreateActivityAsync(this MallApp app, int stock, int limitPerUser = 1, long priceCents = 990,
-        DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, bool publish = true, int challengeBits = 0)
+        DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, bool publish = true, int challengeBits = 0, int? paymentSeconds = null)
     {
         var admin = await app.CachedAdminAsync();
         var skuId = await app.CreateSkuAsync(stock + 10);
         var start = startsAt ?? DateTimeOffset.UtcNow.AddSeconds(-1);
         var response = await admin.Client.PostAsJsonAsync("/api/v1/admin/seckill/activities", new
         {
-            skuId, title = "秒杀", priceCents, stock, limitPerUser, startsAt = start, endsAt = endsAt ?? start.AddHours(1), challengeBits,
+            skuId, title = "秒杀", priceCents, stock, limitPerUser, startsAt = start, endsAt = endsAt ?? start.AddHours(1), challengeBits, paymentSeconds,
         });
         var id = (await response.ReadAsync<IdBody>(HttpStatusCode.Created)).Id;
         if (publish) (await admin.Client.PostAsync($"/api/v1/admin/seckill/activities/{id}/publish", null)).EnsureSuccessStatusCode();

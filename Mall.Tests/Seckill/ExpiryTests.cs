@@ -16,7 +16,7 @@ public sealed class ExpiryTests(ExpiryApp app) : IClassFixture<ExpiryApp>
     private readonly HttpClient _client = app.CreateClient();
 
     [Fact]
-    public async Task Racing_expiry_passes_return_the_unit_exactly_once_and_it_can_be_bought_again()
+    public async Task Racing_expiry_passes_return_the_unit_exactly_once_and_it_sells_again_to_someone_else()
     {
         var activity = await app.CreateActivityAsync(stock: 1, limitPerUser: 1);
         var first = await app.BuyerAsync();
@@ -39,7 +39,7 @@ public sealed class ExpiryTests(ExpiryApp app) : IClassFixture<ExpiryApp>
 
         Assert.Equal(1, returnedByPasses + returnedDirectly);
         Assert.Equal(1, await app.RedisStockAsync(activity));
-        Assert.False(await app.Redis.HashExistsAsync($"sk:{{a{activity}}}:buyers", first.UserId));
+        Assert.True(await app.Redis.HashExistsAsync($"sk:{{a{activity}}}:buyers", first.UserId)); // the allowance stays spent
         await using (var db = await app.OpenDbAsync())
         {
             var order = await db.QuerySingleAsync<(string Status, string Reason, bool Pending)>(
@@ -50,7 +50,9 @@ public sealed class ExpiryTests(ExpiryApp app) : IClassFixture<ExpiryApp>
         }
         Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
 
-        // The returned unit sells again, to the shopper who was told "sold out" a moment ago.
+        // The returned unit is not for the buyer who let it lapse ...
+        await (await _client.AttemptAsync(first, activity, await _client.TokenAsync(first, activity))).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        // ... it sells again, to the shopper who was told "sold out" a moment ago.
         var again = await _client.BuyAsync(second, activity);
         await app.WaitForOrdersAsync(activity, 2);
         await (await _client.RequestTokenAsync(first, activity)).ShouldBeProblemAsync(HttpStatusCode.Gone);

@@ -141,7 +141,7 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
         var order = await db.QuerySingleAsync<(string OrderNo, long UserId, string Kind, string Status, long Total, DateTime Created, DateTime Expires)>(
             "SELECT order_no, user_id, kind, status, total_cents, created_at, expires_at FROM orders WHERE reservation_id = @Id", new { Id = reservation });
         Assert.Equal((status.OrderNo, buyer.UserId, "seckill", "PendingPayment", 2468L), (order.OrderNo, order.UserId, order.Kind, order.Status, order.Total));
-        Assert.Equal(TimeSpan.FromMinutes(15), order.Expires - order.Created);
+        Assert.Equal(TimeSpan.FromMinutes(5), order.Expires - order.Created);
         var item = await db.QuerySingleAsync<(long Price, int Quantity, string Title)>(
             "SELECT i.price_cents, i.quantity, i.title FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.reservation_id = @Id",
             new { Id = reservation });

@@ -10,7 +10,7 @@ public sealed class ShopperCancelTests(SeckillApp app) : IClassFixture<SeckillAp
     private readonly HttpClient _client = app.CreateClient();
 
     [Fact]
-    public async Task Cancelling_an_unpaid_seckill_order_gives_the_unit_back_to_the_activity_not_the_sku()
+    public async Task Cancelling_an_unpaid_seckill_order_gives_the_unit_back_to_the_activity_for_someone_else()
     {
         var activity = await app.CreateActivityAsync(stock: 1, limitPerUser: 1);
         var buyer = await app.BuyerAsync();
@@ -31,8 +31,11 @@ public sealed class ShopperCancelTests(SeckillApp app) : IClassFixture<SeckillAp
             "SELECT status, cancel_reason, stock_return_pending FROM orders WHERE order_no = @OrderNo", new { OrderNo = orderNo }));
         Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
 
-        // The shopper may buy the returned unit again (the buyer record was cleared).
-        await _client.BuyAsync(buyer, activity);
+        // The unit is for someone else now: the shopper's allowance stays spent (a bot cannot hold, drop and re-grab).
+        await (await _client.AttemptAsync(buyer, activity, await _client.TokenAsync(buyer, activity)))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await _client.BuyAsync(await app.BuyerAsync(), activity);
         await app.WaitForOrdersAsync(activity, 2);
+        Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
     }
 }

@@ -24,7 +24,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         """;
 
     private const string CountOpenOrders = """
-        SELECT COUNT(*) FROM orders WHERE user_id = @UserId AND status = 'PendingPayment' AND kind = 'normal'
+        SELECT COUNT(*) FROM orders WHERE user_id = @UserId AND status = 'PendingPayment'
         """;
 
     private const string FindAddress = """

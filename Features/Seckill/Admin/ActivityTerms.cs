@@ -13,6 +13,8 @@ public interface IActivityTerms
     DateTimeOffset EndsAt { get; }
     /// <summary>Proof of work asked before each attempt token (leading zero bits; 0 = none).</summary>
     int ChallengeBits { get; }
+    /// <summary>How long its orders wait for payment, in seconds (null: Seckill:OrderExpiry, 5 minutes by default).</summary>
+    int? PaymentSeconds { get; }
 }
 
 public sealed class ActivityTermsRules<T> : AbstractValidator<T> where T : IActivityTerms
@@ -27,6 +29,7 @@ public sealed class ActivityTermsRules<T> : AbstractValidator<T> where T : IActi
         RuleFor(r => r.StartsAt).NotEmpty();
         RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.");
         RuleFor(r => r.ChallengeBits).InclusiveBetween(0, Challenges.ChallengeOptions.MaxDifficulty);
+        RuleFor(r => r.PaymentSeconds).InclusiveBetween(60, 3600).When(r => r.PaymentSeconds is not null);
     }
 }
 

@@ -9,19 +9,19 @@ namespace Mall.Features.Seckill.Expiry;
 /// <summary>
 /// Unpaid seckill orders expire in two steps. (1) A status CAS in MySQL: PendingPayment → Cancelled
 /// ('expired'), which also sets stock_return_pending; only the instance whose UPDATE changed the row goes on.
-/// (2) ReturnStock.lua gives the units back to Redis and clears the buyer record, guarded by a per-reservation
+/// (2) ReturnStock.lua gives the units back to Redis (the buyer's allowance stays spent), guarded by a per-reservation
 /// "returned" marker inside the same script, so it happens exactly once however many instances race or retry;
 /// then the marker in MySQL is cleared. A crash between the steps leaves stock_return_pending = 1, which the
 /// next pass (any instance) finishes. The SKU's locked count is untouched: the unit is the activity's again.
 /// Other instances hear about the returned stock on pub/sub and drop their sold-out short-circuit.
 /// </summary>
 public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer multiplexer, RedisKeyPrefix prefix,
-    SeckillScripts scripts, ActivityStates states, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock)
+    SeckillScripts scripts, ActivityStates states, SeckillLapses lapses, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock)
 {
     public const string StockReturnedChannel = "seckill:stock-returned";
 
     private const string DueOrders = """
-        SELECT id FROM orders
+        SELECT id AS Id, user_id AS UserId FROM orders
         WHERE status = 'PendingPayment' AND expires_at <= @Now AND kind = 'seckill'
         ORDER BY expires_at LIMIT @Limit
         """;
@@ -40,6 +40,8 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         LIMIT @Limit
         """;
 
+    private sealed record DueOrder(long Id, long UserId);
+
     private const string ReturnDone = "UPDATE orders SET stock_return_pending = 0 WHERE id = @Id";
 
     /// <summary>One pass: cancels due orders, then returns the stock of every cancelled-but-not-returned one.</summary>
@@ -47,11 +49,13 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var due = await connection.QueryAsync<long>(new CommandDefinition(DueOrders,
+        var due = await connection.QueryAsync<DueOrder>(new CommandDefinition(DueOrders,
             new { Now = now, Limit = options.Expiry.BatchSize }, cancellationToken: ct));
         // Racing passes (several instances) may deadlock on the status index; each statement is its own transaction.
-        foreach (var id in due)
-            await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(Cancel, new { Id = id, Now = now }, cancellationToken: ct)));
+        // Only the pass whose UPDATE changed the row counts the shopper's lapse.
+        foreach (var order in due)
+            if (await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(Cancel, new { order.Id, Now = now }, cancellationToken: ct))) == 1)
+                await lapses.RecordAsync(order.UserId);
         return await ReturnPendingAsync(connection, ct);
     }
 

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using FastEndpoints;
 using Mall.Features.Challenges;
+using Mall.Features.Orders;
+using Mall.Features.Seckill.Expiry;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
@@ -14,7 +16,7 @@ namespace Mall.Features.Seckill.IssueToken;
 /// activity is live, so a script cannot fire attempts before the start. One Redis round trip (IssueToken.lua).
 /// </summary>
 public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, ActivityQueries activities, ProofOfWork proofOfWork,
-    SeckillOptions options, TimeProvider clock) : EndpointWithoutRequest<Response>
+    SeckillLapses lapses, UnpaidOrders unpaid, SeckillOptions options, TimeProvider clock) : EndpointWithoutRequest<Response>
 {
     public override void Configure()
     {
@@ -27,6 +29,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             s.Description = "Only while the activity is live. The token is valid for one attempt by this user on this activity " +
                             "and expires after a few seconds (Seckill:TokenLifetime). An activity with challengeBits > 0 asks for the " +
                             "answer to a seckill challenge (POST /challenges) in the Mall-Challenge header.";
+            s.Responses[409] = "The shopper already holds the most unpaid orders (Orders:MaxOpenUnpaidOrders, normal and seckill together).";
             s.Responses[428] = "The activity asks for proof of work: code challenge_required, with the challenge to solve.";
             s.ResponseExamples[200] = new Response("Zk3vQ2xJb0l6S1ZvTzRmWQ", DateTimeOffset.Parse("2026-11-25T12:00:30Z"));
             s.Responses[200] = "The token.";
@@ -34,10 +37,10 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             s.Responses[404] = "No such (published) activity.";
             s.Responses[410] = "Sold out, or the activity has ended.";
             s.Responses[425] = "The activity has not started (Retry-After: seconds until the start).";
-            s.Responses[429] = "Too many token requests; see Retry-After.";
+            s.Responses[429] = "Too many token requests, or the shopper let too many seckill orders lapse and is cooled down; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404, 410, 425, 428, 429, 503), clearDefaults: true);
+        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404, 409, 410, 425, 428, 429, 503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -60,6 +63,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
         var generation = known ? state.Generation : 0;
         var keys = known ? state.Keys : new ActivityKeys(activityId);
         var userId = User.UserId();
+        // Asked alongside the token script, not before it: the token step keeps one round trip of latency.
+        var coolingDown = lapses.CooldownLeftAsync(userId);
+        var unpaidOrders = unpaid.CountAsync(userId, ct);
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var now = clock.GetUtcNow();
         RedisResult[] result;
@@ -77,6 +83,17 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             return;
         }
 
+        if ((int)result[0] == 200 && await coolingDown is { } cooldown)
+        {
+            await Send.ResultAsync(Problem.TooManyRequests(HttpContext, cooldown,
+                "Too many of your flash-sale orders went unpaid; flash sales are closed to you for a while."));
+            return;
+        }
+        if ((int)result[0] == 200 && await unpaidOrders is var open && open >= unpaid.Cap)
+        {
+            await Send.ResultAsync(Problem.Conflict($"You have {open} unpaid orders; pay or cancel one first (at most {unpaid.Cap})."));
+            return;
+        }
         switch ((int)result[0])
         {
             case 200:

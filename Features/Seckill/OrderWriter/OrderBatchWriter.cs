@@ -16,8 +16,8 @@ public sealed record SeckillResultMessage(string ReservationId, string Status, s
 /// and one round trip; then confirms the log entries (XDEL, then XACK) and tells each shopper over SignalR.
 /// Used by the writer (fresh reservations) and by recovery (re-driven ones) alike.
 /// </summary>
-public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubContext<MallHub> hub, SeckillOptions options,
-    ILogger<OrderBatchWriter> logger)
+public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubContext<MallHub> hub, ActivityQueries activities,
+    SeckillOptions options, ILogger<OrderBatchWriter> logger)
 {
     private const string InsertOrdersHead = "INSERT IGNORE INTO orders (order_no, user_id, kind, status, total_cents, activity_id, " +
                                             "reservation_id, created_at, updated_at, expires_at) VALUES ";
@@ -39,6 +39,10 @@ public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubCo
 
     private async Task InsertAsync(IReadOnlyList<Reservation> batch, CancellationToken ct)
     {
+        // Each activity's own payment window (a batch nearly always holds one activity; its row is cached per instance).
+        var windows = new Dictionary<long, TimeSpan>();
+        foreach (var activityId in batch.Select(r => r.ActivityId).Distinct())
+            windows[activityId] = await activities.PaymentWindowAsync(activityId, ct) ?? options.OrderExpiry;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var command = new MySqlCommand(Sql(batch.Count), connection, transaction);
@@ -52,7 +56,7 @@ public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubCo
             parameters.AddWithValue(Name("a", i), r.ActivityId);
             parameters.AddWithValue(Name("r", i), r.Id);
             parameters.AddWithValue(Name("c", i), r.At);
-            parameters.AddWithValue(Name("e", i), r.At + options.OrderExpiry);
+            parameters.AddWithValue(Name("e", i), r.At + windows[r.ActivityId]);
         }
         await command.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);

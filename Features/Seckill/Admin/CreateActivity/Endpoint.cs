@@ -18,8 +18,8 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
     private const string SkuExists = "SELECT COUNT(*) FROM skus WHERE id = @SkuId";
 
     private const string Insert = """
-        INSERT INTO seckill_activities (sku_id, title, price_cents, stock, limit_per_user, starts_at, ends_at, challenge_bits, created_at, updated_at)
-        VALUES (@SkuId, @Title, @PriceCents, @Stock, @LimitPerUser, @StartsAt, @EndsAt, @ChallengeBits, @Now, @Now);
+        INSERT INTO seckill_activities (sku_id, title, price_cents, stock, limit_per_user, starts_at, ends_at, challenge_bits, payment_seconds, created_at, updated_at)
+        VALUES (@SkuId, @Title, @PriceCents, @Stock, @LimitPerUser, @StartsAt, @EndsAt, @ChallengeBits, @PaymentSeconds, @Now, @Now);
         SELECT LAST_INSERT_ID();
         """;
 
@@ -56,7 +56,7 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
         }
         var args = new
         {
-            req.SkuId, Title = req.Title.Trim(), req.PriceCents, req.Stock, req.LimitPerUser, req.ChallengeBits,
+            req.SkuId, Title = req.Title.Trim(), req.PriceCents, req.Stock, req.LimitPerUser, req.ChallengeBits, req.PaymentSeconds,
             StartsAt = req.StartsAt.UtcDateTime, EndsAt = req.EndsAt.UtcDateTime, Now = now.UtcDateTime,
         };
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -13,6 +13,7 @@ public sealed class Request : IActivityTerms
     public DateTimeOffset StartsAt { get; set; }
     public DateTimeOffset EndsAt { get; set; }
     public int ChallengeBits { get; set; }
+    public int? PaymentSeconds { get; set; }
 }
 
 public sealed record Response(long Id);

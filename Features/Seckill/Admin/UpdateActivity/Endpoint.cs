@@ -24,7 +24,7 @@ public sealed class Endpoint(MySqlDataSource db, Publisher publisher, TimeProvid
 
     private const string Change = """
         UPDATE seckill_activities SET title = @Title, price_cents = @PriceCents, stock = @Stock, limit_per_user = @LimitPerUser,
-            starts_at = @StartsAt, ends_at = @EndsAt, challenge_bits = @ChallengeBits, updated_at = @Now
+            starts_at = @StartsAt, ends_at = @EndsAt, challenge_bits = @ChallengeBits, payment_seconds = @PaymentSeconds, updated_at = @Now
         WHERE id = @Id
         """;
 
@@ -74,7 +74,7 @@ public sealed class Endpoint(MySqlDataSource db, Publisher publisher, TimeProvid
                 transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(Change, new
         {
-            req.Id, Title = req.Title.Trim(), req.PriceCents, req.Stock, req.LimitPerUser, req.ChallengeBits,
+            req.Id, Title = req.Title.Trim(), req.PriceCents, req.Stock, req.LimitPerUser, req.ChallengeBits, req.PaymentSeconds,
             StartsAt = req.StartsAt.UtcDateTime, EndsAt = req.EndsAt.UtcDateTime, Now = now,
         }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
