@@ -106,6 +106,9 @@ function session(hooks: SessionHooks): Middleware {
       const current = hooks.getAccessToken()
       const token = current && current !== mine.token ? current : await refreshOnce()
       if (!token) return undefined
+      // The 401 is answered for good: release its body, or the browser keeps the request open (and a page that waits
+      // for the network to be idle never gets there).
+      await response.body?.cancel().catch(() => undefined)
       // The replay goes straight to fetch, past this middleware: a request is replayed at most once.
       return options.fetch(withToken(mine.copy, token))
     },

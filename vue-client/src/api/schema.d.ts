@@ -975,6 +975,8 @@ export interface components {
             endsAt?: string;
             /** Format: int32 */
             challengeBits?: number;
+            /** Format: int32 */
+            paymentSeconds?: number | null;
         };
         ReconcileActivityResponse: {
             /** Format: int64 */
@@ -1016,6 +1018,8 @@ export interface components {
             endsAt?: string;
             /** Format: int32 */
             challengeBits?: number;
+            /** Format: int32 */
+            paymentSeconds?: number | null;
         };
         NotifyWeChatPayFailure: {
             code?: string;
@@ -1529,6 +1533,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
+            /** @description The shopper already holds the most unpaid orders (Orders:MaxOpenUnpaidOrders, normal and seckill together). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
             /** @description Sold out, or the activity has ended. */
             410: {
                 headers: {
@@ -1556,7 +1569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Too many token requests; see Retry-After. */
+            /** @description Too many token requests, or the shopper let too many seckill orders lapse and is cooled down; see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
