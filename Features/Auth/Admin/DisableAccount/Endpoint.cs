@@ -10,7 +10,7 @@ namespace Mall.Features.Auth.Admin.DisableAccount;
 /// <summary>The account can no longer sign in or refresh, and every access token it holds is refused at once, on every instance.</summary>
 public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, AccessTokenDenylist denylist, AccountStates accounts,
     TimeProvider clock)
-    : Endpoint<Request, Response>
+    : Endpoint<AccountRequest, AccountState>
 {
     private const string Disable = """
         UPDATE users SET disabled_at = COALESCE(disabled_at, @Now), updated_at = @Now WHERE id = @Id AND role <> 'admin'
@@ -27,17 +27,17 @@ public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, Ac
             s.Summary = "Disable an account (admin)";
             s.Description = "Sign-in answers 403, refresh 401, and the access tokens the account holds stop working at once. " +
                             "Repeating it is harmless. Admin accounts cannot be disabled here.";
-            s.ExampleRequest = new Request { Id = 42 };
-            s.ResponseExamples[200] = new Response(42, true);
+            s.ExampleRequest = new AccountRequest { Id = 42 };
+            s.ResponseExamples[200] = new AccountState(42, true);
             s.Responses[200] = "Disabled.";
             s.Responses[400] = "Invalid id.";
             s.Responses[404] = "No such account.";
             s.Responses[409] = "The account is an admin's.";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
+        Description(d => d.Produces<AccountState>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override async Task HandleAsync(AccountRequest req, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition(Disable, new { req.Id, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
@@ -50,6 +50,6 @@ public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, Ac
         // Every sign-in of the account ends: its refresh tokens, and the access tokens issued to them.
         foreach (var session in await refreshTokens.RevokeAllOfUserAsync(req.Id)) await denylist.RevokeSessionAsync(session);
         accounts.Forget(req.Id);
-        await Send.OkAsync(new Response(req.Id, true), ct);
+        await Send.OkAsync(new AccountState(req.Id, true), ct);
     }
 }
