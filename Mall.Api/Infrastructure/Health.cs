@@ -9,17 +9,35 @@ namespace Mall.Infrastructure;
 
 public static class HealthExtensions
 {
-    public static void AddMallHealthChecks(this WebApplicationBuilder builder) =>
+    public static void AddMallHealthChecks(this WebApplicationBuilder builder)
+    {
         builder.Services.AddHealthChecks()
             .AddCheck<MySqlHealthCheck>("mysql", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        // The management port is one more address Kestrel listens on, beside the API's own.
+        if (ManagementPort(builder.Configuration) is { } port)
+        {
+            var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured
+                : builder.Configuration["http_ports"] is { Length: > 0 } ports ? string.Join(';', ports.Split(';').Select(p => $"http://+:{p}"))
+                : "http://localhost:5000";
+            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries), $"http://+:{port}"]);
+        }
+    }
 
-    /// <summary>/health/live: the process answers. /health/ready: MySQL and Redis answer too.</summary>
+    /// <summary>
+    /// The port /metrics is served on, apart from the API (Management:Port, 9464 by default; 0 in Development keeps it on
+    /// the API's port, behind nginx's loopback-only location). The public port then has no /metrics at all.
+    /// </summary>
+    private static int? ManagementPort(IConfiguration configuration) =>
+        configuration.GetValue("Management:Port", 0) is > 0 and var port ? port : null;
+
+    /// <summary>/health/live: the process answers. /health/ready: MySQL and Redis answer too. /metrics: Prometheus.</summary>
     public static void MapMallHealthChecks(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJson });
-        app.MapMetrics("/metrics");
+        var metrics = app.MapMetrics("/metrics");
+        if (ManagementPort(app.Configuration) is { } port) metrics.RequireHost($"*:{port}");
     }
 
     /// <summary>

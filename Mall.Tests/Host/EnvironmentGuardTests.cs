@@ -112,3 +112,19 @@ public sealed class HiddenDocumentTests(HiddenDocumentTests.App app) : IClassFix
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
     }
 }
+
+/// <summary>Outside Development /metrics answers only on the management port; the API's port has none.</summary>
+public sealed class ManagementPortTests(ManagementPortTests.App app) : IClassFixture<ManagementPortTests.App>
+{
+    public sealed class App() : MallApp(TestHostOption.Set(("Management:Port", "9464")));
+
+    [Fact]
+    public async Task Metrics_are_served_on_the_management_port_only()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync("/metrics")).StatusCode);
+        var management = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost:9464") });
+        var metrics = await management.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("http_request_duration_seconds", await metrics.Content.ReadAsStringAsync());
+    }
+}
