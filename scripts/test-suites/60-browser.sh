@@ -26,17 +26,26 @@ apt_install "${missing[@]}" || { bad "apt-get install ${missing[*]}"; finish; }
 cd "$ROOT/vue-client" || { bad "vue-client missing"; finish; }
 npm_ci_if_stale "$ROOT/vue-client" || { bad "npm ci"; finish; }
 
-# 1. The nginx site renders both ways and nginx accepts it.
+# 1. The nginx site renders both ways and nginx accepts it; over TLS (the opt-in template) it answers with HSTS.
 check_nginx() {
   local dir; dir=$(mktemp -d)
   mkdir -p "$dir/temp" "$dir/spa"
+  echo '<div id="app"></div>' >"$dir/spa/index.html"
+  local site=$ROOT/docker/nginx/mall-site.conf
   sed -e 's#${MALL_API_UPSTREAM}#127.0.0.1:5999#g' -e "s#\${MALL_SPA_ROOT}#$dir/spa#g" -e 's#${MALL_WEB_PORT}#18999#g' \
-    "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
-  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=18999 \
-    envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
+      -e "s#\${MALL_NGINX_SITE}#$site#g" "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
+  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=18999 MALL_NGINX_SITE=$site \
+    envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT} ${MALL_NGINX_SITE}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
   cmp -s "$dir/sed.conf" "$dir/envsubst.conf" || { echo "sed and envsubst render differently"; diff "$dir/sed.conf" "$dir/envsubst.conf" | head; return 1; }
-  grep -q '\$http_upgrade' "$dir/sed.conf" || { echo "nginx variables were eaten by the rendering"; return 1; }
+  grep -q '\$http_upgrade' "$site" || { echo "nginx variables were eaten by the rendering"; return 1; }
+  openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1 \
+    || { echo "openssl could not make a test certificate"; return 1; }
+  MALL_SPA_ROOT=$dir/spa MALL_NGINX_SITE=$site MALL_TLS_PORT=18998 MALL_TLS_CERT=$dir/cert.pem MALL_TLS_KEY=$dir/key.pem \
+    envsubst '${MALL_SPA_ROOT} ${MALL_NGINX_SITE} ${MALL_TLS_PORT} ${MALL_TLS_CERT} ${MALL_TLS_KEY}' \
+    <"$ROOT/docker/nginx/mall-tls.conf.template" >"$dir/tls.conf"
+  # Its files are in a private temporary folder: run as root, the workers must be root too to read them.
   cat >"$dir/nginx.conf" <<NGINX
+$([ "$(id -u)" = 0 ] && echo 'user root root;')
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events {}
@@ -45,19 +54,31 @@ http {
   client_body_temp_path $dir/temp/body; proxy_temp_path $dir/temp/proxy; fastcgi_temp_path $dir/temp/fastcgi;
   uwsgi_temp_path $dir/temp/uwsgi; scgi_temp_path $dir/temp/scgi;
   include $dir/sed.conf;
+  include $dir/tls.conf;
 }
 NGINX
-  local nginx_bin; nginx_bin=$(bin_of nginx)
-  "$nginx_bin" -t -q -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log"
-  local rc=$?
+  local nginx_bin rc=0 plain tls; nginx_bin=$(bin_of nginx)
+  "$nginx_bin" -t -q -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" || rc=1
+  if [ $rc -eq 0 ]; then
+    "$nginx_bin" -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" # daemonises; stopped below
+    wait_http "http://127.0.0.1:18999/" 10 || rc=1
+    tls=$(curl -sk -o /dev/null -D - https://127.0.0.1:18998/ 2>/dev/null | tr -d '\r')
+    plain=$(curl -s -o /dev/null -D - http://127.0.0.1:18999/ 2>/dev/null | tr -d '\r')
+    grep -q '^HTTP/[0-9.]* 200' <<<"$tls" && grep -qi '^strict-transport-security: max-age=31536000; includeSubDomains' <<<"$tls" \
+      || { echo "over TLS: no 200 with HSTS: $tls"; rc=1; }
+    ! grep -qi '^strict-transport-security' <<<"$plain" || { echo "plain HTTP sent HSTS"; rc=1; }
+    "$nginx_bin" -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" -s quit 2>/dev/null
+    local deadline=$((SECONDS + 10)); while [ -f "$dir/nginx.pid" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  fi
   rm -rf "$dir"
   return $rc
 }
-if check_nginx; then ok "nginx template renders (sed = envsubst) and passes nginx -t"; else bad "nginx template"; fi
+if check_nginx; then ok "nginx site renders (sed = envsubst), passes nginx -t, and over TLS answers with HSTS"; else bad "nginx site"; fi
 # The compose file is what a Docker host runs (no engine here): it must stay valid for docker-compose.
 if MALL_DB_PASSWORD=x MALL_DB_ROOT_PASSWORD=x MALL_REDIS_PASSWORD=x MALL_ADMIN_PASSWORD=x \
-    docker-compose -f "$ROOT/docker/compose.yml" config --quiet; then ok "docker/compose.yml is valid (docker-compose config)"
-else bad "docker/compose.yml is valid (docker-compose config)"; fi
+    docker-compose -f "$ROOT/docker/compose.yml" -f "$ROOT/docker/compose.tls.yml" config --quiet; then
+  ok "docker/compose.yml, alone and with compose.tls.yml, is valid (docker-compose config)"
+else bad "docker/compose.yml, alone and with compose.tls.yml, is valid (docker-compose config)"; fi
 
 # 2. A shop of our own, always with the current code; stopped whatever happens.
 mkdir -p "$MALL_DATA_DIR/logs"
