@@ -1418,12 +1418,7 @@ export interface components {
             x?: string | null;
             y?: string | null;
         };
-        EnableAccountResponse: {
-            /** Format: int64 */
-            id?: number;
-            disabled?: boolean;
-        };
-        DisableAccountResponse: {
+        AccountState: {
             /** Format: int64 */
             id?: number;
             disabled?: boolean;
@@ -3533,7 +3528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnableAccountResponse"];
+                    "application/json": components["schemas"]["AccountState"];
                 };
             };
             /** @description Invalid id. */
@@ -3591,7 +3586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DisableAccountResponse"];
+                    "application/json": components["schemas"]["AccountState"];
                 };
             };
             /** @description Invalid id. */
