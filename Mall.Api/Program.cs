@@ -38,10 +38,12 @@ var app = builder.Build();
 
 app.UseMallForwardedHeaders();
 app.UseStaticFiles();
-app.UseMallProblemDetails();
-app.UseMallSecurityHeaders();
+// Logging and metrics wrap the problem-details handler, so they record the answer the client got (a 503 for an
+// unreachable dependency), not the exception on its way out.
 app.UseMallRequestLogging();
 app.UseMallMetrics();
+app.UseMallProblemDetails();
+app.UseMallSecurityHeaders();
 app.UseMallAuthentication();
 app.UseAuthorization();
 app.UseMallEndpoints();

@@ -34,7 +34,9 @@ public static class LoggingExtensions
         {
             options.Logger = requestLogger;
             options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                // 503: a dependency was briefly unreachable and the client was asked to retry; not a bug of ours.
+                exception is null && http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? LogEventLevel.Warning
+                : exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : http.GetEndpoint()?.Metadata.GetMetadata<QuietRequestLog>() is not null ? LogEventLevel.Debug
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (diagnostics, http) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using StackExchange.Redis;
@@ -19,8 +20,14 @@ public static class ProblemDetailsExtensions
         {
             context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
             SecurityHeaders.Apply(context.HttpContext);
+            // The exception handler clears the endpoint before it answers; put back the one that failed, so the request
+            // log and the HTTP metrics (which wrap the handler) name its route.
+            if (context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint is { } failed) context.HttpContext.SetEndpoint(failed);
             if (context.Exception is { } exception && IsDependencyOutage(exception))
             {
+                // Not logged as an unhandled error (suppressed below): one warning says what was unreachable.
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mall.Dependencies")
+                    .LogWarning("Answered 503: {Dependency} unreachable ({Message})", exception is MySqlException ? "MySQL" : "Redis", exception.Message);
                 Problem.AskToRetrySoon(context.HttpContext);
                 context.ProblemDetails.Title = Problem.UnavailableTitle;
                 context.ProblemDetails.Detail = "The shop is briefly unable to reach one of its services. Try again in a moment.";
@@ -45,7 +52,7 @@ public static class ProblemDetailsExtensions
                 _ when IsDependencyOutage(exception) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsDependencyOutage(context.Exception),
         });
         app.UseStatusCodePages();
 

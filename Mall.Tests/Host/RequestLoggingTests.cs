@@ -12,7 +12,7 @@ namespace Mall.Tests.Host;
 public sealed class CapturedRequestLogApp() : MallApp(CapturedRequestLog)
 {
     /// <summary>Replaces the request-summary logger with one that keeps every event in a singleton <see cref="Collector"/>.</summary>
-    private static readonly TestHostOption CapturedRequestLog = new()
+    public static readonly TestHostOption CapturedRequestLog = new()
     {
         Services = (_, services) =>
         {
@@ -24,7 +24,7 @@ public sealed class CapturedRequestLogApp() : MallApp(CapturedRequestLog)
 
     public ConcurrentQueue<LogEvent> Events => Service<Collector>().Events;
 
-    private sealed class Collector : ILogEventSink
+    public sealed class Collector : ILogEventSink
     {
         public ConcurrentQueue<LogEvent> Events { get; } = new();
         public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
