@@ -70,13 +70,6 @@ public sealed class LoginThrottle(IDatabase redis, LoginThrottleOptions options)
     public Task SucceededAsync(LoginSubject account, string ip) =>
         Task.WhenAll(redis.KeyDeleteAsync(AccountKey(account)), redis.ScriptEvaluateAsync(GiveBack, new { key = IpKey(ip) }));
 
-    private async Task<long> Count(RedisKey key)
-    {
-        var count = await redis.StringIncrementAsync(key);
-        await redis.KeyExpireAsync(key, Window, ExpireWhen.HasNoExpiry);
-        return count;
-    }
-
     private static RedisKey AccountKey(LoginSubject account) => account.UserId is { } id ? $"auth:fail:u:{id}" : $"auth:fail:a:{account.Canonical}";
     private static RedisKey IpKey(string ip) => $"auth:fail:ip:{ip}";
 }

@@ -27,8 +27,6 @@ public sealed class AccessTokenDenylist(IDatabase redis, IConnectionMultiplexer 
 
     private long Now => clock.GetUtcNow().ToUnixTimeSeconds();
 
-    public bool IsDenied(string tokenId) => _tokens.TryGetValue(tokenId, out var until) && until > Now;
-
     /// <summary>Whether a token is refused: itself, or the session it belongs to.</summary>
     public bool IsRevoked(string tokenId, string? sessionId)
     {
