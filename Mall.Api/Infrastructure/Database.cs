@@ -13,6 +13,7 @@ public static class DatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString("Mall")
             ?? throw new InvalidOperationException("ConnectionStrings:Mall is not configured.");
         builder.Services.AddMySqlDataSource(connectionString);
+        builder.Services.AddSingleton<AdminAudit>();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 

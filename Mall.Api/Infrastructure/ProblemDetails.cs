@@ -19,6 +19,9 @@ public static class ProblemDetailsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = TraceId(context.HttpContext);
+            // Every problem names itself with a stable code clients may switch on (and localise by); the framework's
+            // own answers (empty 401/404/405, 500) get the one their status implies.
+            context.ProblemDetails.Extensions.TryAdd("code", Problem.CodeOfStatus(context.ProblemDetails.Status ?? 500));
             SecurityHeaders.Apply(context.HttpContext);
             // The exception handler clears the endpoint before it answers; put back the one that failed, so the request
             // log and the HTTP metrics (which wrap the handler) name its route.
@@ -30,6 +33,7 @@ public static class ProblemDetailsExtensions
                     .LogWarning("Answered 503: {Dependency} unreachable ({Message})", exception is MySqlException ? "MySQL" : "Redis", exception.Message);
                 Problem.AskToRetrySoon(context.HttpContext);
                 context.ProblemDetails.Title = Problem.UnavailableTitle;
+                context.ProblemDetails.Extensions["code"] = Problem.CodeOfStatus(StatusCodes.Status503ServiceUnavailable);
                 context.ProblemDetails.Detail = "The shop is briefly unable to reach one of its services. Try again in a moment.";
             }
             else if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
@@ -89,12 +93,43 @@ public static class ProblemDetailsExtensions
 /// <summary>Builds the problem responses slices send for expected outcomes (404, 409, 429, …).</summary>
 public static class Problem
 {
-    public static IResult Of(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+    /// <summary>
+    /// A problem answer. <paramref name="code"/> is its stable name (dotted, lower case: <c>product.version_conflict</c>)
+    /// for clients to switch on; without one the answer carries the code its status implies (<see cref="CodeOfStatus"/>).
+    /// </summary>
+    public static IResult Of(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null, string? code = null)
+    {
+        if (code is not null) extensions = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+    }
 
-    public static IResult NotFound(string what) => Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.");
+    public static IResult NotFound(string what, string? code = null) =>
+        Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.", code: code);
 
-    public static IResult Conflict(string detail) => Of(StatusCodes.Status409Conflict, "Conflict", detail);
+    public static IResult Conflict(string detail, string? code = null) => Of(StatusCodes.Status409Conflict, "Conflict", detail, code: code);
+
+    /// <summary>The code of a problem nobody named more precisely: its status as a word (<c>not_found</c>, <c>conflict</c>).</summary>
+    public static string CodeOfStatus(int status) => status switch
+    {
+        400 => "validation_failed",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        410 => "gone",
+        412 => "precondition_failed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "unprocessable",
+        425 => "too_early",
+        428 => "precondition_required",
+        429 => "too_many_requests",
+        502 => "bad_gateway",
+        503 => "unavailable",
+        _ when status >= 500 => "internal_error",
+        _ => "error",
+    };
 
     public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
     {

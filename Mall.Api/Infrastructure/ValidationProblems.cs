@@ -20,6 +20,7 @@ public static class ValidationProblems
             Detail: string.Join(" ", errors.SelectMany(e => e.Value).Take(3)),
             Instance: http.Request.Path,
             TraceId: ProblemDetailsExtensions.TraceId(http),
+            Code: Problem.CodeOfStatus(statusCode),
             Errors: errors);
     }
 
@@ -27,10 +28,10 @@ public static class ValidationProblems
         string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 }
 
-/// <summary>Every error answer: RFC 9457 problem details with the request's trace id.</summary>
-public record ProblemBody(string Type, string Title, int Status, string? Detail, string? Instance, string TraceId);
+/// <summary>Every error answer: RFC 9457 problem details with the request's trace id and a stable <c>code</c> to switch on.</summary>
+public record ProblemBody(string Type, string Title, int Status, string? Detail, string? Instance, string TraceId, string Code);
 
 /// <summary>A 400: the problem plus <c>errors</c>, each invalid field (camelCase, dotted for nested ones) → its messages.</summary>
 public sealed record ValidationProblemBody(
-    string Type, string Title, int Status, string? Detail, string? Instance, string TraceId,
-    Dictionary<string, string[]> Errors) : ProblemBody(Type, Title, Status, Detail, Instance, TraceId);
+    string Type, string Title, int Status, string? Detail, string? Instance, string TraceId, string Code,
+    Dictionary<string, string[]> Errors) : ProblemBody(Type, Title, Status, Detail, Instance, TraceId, Code);

@@ -8,7 +8,7 @@ public static class Http
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Asserts an RFC 9457 problem with the status and a trace id; returns the parsed body.</summary>
+    /// <summary>Asserts an RFC 9457 problem with the status, a trace id and a stable code; returns the parsed body.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -18,6 +18,7 @@ public static class Http
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+        Assert.Matches("^[a-z_]+(\\.[a-z_]+)*$", problem.GetProperty("code").GetString());
         return problem;
     }
 
