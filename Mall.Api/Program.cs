@@ -19,6 +19,7 @@ builder.AddMallDatabase();
 builder.AddMallRedis();
 builder.AddMallClock();
 builder.AddMallProblemDetails();
+builder.AddMallLocalization();
 builder.AddMallAuth();
 builder.AddMallEndpoints();
 builder.AddMallHealthChecks();
@@ -37,6 +38,7 @@ builder.AddChallengesFeature();
 var app = builder.Build();
 
 app.UseMallForwardedHeaders();
+app.UseMallLocalization();
 app.UseStaticFiles();
 // Logging and metrics wrap the problem-details handler, so they record the answer the client got (a 503 for an
 // unreachable dependency), not the exception on its way out.

@@ -32,15 +32,34 @@ public static class ProblemDetailsExtensions
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mall.Dependencies")
                     .LogWarning("Answered 503: {Dependency} unreachable ({Message})", exception is MySqlException ? "MySQL" : "Redis", exception.Message);
                 Problem.AskToRetrySoon(context.HttpContext);
-                context.ProblemDetails.Title = Problem.UnavailableTitle;
-                context.ProblemDetails.Extensions["code"] = Problem.CodeOfStatus(StatusCodes.Status503ServiceUnavailable);
-                context.ProblemDetails.Detail = "The shop is briefly unable to reach one of its services. Try again in a moment.";
+                context.ProblemDetails.Status = StatusCodes.Status503ServiceUnavailable;
+                context.ProblemDetails.Extensions["code"] = "service.unavailable";
+                context.ProblemDetails.Detail = null;
             }
             else if (context.Exception is not null && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
-                context.ProblemDetails.Detail = "An unexpected error occurred. Quote the trace id when reporting it.";
+                context.ProblemDetails.Detail = null;
+            Localize(context.ProblemDetails, context.HttpContext);
         });
         // Oversized or malformed requests surface as BadHttpRequestException; they are the client's fault.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes(builder.Configuration));
+    }
+
+    /// <summary>
+    /// Words the problem in the caller's language by its code. A code a slice named has its own texts in both
+    /// languages; a status-implied one (<c>not_found</c>) keeps the slice's English words for English callers and gets
+    /// the status's general Chinese words otherwise.
+    /// </summary>
+    private static void Localize(Microsoft.AspNetCore.Mvc.ProblemDetails problem, HttpContext http)
+    {
+        if (problem.Extensions["code"] is not string code) return;
+        var status = problem.Status ?? 500;
+        var statusImplied = code == Problem.CodeOfStatus(status);
+        var english = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        if (statusImplied && english && problem.Detail is not null) return;
+        var texts = http.RequestServices.GetRequiredService<ProblemTexts>();
+        var args = problem.Extensions.TryGetValue("args", out var a) ? a as IReadOnlyDictionary<string, object?> : null;
+        if ((!statusImplied || !english) && texts.Title(code) is { } title) problem.Title = title;
+        if (texts.Detail(code, args) is { } detail) problem.Detail = detail;
     }
 
     private static long MaxBodyBytes(IConfiguration configuration) =>
@@ -75,7 +94,7 @@ public static class ProblemDetailsExtensions
         var maxBodyBytes = MaxBodyBytes(app.Configuration);
         app.Use((http, next) => http.Request.ContentLength > maxBodyBytes
             ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"The request body may not exceed {maxBodyBytes} bytes.").ExecuteAsync(http)
+                $"The request body may not exceed {maxBodyBytes} bytes.", code: "request.too_large", args: new Dictionary<string, object?> { ["max"] = maxBodyBytes }).ExecuteAsync(http)
             : next(http));
     }
 
@@ -97,9 +116,16 @@ public static class Problem
     /// A problem answer. <paramref name="code"/> is its stable name (dotted, lower case: <c>product.version_conflict</c>)
     /// for clients to switch on; without one the answer carries the code its status implies (<see cref="CodeOfStatus"/>).
     /// </summary>
-    public static IResult Of(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null, string? code = null)
+    /// <param name="args">Values the code's texts name (<c>{max}</c>); sent as <c>args</c> for clients that word it themselves.</param>
+    public static IResult Of(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null, string? code = null,
+        IReadOnlyDictionary<string, object?>? args = null)
     {
-        if (code is not null) extensions = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
+        if (code is not null || args is not null)
+        {
+            extensions = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>());
+            if (code is not null) extensions["code"] = code;
+            if (args is not null) extensions["args"] = args;
+        }
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
     }
 

@@ -15,7 +15,7 @@ public static class ValidationProblems
             .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
         return new ValidationProblemBody(
             Type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-            Title: Title,
+            Title: http.RequestServices.GetService<ProblemTexts>()?.Title(Problem.CodeOfStatus(statusCode)) ?? Title,
             Status: statusCode,
             Detail: string.Join(" ", errors.SelectMany(e => e.Value).Take(3)),
             Instance: http.Request.Path,

@@ -56,6 +56,16 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
         if (options.Any(o => o.UsesFakeClock)) FakeClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
     }
 
+    /// <summary>
+    /// The tests read the shop's English words (its default language is Chinese); the localisation tests ask for
+    /// each language explicitly.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
