@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
 using Mall.Infrastructure.Auth;

@@ -15,12 +15,22 @@ public static class RedisExtensions
         var configuration = builder.Configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
         var prefix = builder.Configuration["Redis:KeyPrefix"] ?? "mall:";
+        var settings = builder.Configuration.ReadOptions<RedisOptions>("Redis");
+        builder.Services.AddMallOptions<RedisOptions>("Redis").Validate(o => o.FailFastMilliseconds is >= 50 and <= 30_000,
+            "Redis:FailFastMilliseconds must be between 50 and 30000.");
         builder.Services.AddSingleton(new RedisKeyPrefix(prefix));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
             var options = ConfigurationOptions.Parse(configuration);
             options.AbortOnConnectFail = false;
             options.ClientName = "mall-api";
+            // An outage is answered at once (503 with Retry-After), not after the client's default 5 s: while no
+            // connection is up, commands fail immediately instead of waiting in a backlog for a reconnect, and a
+            // Redis that accepts but does not answer times a command out after the bound. The heartbeat, which is
+            // what notices timed-out commands, runs often enough to keep to the bound.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            options.AsyncTimeout = options.SyncTimeout = settings.FailFastMilliseconds;
+            options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(settings.FailFastMilliseconds / 4, 25, 1000));
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<IDatabase>(sp =>
@@ -29,6 +39,14 @@ public static class RedisExtensions
             return prefix.Length == 0 ? db : db.WithKeyPrefix(prefix);
         });
     }
+}
+
+public sealed class RedisOptions
+{
+    public string KeyPrefix { get; set; } = "mall:";
+
+    /// <summary>How long a Redis command may go unanswered before the request is answered 503 (milliseconds).</summary>
+    public int FailFastMilliseconds { get; set; } = 250;
 }
 
 /// <summary>The prefix every key of this shop carries; needed where raw channel names are built (pub/sub).</summary>

@@ -3,8 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Mall.LoadTests.Engine;
-using Mall.LoadTests.Scenarios;
 
 namespace Mall.LoadTests.Reporting;
 

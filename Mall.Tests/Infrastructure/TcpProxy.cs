@@ -17,6 +17,14 @@ public sealed class TcpProxy : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly int _targetPort;
     private volatile bool _cut;
+    private volatile TaskCompletionSource _flowing = Flowing();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
 
     public TcpProxy(int targetPort)
     {
@@ -47,6 +55,11 @@ public sealed class TcpProxy : IDisposable
 
     public void Restore() => _cut = false;
 
+    /// <summary>Keeps every connection open but passes no more bytes: a server that accepts and never answers.</summary>
+    public void Freeze() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Thaw() => _flowing.TrySetResult();
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -68,7 +81,7 @@ public sealed class TcpProxy : IDisposable
             _open[client] = 0;
             _open[server] = 0;
             if (_cut) return;
-            await Task.WhenAny(client.GetStream().CopyToAsync(server.GetStream()), server.GetStream().CopyToAsync(client.GetStream()));
+            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream()), PumpAsync(server.GetStream(), client.GetStream()));
         }
         catch (Exception)
         {
@@ -83,9 +96,21 @@ public sealed class TcpProxy : IDisposable
         }
     }
 
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await _flowing.Task;
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+        }
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
+        Thaw();
         _listener.Stop();
         Cut();
     }
