@@ -52,7 +52,7 @@ public sealed partial class SliceConventionTests
         Assert.False(slice.Route.StartsWith("admin/"), "the admin group adds the prefix; the route leaves it out");
     }
 
-    [GeneratedRegex("^(Get|List|Create|Update|Delete|Set|Remove|Cancel|Confirm|Ship|Publish|Reconcile|Issue|Notify|Disable|Enable)[A-Z]|^(Login|Logout|Refresh|Register|Attempt|Checkout)$")]
+    [GeneratedRegex("^(Get|List|Create|Update|Delete|Set|Remove|Cancel|Confirm|Ship|Publish|Reconcile|Issue|Notify|Disable|Enable|Approve|Reject|Close|Export|Upload|Move|Preview|Request|Add|Change|Sort)[A-Z]|^(Login|Logout|Refresh|Register|Attempt|Checkout)$")]
     private static partial Regex VerbFirst();
 }
 
