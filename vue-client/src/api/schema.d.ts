@@ -911,6 +911,7 @@ export interface components {
             detail?: string | null;
             instance?: string | null;
             traceId?: string;
+            code?: string;
         };
         GetServerTimeResponse: {
             /** Format: int64 */
