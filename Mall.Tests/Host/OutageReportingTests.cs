@@ -42,6 +42,8 @@ public sealed class OutageReportingTests(OutageReportingApp app) : IClassFixture
         var metrics = await app.CreateClient().GetStringAsync("/metrics");
         var counted = metrics.Split('\n').Where(line => line.StartsWith("http_request_duration_seconds_count{") && line.Contains("code=\"503\"")).ToList();
         Assert.True(counted.Any(line => line.Contains("cart")), "no 503 series for the cart: " + string.Join("\n", counted));
+        await Http.EventuallyAsync(async () => (await app.CreateClient().GetAsync("/health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(20), "ready once Redis answers again");
     }
 
     /// <summary>
@@ -80,5 +82,40 @@ public sealed class OutageReportingTests(OutageReportingApp app) : IClassFixture
         await Http.EventuallyAsync(async () => (await client.RequestTokenAsync(next, activity)).IsSuccessStatusCode,
             TimeSpan.FromSeconds(20), "a token is issued once Redis answers again");
         Assert.True((await client.AttemptAsync(next, activity, await client.TokenAsync(next, activity))).IsSuccessStatusCode);
+    }
+
+    /// <summary>
+    /// The catalog's Redis is a cache, not the truth: while it is down or silent, product pages and lists are read
+    /// from MySQL at once (within the fail-fast bound), not after the client library's timeout and not as a 503.
+    /// </summary>
+    [Theory]
+    [InlineData("down")]
+    [InlineData("silent")]
+    public async Task Catalog_reads_fall_back_to_mysql_at_once_while_redis_is_down_or_silent(string outage)
+    {
+        var sku = (await app.ProductAsync(stock: 5, title: $"outage-{outage}"))[0];
+        var client = app.CreateClient();
+        if (outage == "down") app.Proxy.Cut(); else app.Proxy.Freeze();
+        try
+        {
+            var detail = $"/api/v1/products/{sku.ProductId}";
+            foreach (var url in new[] { detail, "/api/v1/products?page=1&pageSize=5", "/api/v1/categories" })
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync(url);
+                watch.Stop();
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"{url} answered after {watch.Elapsed.TotalMilliseconds:F0} ms");
+                if (url == detail) Assert.Contains($"outage-{outage}", await response.Content.ReadAsStringAsync());
+            }
+        }
+        finally
+        {
+            app.Proxy.Thaw();
+            app.Proxy.Restore();
+        }
+        // The next test starts with Redis answering again.
+        await Http.EventuallyAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(20), "ready once Redis answers again");
     }
 }
