@@ -14,6 +14,7 @@ using Mall.Infrastructure.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMallLogging();
+builder.AddMallTracing();
 builder.AddMallConfigurationGuards();
 builder.AddMallDatabase();
 builder.AddMallRedis();

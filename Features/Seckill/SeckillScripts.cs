@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mall.Infrastructure;
 using StackExchange.Redis;
 
 namespace Mall.Features.Seckill;
@@ -8,6 +9,8 @@ namespace Mall.Features.Seckill;
 public sealed class RedisScript(string path)
 {
     public string Text { get; } = Mall.Infrastructure.Resources.Text(path);
+    /// <summary>The script's file name without extension (a span's name).</summary>
+    public string Name { get; } = Path.GetFileNameWithoutExtension(path);
     public byte[] Sha1 => _sha1 ??= SHA1.HashData(Encoding.UTF8.GetBytes(Text));
     private byte[]? _sha1;
 }
@@ -44,6 +47,7 @@ public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multi
 
     public async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args)
     {
+        using var span = Tracing.Redis("EVALSHA", script.Name);
         try
         {
             return await redis.ScriptEvaluateAsync(script.Sha1, keys, args);
@@ -51,6 +55,11 @@ public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multi
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             return await redis.ScriptEvaluateAsync(script.Text, keys, args);
+        }
+        catch (Exception e)
+        {
+            span.Fail(e);
+            throw;
         }
     }
 }

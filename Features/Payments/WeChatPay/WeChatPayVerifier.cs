@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mall.Infrastructure;
 using StackExchange.Redis;
 
 namespace Mall.Features.Payments.WeChatPay;
@@ -47,10 +48,17 @@ public sealed class NotificationNonces(IDatabase redis)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(15);
 
-    public Task<bool> TryClaimAsync(string provider, string nonce) =>
-        redis.StringSetAsync(Key(provider, nonce), "1", Remember, When.NotExists);
+    public async Task<bool> TryClaimAsync(string provider, string nonce)
+    {
+        using var span = Tracing.Redis("SET", "notification nonce");
+        return await redis.StringSetAsync(Key(provider, nonce), "1", Remember, When.NotExists);
+    }
 
-    public Task ReleaseAsync(string provider, string nonce) => redis.KeyDeleteAsync(Key(provider, nonce));
+    public async Task ReleaseAsync(string provider, string nonce)
+    {
+        using var span = Tracing.Redis("DEL", "notification nonce");
+        await redis.KeyDeleteAsync(Key(provider, nonce));
+    }
 
     private static string Key(string provider, string nonce) => $"pay:nonce:{provider}:{nonce}";
 }
