@@ -148,6 +148,17 @@ public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IH
 
 public static class PaymentMetrics
 {
+    /// <summary>Creates the series of both providers at start, so alert rules and dashboards see their zero.</summary>
+    public static void Publish()
+    {
+        foreach (var provider in new[] { Providers.WeChatPay, Providers.Alipay })
+        {
+            Paid.WithLabels(provider).Publish();
+            Refunds.WithLabels(provider).Publish();
+            RejectedNotifications.WithLabels(provider, "processing").Publish();
+        }
+    }
+
     public static readonly Prometheus.Counter Paid = Prometheus.Metrics.CreateCounter("mall_payments_paid_total",
         "Payments that moved an order to Paid.", "provider");
     public static readonly Prometheus.Counter Refunds = Prometheus.Metrics.CreateCounter("mall_payments_refunds_total",

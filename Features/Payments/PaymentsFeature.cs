@@ -10,6 +10,7 @@ public static class PaymentsFeature
     public static void AddPaymentsFeature(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        PaymentMetrics.Publish();
         var configuration = builder.Configuration;
         // Which providers exist (real credentials, the sandbox, neither) is decided here, from the section as bound now.
         var options = configuration.ReadOptions<PaymentsOptions>("Payments");

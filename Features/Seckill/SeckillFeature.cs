@@ -14,6 +14,7 @@ public static class SeckillFeature
     public static void AddSeckillFeature(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        SeckillMetrics.Publish();
         // A held reservation must be written well before recovery would take it for lost and write it a second time.
         services.AddMallOptions<SeckillOptions>("Seckill").Validate(o => o.Writer.MaxBurstDeferral * 2 <= o.Recovery.GracePeriod,
             "Seckill:Writer:MaxBurstDeferral must be at most half of Seckill:Recovery:GracePeriod.");

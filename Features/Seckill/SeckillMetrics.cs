@@ -9,6 +9,10 @@ public static class SeckillMetrics
         "Seckill attempts by result.", "result");
 
     public static readonly Counter.Child Accepted = Attempts.WithLabels("accepted");
+
+    /// <summary>Creates every series now, at start, so dashboards and alert rules see them (and their zero) before the
+    /// first sale: a rate() over a series that appears mid-burst misses its first increments.</summary>
+    public static void Publish() => Attempts.Publish();
     public static readonly Counter.Child SoldOut = Attempts.WithLabels("sold_out");
     public static readonly Counter.Child SoldOutShortCircuit = Attempts.WithLabels("sold_out_local");
     public static readonly Counter.Child Ended = Attempts.WithLabels("ended");

@@ -5,6 +5,9 @@ namespace Mall.Infrastructure;
 
 public static class RedisExtensions
 {
+    private static readonly Prometheus.Counter ConnectionEvents = Prometheus.Metrics.CreateCounter(
+        "mall_redis_connection_events_total", "Redis connection events seen by this instance's multiplexer.", "event");
+
     /// <summary>
     /// One multiplexer per process. Slices take <see cref="IDatabase"/>, already scoped to the configured key
     /// prefix (Redis:KeyPrefix), so test runs and several shops on one Redis never see each other's keys.
@@ -31,7 +34,16 @@ public static class RedisExtensions
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.AsyncTimeout = options.SyncTimeout = settings.FailFastMilliseconds;
             options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(settings.FailFastMilliseconds / 4, 25, 1000));
-            return ConnectionMultiplexer.Connect(options);
+            foreach (var name in new[] { "failed", "restored", "topology_changed", "configuration_changed" })
+                ConnectionEvents.WithLabels(name).Publish();
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            // What an operator alerts on (docker/prometheus/alerts.yml): lost and restored links, and a changed
+            // topology (a Sentinel or Cluster failover moved the primary).
+            multiplexer.ConnectionFailed += (_, _) => ConnectionEvents.WithLabels("failed").Inc();
+            multiplexer.ConnectionRestored += (_, _) => ConnectionEvents.WithLabels("restored").Inc();
+            multiplexer.ConfigurationChangedBroadcast += (_, _) => ConnectionEvents.WithLabels("topology_changed").Inc();
+            multiplexer.ConfigurationChanged += (_, _) => ConnectionEvents.WithLabels("configuration_changed").Inc();
+            return multiplexer;
         });
         builder.Services.AddSingleton<IDatabase>(sp =>
         {
