@@ -14,15 +14,15 @@ public sealed class Endpoint(SigningKeys keys) : EndpointWithoutRequest<Response
         Summary(s =>
         {
             s.Summary = "JSON Web Key Set of the access-token signing keys";
-            s.Responses[200] = "The public keys (RS256, or ES256 when an EC key is configured), by kid.";
+            s.Responses[200] = "The public keys (RS256, or ES256 when an EC key is configured), by kid: the current key, and during a rotation the retiring one.";
         });
         Description(d => d.Produces<Response>(200), clearDefaults: true);
     }
 
     public override Task HandleAsync(CancellationToken ct)
     {
-        var jwk = keys.PublicJwk();
         HttpContext.Response.Headers.CacheControl = "public, max-age=300";
-        return Send.OkAsync(new Response([new Key(jwk.Kty, keys.PublicKey.KeyId, "sig", keys.Algorithm, jwk.N, jwk.E, jwk.Crv, jwk.X, jwk.Y)]), ct);
+        return Send.OkAsync(new Response([.. keys.PublishedKeys().Select(k => new Key(k.Jwk.Kty, k.Jwk.Kid, "sig", k.Algorithm,
+            k.Jwk.N, k.Jwk.E, k.Jwk.Crv, k.Jwk.X, k.Jwk.Y))]), ct);
     }
 }

@@ -45,9 +45,10 @@ public static class AuthExtensions
                 {
                     ValidIssuer = options.Issuer,
                     ValidAudience = options.Audience,
-                    IssuerSigningKey = keys.PublicKey,
+                    // The current key, and during a rotation the retiring one (found by the token's kid).
+                    IssuerSigningKeys = keys.VerificationKeys,
                     // Pinning the algorithm is what rejects "alg: none" and HS256-with-the-public-key tricks.
-                    ValidAlgorithms = [keys.Algorithm],
+                    ValidAlgorithms = keys.VerificationAlgorithms,
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
