@@ -19,12 +19,12 @@ public sealed partial class AddressInputRules<T> : AbstractValidator<T> where T 
     public AddressInputRules()
     {
         RuleLevelCascadeMode = CascadeMode.Stop;
-        RuleFor(r => r.Receiver).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("Receiver must not contain control characters.");
-        RuleFor(r => r.Phone).NotEmpty().Must(p => MainlandMobile().IsMatch(p)).WithMessage("Phone must be an 11-digit mainland mobile number.");
-        RuleFor(r => r.Province).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("Province must not contain control characters.");
-        RuleFor(r => r.City).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("City must not contain control characters.");
-        RuleFor(r => r.District).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("District must not contain control characters.");
-        RuleFor(r => r.Detail).NotEmpty().MaximumLength(200).Must(Printable).WithMessage("Detail must not contain control characters.");
+        RuleFor(r => r.Receiver).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("Receiver must not contain control characters.").WithErrorCode("input.control_characters");
+        RuleFor(r => r.Phone).NotEmpty().Must(p => MainlandMobile().IsMatch(p)).WithMessage("Phone must be an 11-digit mainland mobile number.").WithErrorCode("address.phone_invalid");
+        RuleFor(r => r.Province).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("Province must not contain control characters.").WithErrorCode("input.control_characters");
+        RuleFor(r => r.City).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("City must not contain control characters.").WithErrorCode("input.control_characters");
+        RuleFor(r => r.District).NotEmpty().MaximumLength(32).Must(Printable).WithMessage("District must not contain control characters.").WithErrorCode("input.control_characters");
+        RuleFor(r => r.Detail).NotEmpty().MaximumLength(200).Must(Printable).WithMessage("Detail must not contain control characters.").WithErrorCode("input.control_characters");
     }
 
     private static bool Printable(string? text) => text is null || !text.Any(char.IsControl);

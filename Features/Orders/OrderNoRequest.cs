@@ -12,5 +12,5 @@ public sealed class OrderNoRequest
 public sealed class OrderNoValidator : Validator<OrderNoRequest>
 {
     public OrderNoValidator() =>
-        RuleFor(r => r.OrderNo).Must(OrderNumbers.LooksValid).WithMessage("An order number is 10–32 letters or digits.");
+        RuleFor(r => r.OrderNo).Must(OrderNumbers.LooksValid).WithMessage("An order number is 10–32 letters or digits.").WithErrorCode("order.number_invalid");
 }

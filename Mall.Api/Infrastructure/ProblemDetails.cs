@@ -60,6 +60,13 @@ public static class ProblemDetailsExtensions
         var args = problem.Extensions.TryGetValue("args", out var a) ? a as IReadOnlyDictionary<string, object?> : null;
         if ((!statusImplied || !english) && texts.Title(code) is { } title) problem.Title = title;
         if (texts.Detail(code, args) is { } detail) problem.Detail = detail;
+        // A handler's own field check (Problem.Invalid) words its field message by its code.
+        if (problem is HttpValidationProblemDetails validation && problem.Extensions.TryGetValue("fieldCode", out var f)
+            && f is string fieldCode && texts.Detail(fieldCode, args) is { } message)
+        {
+            foreach (var field in validation.Errors.Keys.ToList()) validation.Errors[field] = [message];
+            problem.Detail = message;
+        }
     }
 
     private static long MaxBodyBytes(IConfiguration configuration) =>
@@ -132,7 +139,8 @@ public static class Problem
     public static IResult NotFound(string what, string? code = null) =>
         Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.", code: code);
 
-    public static IResult Conflict(string detail, string? code = null) => Of(StatusCodes.Status409Conflict, "Conflict", detail, code: code);
+    public static IResult Conflict(string detail, string? code = null, IReadOnlyDictionary<string, object?>? args = null) =>
+        Of(StatusCodes.Status409Conflict, "Conflict", detail, code: code, args: args);
 
     /// <summary>The code of a problem nobody named more precisely: its status as a word (<c>not_found</c>, <c>conflict</c>).</summary>
     public static string CodeOfStatus(int status) => status switch
@@ -157,10 +165,10 @@ public static class Problem
         _ => "error",
     };
 
-    public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
+    public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail, string? code = null)
     {
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-        return Of(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+        return Of(StatusCodes.Status429TooManyRequests, "Too many requests", detail, code: code);
     }
 
     public const string UnavailableTitle = "Temporarily unavailable";
@@ -174,10 +182,18 @@ public static class Problem
 
     public static void AskToRetrySoon(HttpContext http) => http.Response.Headers.RetryAfter = "1";
 
-    public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    public static IResult Unauthorized(string detail, string? code = null) => Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail, code: code);
 
-    /// <summary>A 400 shaped like a validation failure, for checks that can only run inside the handler.</summary>
-    public static IResult Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            title: "One or more validation errors occurred.");
+    /// <summary>
+    /// A 400 shaped like a validation failure, for checks that can only run inside the handler. With a
+    /// <paramref name="code"/>, the field's message is that code's detail in the caller's language.
+    /// </summary>
+    public static IResult Invalid(string field, string message, string? code = null, IReadOnlyDictionary<string, object?>? args = null)
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (code is not null) extensions["fieldCode"] = code;
+        if (args is not null) extensions["args"] = args;
+        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            title: "One or more validation errors occurred.", extensions: extensions);
+    }
 }

@@ -10,9 +10,10 @@ public static class ValidationProblems
 
     public static object Build(List<ValidationFailure> failures, HttpContext http, int statusCode)
     {
+        var texts = http.RequestServices.GetService<ProblemTexts>();
         var errors = failures
             .GroupBy(f => CamelCase(f.PropertyName))
-            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
+            .ToDictionary(g => g.Key, g => g.Select(f => Message(f, texts)).Distinct().ToArray());
         return new ValidationProblemBody(
             Type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             Title: http.RequestServices.GetService<ProblemTexts>()?.Title(Problem.CodeOfStatus(statusCode)) ?? Title,
@@ -23,6 +24,18 @@ public static class ValidationProblems
             Code: Problem.CodeOfStatus(statusCode),
             Errors: errors);
     }
+
+    /// <summary>
+    /// A rule with its own code (<c>.WithErrorCode("address.phone_invalid")</c>: dotted, unlike FluentValidation's own
+    /// validator names) is worded by that code's detail in the caller's language, its placeholders filled from the
+    /// rule's (<c>{PropertyName}</c> is the field's localized name); the framework's rules come already translated.
+    /// </summary>
+    private static string Message(ValidationFailure failure, ProblemTexts? texts) =>
+        texts is not null && failure.ErrorCode?.Contains('.') == true
+            && System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en" // the rule's own words are English
+            && texts.Detail(failure.ErrorCode, failure.FormattedMessagePlaceholderValues?.ToDictionary(p => p.Key, p => (object?)p.Value)) is { } localized
+            ? localized
+            : failure.ErrorMessage;
 
     private static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));

@@ -70,6 +70,40 @@ public sealed partial class LocalizationTests(MallApp app) : IClassFixture<MallA
         Assert.Equal($"The request body may not exceed {max} bytes.", english.GetProperty("detail").GetString());
     }
 
+    /// <summary>The messages shoppers met in English inside the Chinese app (issue 18), now by their codes.</summary>
+    [Fact]
+    public async Task A_slices_own_problems_and_field_rules_are_worded_by_their_codes()
+    {
+        var client = app.CreateClient();
+        HttpRequestMessage BadLogin() => new(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Content = JsonContent.Create(new { account = $"nobody{Guid.NewGuid():N}@example.com", password = "wrong-password-1" }),
+        };
+        var login = await SendAsync(client, BadLogin(), "zh-CN", HttpStatusCode.Unauthorized);
+        Assert.Equal("auth.bad_credentials", login.GetProperty("code").GetString());
+        Assert.Equal("账号或密码错误。", login.GetProperty("detail").GetString());
+        Assert.Equal("The account or password is incorrect.", (await SendAsync(client, BadLogin(), "en", HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
+
+        var shopper = await app.FastShopperAsync();
+        HttpRequestMessage BadAddress() => new(HttpMethod.Post, "/api/v1/addresses")
+        {
+            Content = JsonContent.Create(new { receiver = "张\u0001三", phone = "12345", province = "上海市", city = "上海市", district = "浦东新区", detail = "世纪大道 1 号" }),
+        };
+        var chinese = (await SendAsync(shopper.Client, BadAddress(), null, HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Equal("手机号须为 11 位中国大陆手机号码。", chinese.GetProperty("phone")[0].GetString());
+        Assert.Equal("收货人不能包含控制字符。", chinese.GetProperty("receiver")[0].GetString());
+        var english = (await SendAsync(shopper.Client, BadAddress(), "en", HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Equal("Phone must be an 11-digit mainland mobile number.", english.GetProperty("phone")[0].GetString());
+        Assert.Equal("Receiver must not contain control characters.", english.GetProperty("receiver")[0].GetString());
+
+        var sku = (await app.ProductAsync(stock: 2))[0].SkuId;
+        var tooMany = await SendAsync(shopper.Client, new HttpRequestMessage(HttpMethod.Put, $"/api/v1/cart/items/{sku}")
+            { Content = JsonContent.Create(new { quantity = 5 }) }, null, HttpStatusCode.Conflict);
+        Assert.Equal("sku.insufficient_stock", tooMany.GetProperty("code").GetString());
+        Assert.Equal("库存不足，仅剩 2 件。", tooMany.GetProperty("detail").GetString());
+        Assert.Equal(2, tooMany.GetProperty("args").GetProperty("available").GetInt32());
+    }
+
     [Fact]
     public void Every_code_the_code_names_has_a_title_and_detail_in_both_languages()
     {
@@ -106,7 +140,7 @@ public sealed partial class LocalizationTests(MallApp app) : IClassFixture<MallA
             .SelectMany(file => CodeArgument().Matches(File.ReadAllText(file))
                 .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value));
 
-    [GeneratedRegex("""code:\s*"([a-z_]+(?:\.[a-z_]+)+)"|WithCode\("([a-z_.]+)"\)""")]
+    [GeneratedRegex("""code:\s*"([a-z_]+(?:\.[a-z_]+)+)"|With(?:Error)?Code\("([a-z_.]+)"\)""")]
     private static partial Regex CodeArgument();
 
     private static Dictionary<string, string> Entries(string file) =>

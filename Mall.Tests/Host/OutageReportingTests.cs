@@ -10,7 +10,8 @@ public sealed class OutageReportingApp : MallApp
 {
     public OutageReportingApp() : this(TcpProxy.ToRedis(BaseRedisConnectionString)) { }
 
-    private OutageReportingApp(TcpProxy proxy) : base(TestHost.Seckill, TestHost.RedisThrough(proxy), CapturedRequestLogApp.CapturedRequestLog) => Proxy = proxy;
+    private OutageReportingApp(TcpProxy proxy) : base(TestHost.Seckill, TestHost.RedisThrough(proxy), CapturedRequestLogApp.CapturedRequestLog,
+        TestHostOption.Set(("Redis:FailFastMilliseconds", "250"))) => Proxy = proxy;
 
     public TcpProxy Proxy { get; }
 

@@ -81,6 +81,9 @@ public class MallApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Auth:Registration:ChallengeAfterPerIp"] = "1000000",
             ["Auth:Registration:MaxPerIp"] = "1000000",
             ["Auth:Throttle:ChallengeAfterFailuresPerIp"] = "1000000",
+            // The whole suite shares two cores: a 250 ms fail-fast bound would turn a scheduling stall into a 503 in
+            // tests about something else. The outage tests set the production bound again.
+            ["Redis:FailFastMilliseconds"] = "2000",
         };
         foreach (var option in _options)
         {

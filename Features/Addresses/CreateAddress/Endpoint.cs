@@ -43,7 +43,7 @@ public sealed class Endpoint(MySqlDataSource db, AddressOptions options, TimePro
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountMine, new { UserId = userId }, tx, cancellationToken: ct));
         if (count >= options.MaxPerUser)
         {
-            await Send.ResultAsync(Problem.Conflict($"At most {options.MaxPerUser} addresses; delete one first."));
+            await Send.ResultAsync(Problem.Conflict($"At most {options.MaxPerUser} addresses; delete one first.", code: "address.limit_reached", args: new Dictionary<string, object?> { ["max"] = options.MaxPerUser }));
             return;
         }
         var isDefault = req.IsDefault || count == 0;

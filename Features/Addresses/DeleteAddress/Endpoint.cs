@@ -41,7 +41,7 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<Request, EmptyRespon
         await connection.ExecuteAsync(new CommandDefinition(AddressSql.LockUser, new { UserId = userId }, tx, cancellationToken: ct));
         if (await connection.ExecuteAsync(new CommandDefinition(Remove, new { req.Id, UserId = userId }, tx, cancellationToken: ct)) == 0)
         {
-            await Send.ResultAsync(Problem.NotFound("The address"));
+            await Send.ResultAsync(Problem.NotFound("The address", code: "address.not_found"));
             return;
         }
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(HasDefault, new { UserId = userId }, tx, cancellationToken: ct)) == 0)

@@ -47,7 +47,7 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
         }, tx, cancellationToken: ct));
         if (matched == 0)
         {
-            await Send.ResultAsync(Problem.NotFound("The address"));
+            await Send.ResultAsync(Problem.NotFound("The address", code: "address.not_found"));
             return;
         }
         if (req.IsDefault)

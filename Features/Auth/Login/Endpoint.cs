@@ -59,13 +59,13 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
                 await Send.ResultAsync(ChallengeRequired.Result(new ChallengeDemand(ChallengePurposes.Login, challenges.LoginDifficulty, null)));
                 return;
             case (LoginThrottle.Outcome.Locked, var wait):
-                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later."));
+                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many failed sign-in attempts. Try again later.", code: "auth.login_throttled"));
                 return;
         }
 
         if (!passwords.Verify(user?.PasswordHash, req.Password))
         {
-            await Send.ResultAsync(Problem.Unauthorized(BadCredentials)); // already counted
+            await Send.ResultAsync(Problem.Unauthorized(BadCredentials, code: "auth.bad_credentials")); // already counted
             return;
         }
 
@@ -73,7 +73,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, LoginThrot
         // Said only to whoever knows the password: a disabled account is not a secret from its owner.
         if (user!.DisabledAt is not null)
         {
-            await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Account disabled", "This account has been disabled. Contact the shop."));
+            await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Account disabled", "This account has been disabled. Contact the shop.", code: "auth.account_disabled"));
             return;
         }
         var refresh = await refreshTokens.IssueAsync(user.Id, req.DeviceId);

@@ -13,6 +13,6 @@ public sealed class Validator : Validator<Request>
         RuleFor(r => r.Password).NotEmpty().MaximumLength(Passwords.MaxLength);
         RuleFor(r => r.DeviceId).MaximumLength(64);
         RuleFor(r => r.Client).Must(c => c is null or TokenClients.Browser or TokenClients.Native)
-            .WithMessage("Client must be \"browser\" or \"native\".");
+            .WithMessage("Client must be \"browser\" or \"native\".").WithErrorCode("auth.client_invalid");
     }
 }

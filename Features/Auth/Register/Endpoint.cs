@@ -44,7 +44,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, Registrati
         switch (await throttle.CheckAsync(ip))
         {
             case (RegistrationThrottle.Gate.Closed, var wait):
-                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many accounts were created from this address. Try again later."));
+                await Send.ResultAsync(Problem.TooManyRequests(HttpContext, wait, "Too many accounts were created from this address. Try again later.", code: "auth.register_throttled"));
                 return;
             case (RegistrationThrottle.Gate.NeedsChallenge, _)
                 when !await proofOfWork.VerifyAsync(HttpContext.Request, ChallengePurposes.Register, null, challenges.RegisterDifficulty):
@@ -64,7 +64,7 @@ public sealed class Endpoint(MySqlDataSource db, Passwords passwords, Registrati
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
-            await Send.ResultAsync(Problem.Conflict("This account is already registered."));
+            await Send.ResultAsync(Problem.Conflict("This account is already registered.", code: "auth.account_taken"));
         }
     }
 

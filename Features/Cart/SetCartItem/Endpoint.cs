@@ -42,17 +42,17 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartView cart,
             var sku = await connection.QuerySingleOrDefaultAsync<SkuRow>(new CommandDefinition(FindSku, new { req.SkuId }, cancellationToken: ct));
             if (sku is null)
             {
-                await Send.ResultAsync(Problem.NotFound("The SKU"));
+                await Send.ResultAsync(Problem.NotFound("The SKU", code: "sku.not_found"));
                 return;
             }
             if (!sku.OnShelf)
             {
-                await Send.ResultAsync(Problem.Conflict("This product is off shelf."));
+                await Send.ResultAsync(Problem.Conflict("This product is off shelf.", code: "product.off_shelf"));
                 return;
             }
             if (quantity > sku.Available)
             {
-                await Send.ResultAsync(Problem.Conflict($"Only {Math.Max(0, sku.Available)} left in stock."));
+                await Send.ResultAsync(Problem.Conflict($"Only {Math.Max(0, sku.Available)} left in stock.", code: "sku.insufficient_stock", args: new Dictionary<string, object?> { ["available"] = Math.Max(0, sku.Available) }));
                 return;
             }
         }
@@ -60,7 +60,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartView cart,
         var key = CartKeys.For(userId);
         if (!await redis.HashExistsAsync(key, req.SkuId) && await redis.HashLengthAsync(key) >= options.MaxLines)
         {
-            await Send.ResultAsync(Problem.Conflict($"The cart holds at most {options.MaxLines} different items."));
+            await Send.ResultAsync(Problem.Conflict($"The cart holds at most {options.MaxLines} different items.", code: "cart.full", args: new Dictionary<string, object?> { ["max"] = options.MaxLines }));
             return;
         }
         await redis.HashSetAsync(key, req.SkuId, quantity);

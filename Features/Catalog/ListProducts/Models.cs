@@ -29,9 +29,9 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.CategoryId).InclusiveBetween(1, CatalogRules.MaxId).When(r => r.CategoryId is not null);
         RuleFor(r => r.Q).MaximumLength(50)
-            .Must(q => q is null || !q.Any(char.IsControl)).WithMessage("The keyword must not contain control characters.");
+            .Must(q => q is null || !q.Any(char.IsControl)).WithMessage("The keyword must not contain control characters.").WithErrorCode("input.control_characters");
         RuleFor(r => r.Sort).Must(s => s is null || Sorts.Contains(s))
-            .WithMessage($"Sort must be one of: {string.Join(", ", Sorts)}.");
+            .WithMessage($"Sort must be one of: {string.Join(", ", Sorts)}.").WithErrorCode("catalog.sort_invalid");
         RuleFor(r => r.Page).InclusiveBetween(1, MaxPage);
         RuleFor(r => r.PageSize).InclusiveBetween(1, MaxPageSize);
     }

@@ -40,7 +40,7 @@ public sealed class Endpoint(ProofOfWork proofOfWork, ChallengeOptions options, 
             default:
                 if (await activities.FindAsync(req.ActivityId!.Value, ct) is not { } activity)
                 {
-                    await Send.ResultAsync(Problem.NotFound("The activity"));
+                    await Send.ResultAsync(Problem.NotFound("The activity", code: "seckill.activity_not_found"));
                     return;
                 }
                 difficulty = activity.ChallengeBits;

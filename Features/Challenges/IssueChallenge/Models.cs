@@ -21,10 +21,10 @@ public sealed class Validator : Validator<Request>
     public Validator()
     {
         RuleFor(r => r.Purpose).Must(p => p is ChallengePurposes.Login or ChallengePurposes.Register or ChallengePurposes.Seckill)
-            .WithMessage("Purpose must be \"login\", \"register\" or \"seckill\".");
+            .WithMessage("Purpose must be \"login\", \"register\" or \"seckill\".").WithErrorCode("challenge.purpose_invalid");
         RuleFor(r => r.ActivityId).NotNull().GreaterThan(0).When(r => r.Purpose == ChallengePurposes.Seckill)
-            .WithMessage("A seckill challenge names its activityId.");
+            .WithMessage("A seckill challenge names its activityId.").WithErrorCode("challenge.activity_required");
         RuleFor(r => r.ActivityId).Null().When(r => r.Purpose != ChallengePurposes.Seckill)
-            .WithMessage("Only a seckill challenge names an activity.");
+            .WithMessage("Only a seckill challenge names an activity.").WithErrorCode("challenge.activity_unexpected");
     }
 }

@@ -58,7 +58,7 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
         var provider = providers.Find(req.Provider);
         if (provider is null)
         {
-            await Send.ResultAsync(Problem.Invalid("provider", $"The provider \"{req.Provider}\" is not configured on this shop."));
+            await Send.ResultAsync(Problem.Invalid("provider", $"The provider \"{req.Provider}\" is not configured on this shop.", "payment.provider_not_configured", new Dictionary<string, object?> { ["provider"] = req.Provider }));
             return;
         }
         var now = clock.GetUtcNow();
@@ -68,12 +68,13 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
         var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(LockOrder, new { req.OrderNo }, transaction, cancellationToken: ct));
         if (order is null || order.UserId != User.UserId())
         {
-            await Send.ResultAsync(Problem.NotFound("The order"));
+            await Send.ResultAsync(Problem.NotFound("The order", code: "order.not_found"));
             return;
         }
         if (order.Status != "PendingPayment" || order.ExpiresAt <= now.UtcDateTime)
         {
-            await Send.ResultAsync(Problem.Conflict($"The order is {(order.Status == "PendingPayment" ? "expired" : order.Status)} and cannot be paid."));
+            await Send.ResultAsync(Problem.Conflict($"The order is {(order.Status == "PendingPayment" ? "expired" : order.Status)} and cannot be paid.",
+                code: order.Status == "PendingPayment" ? "payment.order_expired" : "payment.order_not_payable"));
             return;
         }
 
@@ -98,7 +99,7 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
             // Whatever the provider did (refused, timed out, answered something unparseable), the shopper can retry.
             logger.LogWarning(e, "Prepay for order {OrderNo} with {Provider} failed", req.OrderNo, req.Provider);
             await Send.ResultAsync(Problem.Of(StatusCodes.Status502BadGateway, "Payment provider unavailable",
-                "The payment provider did not accept the payment. Try again in a moment."));
+                "The payment provider did not accept the payment. Try again in a moment.", code: "payment.provider_unavailable"));
             return;
         }
         await connection.ExecuteAsync(new CommandDefinition(Insert, new

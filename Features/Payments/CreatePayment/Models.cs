@@ -26,12 +26,12 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.OrderNo).NotEmpty().MaximumLength(32);
         RuleFor(r => r.Provider).Must(p => p is Providers.WeChatPay or Providers.Alipay)
-            .WithMessage("Provider must be \"wechatpay\" or \"alipay\".");
+            .WithMessage("Provider must be \"wechatpay\" or \"alipay\".").WithErrorCode("payment.provider_invalid");
         RuleFor(r => r.Channel)
             .Must((r, c) => r.Provider == Providers.WeChatPay ? c is Channels.Native or Channels.Jsapi : c is Channels.Page or Channels.Precreate)
             .When(r => r.Provider is Providers.WeChatPay or Providers.Alipay)
-            .WithMessage("Channel must be \"native\" or \"jsapi\" for wechatpay, \"page\" or \"precreate\" for alipay.");
+            .WithMessage("Channel must be \"native\" or \"jsapi\" for wechatpay, \"page\" or \"precreate\" for alipay.").WithErrorCode("payment.channel_invalid");
         RuleFor(r => r.OpenId).NotEmpty().MaximumLength(128).When(r => r.Channel == Channels.Jsapi)
-            .WithMessage("OpenId (the payer's openid) is required for the jsapi channel.");
+            .WithMessage("OpenId (the payer's openid) is required for the jsapi channel.").WithErrorCode("payment.openid_required");
     }
 }

@@ -37,7 +37,7 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Pay
         var payment = await LoadAsync(req.PaymentNo, ct);
         if (payment is null || payment.UserId != User.UserId())
         {
-            await Send.ResultAsync(Problem.NotFound("The payment"));
+            await Send.ResultAsync(Problem.NotFound("The payment", code: "payment.not_found"));
             return;
         }
         var age = clock.GetUtcNow().UtcDateTime - payment.CreatedAt;

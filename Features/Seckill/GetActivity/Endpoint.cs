@@ -34,7 +34,7 @@ public sealed class Endpoint(ActivityQueries activities, TimeProvider clock) : E
         var view = await activities.FindAsync(id, ct);
         if (view is null)
         {
-            await Send.ResultAsync(Problem.NotFound("The activity"));
+            await Send.ResultAsync(Problem.NotFound("The activity", code: "seckill.activity_not_found"));
             return;
         }
         await Send.OkAsync(From(view, clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);

@@ -35,7 +35,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         var userId = User.UserId();
         if (!Reservation.TryParseId(id, out var activityId, out var entryId))
         {
-            await Send.ResultAsync(Problem.NotFound("The reservation"));
+            await Send.ResultAsync(Problem.NotFound("The reservation", code: "seckill.reservation_not_found"));
             return;
         }
 
@@ -55,7 +55,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         {
             await ((long)entry["u"] == userId
                 ? Send.OkAsync(new Response(id, ReservationStatus.Queued, null), ct)
-                : Send.ResultAsync(Problem.NotFound("The reservation")));
+                : Send.ResultAsync(Problem.NotFound("The reservation", code: "seckill.reservation_not_found")));
             return;
         }
 
@@ -66,7 +66,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis) : EndpointWith
         else if (order is null && entries is null)
             await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
         else
-            await Send.ResultAsync(Problem.NotFound("The reservation"));
+            await Send.ResultAsync(Problem.NotFound("The reservation", code: "seckill.reservation_not_found"));
     }
 
     private sealed record OrderRow(long UserId, string OrderNo);
