@@ -34,7 +34,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, OrderOptions o
                             "exactly this total while the catalog is unchanged.";
             s.ExampleRequest = new Request { Items = [new CheckoutItem(11, 1)], AddressId = 3 };
             s.ResponseExamples[200] = new Response(
-                [new PreviewLine(11, 1, "星河 X5 智能手机", new() { ["颜色"] = "曜石黑", ["容量"] = "256G" }, "/media/products/phone-x5.svg",
+                [new Line(11, 1, "星河 X5 智能手机", new() { ["颜色"] = "曜石黑", ["容量"] = "256G" }, "/media/products/phone-x5.svg",
                     5900, 1, 5900, 12, null)],
                 5900, 1000, 9900, 6900, 69, true, []);
             s.Responses[200] = "The priced lines, fee, total, points and problems (purchasable when there are none).";
@@ -78,7 +78,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, OrderOptions o
                 ? blocking
                 : caps.FirstOrDefault(c => c.SkuId == l.Key) ?? OrderPricing.LineIssue(l.Key, l.Value, sku);
             var price = sku?.PriceCents ?? 0;
-            return new PreviewLine(l.Key, sku?.ProductId ?? 0, sku?.Title ?? "", sku is null ? [] : CatalogRules.ParseSpecs(sku.Specs),
+            return new Line(l.Key, sku?.ProductId ?? 0, sku?.Title ?? "", sku is null ? [] : CatalogRules.ParseSpecs(sku.Specs),
                 sku is null ? "" : CatalogRules.ParseImages(sku.Images).FirstOrDefault() ?? "", price, l.Value,
                 OrderPricing.LineTotal(price, l.Value), (int)Math.Max(0, sku?.Available ?? 0), issue is null ? null : Word(issue));
         }).ToList();
@@ -89,5 +89,5 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, OrderOptions o
             price.TotalCents, price.Points, basketProblems.Count == 0 && previewLines.All(l => l.Problem is null), basketProblems), ct);
     }
 
-    private PreviewProblem Word(BasketIssue issue) => new(issue.Code, texts.Detail(issue.Code, issue.Args) ?? issue.Detail, issue.Args);
+    private Issue Word(BasketIssue issue) => new(issue.Code, texts.Detail(issue.Code, issue.Args) ?? issue.Detail, issue.Args);
 }

@@ -19,22 +19,22 @@ public sealed class Request
 }
 
 /// <summary>Why a line or the basket cannot be ordered as it is: a stable code, its words in the caller's language, and the values they name.</summary>
-public sealed record PreviewProblem(string Code, string Message, IReadOnlyDictionary<string, object?> Args);
+public sealed record Issue(string Code, string Message, IReadOnlyDictionary<string, object?> Args);
 
 /// <summary>
 /// One line as checkout would price it. A SKU the shop does not know has an empty title and a zero price; a line with a
 /// <c>problem</c> cannot be ordered as it is (its price still counts in the preview's figures).
 /// </summary>
-public sealed record PreviewLine(long SkuId, long ProductId, string Title, Dictionary<string, string> Specs, string Image,
-    long UnitPriceCents, int Quantity, long LineTotalCents, int Available, PreviewProblem? Problem);
+public sealed record Line(long SkuId, long ProductId, string Title, Dictionary<string, string> Specs, string Image,
+    long UnitPriceCents, int Quantity, long LineTotalCents, int Available, Issue? Problem);
 
 /// <summary>
 /// What placing this order would charge: <c>totalCents</c> = <c>subtotalCents</c> + <c>shippingFeeCents</c> (waived from
 /// <c>freeShippingFromCents</c>), and the points its payment earns. <c>purchasable</c> is false while any line or the
 /// basket (<c>problems</c>) has a problem.
 /// </summary>
-public sealed record Response(IReadOnlyList<PreviewLine> Lines, long SubtotalCents, long ShippingFeeCents, long FreeShippingFromCents,
-    long TotalCents, long PointsToEarn, bool Purchasable, IReadOnlyList<PreviewProblem> Problems);
+public sealed record Response(IReadOnlyList<Line> Lines, long SubtotalCents, long ShippingFeeCents, long FreeShippingFromCents,
+    long TotalCents, long PointsToEarn, bool Purchasable, IReadOnlyList<Issue> Problems);
 
 public sealed class Validator : Validator<Request>
 {
