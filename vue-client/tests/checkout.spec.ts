@@ -111,6 +111,15 @@ describe('the checkout page', () => {
     page.unmount()
   })
 
+  it('an empty cart is nothing to check out, not an error', async () => {
+    vi.mocked(api.orders.preview).mockRejectedValue(new ApiError(400, { status: 400, code: 'validation_failed', errors: { fromCart: ['The cart is empty.'] } } as never))
+    const { page } = await open('/checkout?fromCart=1')
+    expect(page.find('[data-test=error]').exists()).toBe(false)
+    expect(page.find('[data-test=empty]').text()).toContain('没有要结算的商品')
+    expect(page.find('[data-test=place-order] button').attributes('disabled')).toBeDefined()
+    page.unmount()
+  })
+
   it('a malformed address previews nothing and says so', async () => {
     const { page } = await open('/checkout?skuId=abc&price=1')
     expect(api.orders.preview).not.toHaveBeenCalled()
