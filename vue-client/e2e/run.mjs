@@ -312,10 +312,14 @@ test('an expired access token is refreshed silently: parallel 401s, one refresh 
     if (r.url().endsWith('/api/v1/auth/refresh')) refreshes++
     if (r.status() === 401 && !r.url().includes('/auth/')) unauthorized.push(r.url())
   })
-  // The checkout page loads the addresses and the cart in parallel: both meet the 401, one refresh serves both.
+  // The checkout page loads the addresses and the preview in parallel: both meet the 401, one refresh serves both.
   await page.evaluate(() => document.querySelector('#app').__vue_app__.config.globalProperties.$router.push('/checkout?fromCart=1'))
   await page.waitForURL(/\/checkout/)
-  await page.waitForLoadState('networkidle')
+  // Both sections settled (addresses, and the items the server previewed): networkidle was reached long before this
+  // client-side navigation, so it would not wait for the replayed requests.
+  await poll(async () => !(await page.isVisible('[data-test=loading]'))
+    && (await page.locator('[data-test=empty], [data-test=error], [data-test=checkout-line], [data-test=checkout-address]').count()) >= 2,
+  { message: 'the checkout page to settle' })
   assert(unauthorized.length >= 2, `expected parallel requests to meet the stale token, saw ${unauthorized.length}`)
   assert(refreshes === 1, `expected one refresh, saw ${refreshes}`)
   assert(!(await page.isVisible('[data-test=error]')), 'a replayed request still failed')
