@@ -58,7 +58,7 @@ public static class MarkPaid
         if (order.Status != "PendingPayment")
             return result with { Outcome = order.Status is "Cancelled" ? MarkPaidOutcome.NotPayable : MarkPaidOutcome.AlreadyPaid };
 
-        var args = new { OrderId = order.Id, order.UserId, Now = nowUtc, Points = order.TotalCents / 100 };
+        var args = new { OrderId = order.Id, order.UserId, Now = nowUtc, Points = OrderPricing.PointsFor(order.TotalCents) };
         if (await connection.ExecuteAsync(new CommandDefinition(Transition, args, transaction, cancellationToken: ct)) != 1)
             return result with { Outcome = MarkPaidOutcome.AlreadyPaid };
         await HeldStock.SellAsync(connection, transaction, order.Id, nowUtc, ct);

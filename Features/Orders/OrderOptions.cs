@@ -17,4 +17,18 @@ public sealed class OrderOptions
 
     /// <summary>How long a checkout answer stays replayable under its Idempotency-Key.</summary>
     public int IdempotencyKeyDays { get; set; } = 7;
+
+    public ShippingOptions Shipping { get; set; } = new();
+}
+
+/// <summary>One flat fee per order, waived from a subtotal on (<c>Orders:Shipping</c>).</summary>
+public sealed class ShippingOptions
+{
+    public const long MaxCents = 100_000_000;
+
+    /// <summary>Charged once per normal order whose subtotal is below <see cref="FreeFromCents"/>; 0 ships everything free.</summary>
+    public long FlatFeeCents { get; set; } = 1000;
+
+    /// <summary>A subtotal of at least this ships free (0: every order ships free).</summary>
+    public long FreeFromCents { get; set; } = 9900;
 }

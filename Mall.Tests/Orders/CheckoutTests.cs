@@ -19,7 +19,7 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         var placed = await response.ReadAsync<PlacedOrder>(HttpStatusCode.Created);
 
         Assert.Equal("PendingPayment", placed.Status);
-        Assert.Equal(12345 + 2 * 12445, placed.TotalCents);
+        Assert.Equal(12345 + 2 * 12445, placed.TotalCents); // above Orders:Shipping:FreeFromCents (99.00): ships free
         Assert.InRange(placed.ExpiresAt, DateTime.UtcNow.AddMinutes(14), DateTime.UtcNow.AddMinutes(16));
         Assert.Matches("^[0-9]{23}$", placed.OrderNo);
         Assert.Equal((10, 1, 0), await app.SkuCountersAsync(skus[0].SkuId));
@@ -45,7 +45,7 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{skus[0].SkuId}", new { quantity = 3 })).EnsureSuccessStatusCode();
         (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{skus[1].SkuId}", new { quantity = 1 })).EnsureSuccessStatusCode();
         var placed = await (await shopper.CheckoutAsync(new { fromCart = true, addressId })).ReadAsync<PlacedOrder>(HttpStatusCode.Created);
-        Assert.Equal(3 * 500 + 600, placed.TotalCents);
+        Assert.Equal(3 * 500 + 600 + 1000, placed.TotalCents); // below 99.00: the 10.00 shipping fee is charged
         var cart = await (await shopper.Client.GetAsync("/api/v1/cart")).ReadAsync<JsonElement>();
         Assert.Equal(0, cart.GetProperty("lines").GetArrayLength());
 

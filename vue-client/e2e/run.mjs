@@ -312,10 +312,14 @@ test('an expired access token is refreshed silently: parallel 401s, one refresh 
     if (r.url().endsWith('/api/v1/auth/refresh')) refreshes++
     if (r.status() === 401 && !r.url().includes('/auth/')) unauthorized.push(r.url())
   })
-  // The checkout page loads the addresses and the cart in parallel: both meet the 401, one refresh serves both.
+  // The checkout page loads the addresses and the preview in parallel: both meet the 401, one refresh serves both.
   await page.evaluate(() => document.querySelector('#app').__vue_app__.config.globalProperties.$router.push('/checkout?fromCart=1'))
   await page.waitForURL(/\/checkout/)
-  await page.waitForLoadState('networkidle')
+  // Both sections settled (addresses, and the items the server previewed): networkidle was reached long before this
+  // client-side navigation, so it would not wait for the replayed requests.
+  await poll(async () => !(await page.isVisible('[data-test=loading]'))
+    && (await page.locator('[data-test=empty], [data-test=error], [data-test=checkout-line], [data-test=checkout-address]').count()) >= 2,
+  { message: 'the checkout page to settle' })
   assert(unauthorized.length >= 2, `expected parallel requests to meet the stale token, saw ${unauthorized.length}`)
   assert(refreshes === 1, `expected one refresh, saw ${refreshes}`)
   assert(!(await page.isVisible('[data-test=error]')), 'a replayed request still failed')
@@ -394,6 +398,55 @@ test('browse, add to cart, check out with a new address, pay in the sandbox: the
   await shot(page, 'orders')
   await page.close()
   await context.clearCookies()
+})
+
+test('checkout shows only what the server priced: a tampered price in the address changes nothing', async () => {
+  await need('POST', '/api/v1/orders/preview', 'the checkout preview', await nativeLogin(adminAccount, adminPassword))
+  const { product, sku } = await someSku()
+  const account = await newShopper()
+  const token = await nativeLogin(account, password)
+  const expected = await call('POST', '/api/v1/orders/preview', { token, body: { items: [{ skuId: sku.id, quantity: 1 }] } })
+  assert(expected.status === 200 && expected.json.purchasable, `the preview answered ${expected.status}: ${JSON.stringify(expected.json)}`)
+  const yuan = (cents) => `¥${(cents / 100).toFixed(2)}`
+
+  const page = await openPage()
+  await uiLogin(page, account)
+  await page.goto(`${web}/checkout?skuId=${sku.id}&quantity=1&price=1&title=${encodeURIComponent('假商品')}`)
+  await page.waitForSelector('[data-test=line-price]')
+  const linePrice = (await page.textContent('[data-test=line-price]')).trim()
+  assert(linePrice === yuan(sku.priceCents), `the line shows ${linePrice}, the SKU costs ${yuan(sku.priceCents)}`)
+  assert((await page.textContent('[data-test=line-title]')).trim() === product.title, 'the title is not the catalog\'s')
+  const total = Number(await page.getAttribute('[data-test=place-order]', 'data-total'))
+  assert(total === expected.json.totalCents, `the page totals ${total}, the server ${expected.json.totalCents}`)
+  const bar = await page.textContent('[data-test=place-order]')
+  assert(bar.includes((expected.json.totalCents / 100).toFixed(2)) && !bar.includes('0.01'), `the submit bar shows ${bar}`)
+  assert(!(await page.textContent('body')).includes('假商品'), 'the title from the address is shown')
+  await shot(page, 'checkout-tampered')
+
+  // An absurd quantity is refused by the server, not priced ¥0.00 by the page.
+  await page.goto(`${web}/checkout?skuId=${sku.id}&quantity=99999&price=0`)
+  await page.waitForSelector('[data-test=error], [data-test=line-problem]')
+  assert(!(await page.textContent('[data-test=place-order]')).includes('0.00'), 'an absurd quantity is priced ¥0.00')
+  assert(await page.isDisabled('[data-test=place-order] button'), 'an order the server would refuse can be placed')
+  await page.close()
+  await context.clearCookies()
+})
+
+test('the SKU picker: a value in stock only with other picks re-picks them (全棉磨毛四件套: 雾蓝 → 1.8m)', async () => {
+  const found = await call('GET', `/api/v1/products?page=1&pageSize=20&q=${encodeURIComponent('四件套')}`)
+  const bedding = (found.json?.items ?? []).find((p) => p.title === '全棉磨毛四件套')
+  assert(bedding, `the demo catalog has no 全棉磨毛四件套: ${JSON.stringify(found.json)}`)
+  const page = await openPage()
+  await page.goto(`${web}/products/${bedding.id}`)
+  const option = (text) => page.locator('[data-test=spec-option]', { hasText: text })
+  await option('1.5m').waitFor()
+  assert((await option('1.5m').getAttribute('data-state')) === 'chosen', '1.5m is not preselected')
+  assert((await option('雾蓝').getAttribute('data-state')) !== 'disabled', '雾蓝 looks disabled')
+  await option('雾蓝').click()
+  await poll(async () => (await option('1.8m').getAttribute('data-state')) === 'chosen', { message: '1.8m re-picked' })
+  assert((await option('雾蓝').getAttribute('data-state')) === 'chosen', '雾蓝 was not picked')
+  await shot(page, 'sku-picker')
+  await page.close()
 })
 
 test('seckill: countdown on server time, proof of work solved in advance, attempt at the start, success pushed over SignalR, then pay', async () => {

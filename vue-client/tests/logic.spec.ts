@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { channelFor, isWeChatBrowser } from '@/lib/payment'
-import { isSelectable, matchingSku, specOptions } from '@/lib/skuPicker'
 import { timeline } from '@/lib/orderTimeline'
-import type { OrderDetail, Sku } from '@/api/types'
-
-const sku = (id: number, specs: Record<string, string>, available: number): Sku => ({ id, specs, priceCents: 100 * id, available })
+import type { OrderDetail } from '@/api/types'
 
 describe('payment channel', () => {
   it('uses the JSAPI cashier only inside WeChat, the QR code elsewhere, the page for Alipay', () => {
@@ -14,24 +11,6 @@ describe('payment channel', () => {
     expect(channelFor('wechatpay', true)).toBe('jsapi')
     expect(channelFor('wechatpay', false)).toBe('native')
     expect(channelFor('alipay', true)).toBe('page')
-  })
-})
-
-describe('SKU picker', () => {
-  const skus = [sku(1, { 颜色: '红', 尺码: 'M' }, 3), sku(2, { 颜色: '红', 尺码: 'L' }, 0), sku(3, { 颜色: '蓝', 尺码: 'L' }, 5)]
-
-  it('lists spec values in first-seen order', () => {
-    expect(specOptions(skus)).toEqual({ 颜色: ['红', '蓝'], 尺码: ['M', 'L'] })
-  })
-
-  it('finds the SKU for a full choice and none for a partial one', () => {
-    expect(matchingSku(skus, { 颜色: '蓝', 尺码: 'L' })?.id).toBe(3)
-    expect(matchingSku(skus, { 颜色: '红' })).toBeNull()
-  })
-
-  it('disables combinations that are out of stock', () => {
-    expect(isSelectable(skus, { 颜色: '红' }, '尺码', 'L')).toBe(false)
-    expect(isSelectable(skus, { 颜色: '蓝' }, '尺码', 'L')).toBe(true)
   })
 })
 

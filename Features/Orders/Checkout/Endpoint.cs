@@ -32,12 +32,6 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         FROM addresses WHERE id = @AddressId AND user_id = @UserId
         """;
 
-    private const string FindSkus = """
-        SELECT s.id AS SkuId, s.product_id AS ProductId, s.specs AS Specs, s.price_cents AS PriceCents,
-               p.title AS Title, p.images AS Images, p.on_shelf AS OnShelf
-        FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN @SkuIds
-        """;
-
     // Succeeds only while enough is available, atomically with the check: this is what makes overselling impossible.
     private const string LockStock = """
         UPDATE skus SET locked = locked + @Quantity, updated_at = @Now WHERE id = @SkuId AND stock - locked - sold >= @Quantity
@@ -121,17 +115,16 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty."));
             return;
         }
-        if (CheckCaps(lines) is { } capExceeded)
+        if (OrderPricing.CapIssues(lines, options).FirstOrDefault() is { } capExceeded)
         {
-            await Send.ResultAsync(Problem.Conflict(capExceeded));
+            await Send.ResultAsync(Conflict(capExceeded));
             return;
         }
 
         var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountOpenOrders, new { UserId = userId }, tx, cancellationToken: ct));
         if (open >= options.MaxOpenUnpaidOrders)
         {
-            await Send.ResultAsync(Problem.Conflict(
-                $"You have {open} unpaid orders; pay or cancel one before placing another (at most {options.MaxOpenUnpaidOrders})."));
+            await Send.ResultAsync(Conflict(OrderPricing.TooManyOpenOrders(open, options)));
             return;
         }
 
@@ -143,8 +136,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             return;
         }
 
-        var skus = (await connection.QueryAsync<SkuRow>(new CommandDefinition(FindSkus, new { SkuIds = lines.Keys.ToArray() }, tx,
-            cancellationToken: ct))).ToDictionary(s => s.SkuId);
+        var skus = await OrderPricing.LoadSkusAsync(connection, tx, lines.Keys, ct);
         var unknown = lines.Keys.Where(id => !skus.ContainsKey(id)).Order().ToList();
         if (unknown.Count > 0)
         {
@@ -172,7 +164,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
 
         var orderNo = OrderNumbers.New(now);
         var expiresAt = now.AddMinutes(options.PaymentTimeoutMinutes);
-        var total = lines.Sum(l => skus[l.Key].PriceCents * l.Value);
+        var total = OrderPricing.Price(lines.Select(l => (skus[l.Key].PriceCents, l.Value)), options.Shipping).TotalCents;
         var orderId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertOrder, new
         {
             OrderNo = orderNo, UserId = userId, TotalCents = total, AddressSnapshot = OrderQueries.SerializeAddress(address),
@@ -202,15 +194,8 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         await Send.ResponseAsync(response, StatusCodes.Status201Created, ct);
     }
 
-    private string? CheckCaps(Dictionary<long, int> lines)
-    {
-        if (lines.Count > options.MaxLinesPerOrder)
-            return $"An order may hold at most {options.MaxLinesPerOrder} different items.";
-        if (lines.FirstOrDefault(l => l.Value > options.MaxQuantityPerLine) is { Key: > 0 } big)
-            return $"At most {options.MaxQuantityPerLine} of one item per order (SKU {big.Key} asks for {big.Value}).";
-        var total = lines.Values.Sum(q => (long)q);
-        return total > options.MaxQuantityPerOrder ? $"At most {options.MaxQuantityPerOrder} items per order ({total} asked)." : null;
-    }
+    private static IResult Conflict(BasketIssue issue) =>
+        Problem.Of(StatusCodes.Status409Conflict, "Conflict", issue.Detail, code: issue.Code, args: issue.Args);
 
     private async Task<Dictionary<long, int>> CartLinesAsync(long userId) =>
         CartKeys.Lines(await redis.HashGetAllAsync(CartKeys.For(userId)));
@@ -223,12 +208,11 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    private static string Describe(SkuRow sku)
+    private static string Describe(BasketSku sku)
     {
         var specs = CatalogRules.ParseSpecs(sku.Specs);
         return specs.Count == 0 ? sku.Title : $"{sku.Title} ({string.Join(" ", specs.Values)})";
     }
 
     private sealed record IdempotentRow(string RequestHash, string Response);
-    private sealed record SkuRow(long SkuId, long ProductId, string Specs, long PriceCents, string Title, string Images, bool OnShelf);
 }

@@ -50,6 +50,7 @@ export function createApi(http: Http) {
       remove: (id: number) => done(http.DELETE('/api/v1/addresses/{id}', { params: { path: { id: String(id) } } })),
     },
     orders: {
+      preview: (body: T.PreviewRequest) => read(http.POST('/api/v1/orders/preview', { body })).as<T.OrderPreview>(),
       place: (body: T.CheckoutRequest, idempotencyKey: string) =>
         read(http.POST('/api/v1/orders', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body })).as<T.PlacedOrder>(),
       list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>

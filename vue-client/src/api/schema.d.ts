@@ -281,6 +281,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an order (what checkout would charge)
+         * @description Prices the same lines checkout takes (items, or fromCart) from current SKU data with the same rule as checkout: line totals, subtotal, one flat shipping fee (Orders:Shipping:FlatFeeCents) waived from a subtotal of Orders:Shipping:FreeFromCents, the total and the points its payment earns (1 per whole yuan). Nothing is held: each line says what stops it now (unknown SKU, off shelf, sold out, too little stock with the count available, over the per-line cap), and problems lists what stops the basket as a whole (too many lines or items, too many unpaid orders). Checkout places the order at exactly this total while the catalog is unchanged.
+         */
+        post: operations["MallFeaturesOrdersPreviewOrderEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1068,6 +1088,60 @@ export interface components {
             channel?: "native" | "jsapi" | "page" | "precreate";
             openId?: string | null;
         };
+        PreviewOrderResponse: {
+            lines?: components["schemas"]["PreviewOrderLine"][];
+            /** Format: int64 */
+            subtotalCents?: number;
+            /** Format: int64 */
+            shippingFeeCents?: number;
+            /** Format: int64 */
+            freeShippingFromCents?: number;
+            /** Format: int64 */
+            totalCents?: number;
+            /** Format: int64 */
+            pointsToEarn?: number;
+            purchasable?: boolean;
+            problems?: components["schemas"]["PreviewOrderIssue"][];
+        };
+        PreviewOrderLine: {
+            /** Format: int64 */
+            skuId?: number;
+            /** Format: int64 */
+            productId?: number;
+            title?: string;
+            specs?: {
+                [key: string]: string;
+            };
+            image?: string;
+            /** Format: int64 */
+            unitPriceCents?: number;
+            /** Format: int32 */
+            quantity?: number;
+            /** Format: int64 */
+            lineTotalCents?: number;
+            /** Format: int32 */
+            available?: number;
+            problem?: components["schemas"]["PreviewOrderIssue"] | null;
+        };
+        PreviewOrderIssue: {
+            code?: string;
+            message?: string;
+            args?: {
+                [key: string]: unknown;
+            };
+        };
+        PreviewOrderRequest: {
+            items?: components["schemas"]["CheckoutItem"][];
+            fromCart?: boolean;
+            /** Format: int64 */
+            addressId?: number | null;
+        };
+        CheckoutItem: {
+            /** Format: int64 */
+            skuId?: number;
+            /** Format: int32 */
+            quantity?: number;
+        };
         OrderPage: {
             items?: components["schemas"]["OrderSummary"][];
             /** Format: int32 */
@@ -1162,12 +1236,6 @@ export interface components {
             fromCart?: boolean;
             /** Format: int64 */
             addressId?: number;
-        };
-        CheckoutItem: {
-            /** Format: int64 */
-            skuId?: number;
-            /** Format: int32 */
-            quantity?: number;
         };
         IssueChallengeResponse: {
             challengeId?: string | null;
@@ -2251,6 +2319,57 @@ export interface operations {
             };
             /** @description The payment provider refused or did not answer; try again. */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersPreviewOrderEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The priced lines, fee, total, points and problems (purchasable when there are none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOrderResponse"];
+                };
+            };
+            /** @description Bad items or quantities, both or neither of items and fromCart, empty cart. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The address is not one of the shopper's. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

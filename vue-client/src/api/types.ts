@@ -72,6 +72,10 @@ export type OrderDetail = Sent<S['OrderDetail']>
 export type OrderPage = Sent<S['OrderPage']>
 export type CheckoutRequest = S['CheckoutRequest']
 export type PlacedOrder = Sent<S['CheckoutResponse']>
+export type PreviewRequest = S['PreviewOrderRequest']
+export type OrderPreview = Sent<S['PreviewOrderResponse']>
+export type PreviewLine = Sent<S['PreviewOrderLine']>
+export type PreviewIssue = Sent<S['PreviewOrderIssue']>
 
 // ---- seckill ------------------------------------------------------------------------------------------------
 

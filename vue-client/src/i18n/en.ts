@@ -29,13 +29,15 @@ const en: typeof zh = {
   },
   product: {
     addToCart: 'Add to cart', buyNow: 'Buy now', chooseSku: 'Choose options', stock: '{n} in stock', outOfStock: 'Sold out',
-    added: 'Added to cart', description: 'Details', notFound: 'Product not found',
+    added: 'Added to cart', description: 'Details', notFound: 'Product not found', chooseSpecs: 'Choose {names} first', specSeparator: ', ',
   },
   listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', noResults: 'No products found', all: 'All' },
   cart: { title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left' },
   checkout: {
     title: 'Confirm order', address: 'Shipping address', chooseAddress: 'Choose an address', addAddress: 'Add address', placeOrder: 'Place order',
     noAddress: 'Add a shipping address first', items: 'Items', placing: 'Placing order…',
+    subtotal: 'Items total', shipping: 'Shipping', freeShipping: 'Free', freeFrom: 'Free shipping from ¥{amount}', points: 'Earns {n} points',
+    notPurchasable: 'Some items cannot be ordered as they are', unknownSku: 'Item {id}', nothing: 'Nothing to check out',
   },
   address: {
     title: 'Addresses', receiver: 'Receiver', phone: 'Phone', province: 'Province', city: 'City', district: 'District',

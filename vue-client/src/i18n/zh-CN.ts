@@ -26,13 +26,15 @@ export default {
   },
   product: {
     addToCart: '加入购物车', buyNow: '立即购买', chooseSku: '请选择规格', stock: '库存 {n}', outOfStock: '已售罄',
-    added: '已加入购物车', description: '商品详情', notFound: '商品不存在',
+    added: '已加入购物车', description: '商品详情', notFound: '商品不存在', chooseSpecs: '请选择{names}', specSeparator: '、',
   },
   listing: { sortDefault: '综合', sortPriceAsc: '价格从低到高', sortPriceDesc: '价格从高到低', sortNewest: '最新', noResults: '没有找到相关商品', all: '全部' },
   cart: { title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车', offShelf: '已下架', short: '库存不足，仅剩 {n} 件' },
   checkout: {
     title: '确认订单', address: '收货地址', chooseAddress: '选择收货地址', addAddress: '新增地址', placeOrder: '提交订单',
     noAddress: '请先添加收货地址', items: '商品清单', placing: '正在提交…',
+    subtotal: '商品金额', shipping: '运费', freeShipping: '免运费', freeFrom: '满 ¥{amount} 免运费', points: '可得 {n} 积分',
+    notPurchasable: '部分商品暂时无法购买', unknownSku: '商品 {id}', nothing: '没有要结算的商品',
   },
   address: {
     title: '收货地址', receiver: '收货人', phone: '手机号', province: '省份', city: '城市', district: '区县',
