@@ -98,6 +98,7 @@ public sealed class TracingTests(TracingApp app) : IClassFixture<TracingApp>
 
         (await shopper.CheckoutAsync(new { addressId = address, items = new[] { new { skuId = sku.SkuId, quantity = 1 } } })).EnsureSuccessStatusCode();
         await ExportedAsync(trace, "MySqlConnector");
+        await ExportedAsync(trace, "redis HDEL cart");
 
         using var missing = await shopper.Client.GetAsync("/api/v1/orders/not-an-order");
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);

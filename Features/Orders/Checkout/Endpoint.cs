@@ -188,7 +188,8 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         await tx.CommitAsync(ct);
 
         // After the commit: Redis is not part of the transaction, and a stale cart line is harmless (it is re-validated).
-        await redis.HashDeleteAsync(CartKeys.For(userId), lines.Keys.Select(id => (RedisValue)id).ToArray());
+        using (Tracing.Redis("HDEL", "cart"))
+            await redis.HashDeleteAsync(CartKeys.For(userId), lines.Keys.Select(id => (RedisValue)id).ToArray());
         await cache.StockChangedAsync(skus.Values.Select(s => s.ProductId));
         await events.PublishAsync(userId, orderNo, OrderStatus.PendingPayment, "checkout");
         await Send.ResponseAsync(response, StatusCodes.Status201Created, ct);
@@ -197,8 +198,11 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
     private static IResult Conflict(BasketIssue issue) =>
         Problem.Of(StatusCodes.Status409Conflict, "Conflict", issue.Detail, code: issue.Code, args: issue.Args);
 
-    private async Task<Dictionary<long, int>> CartLinesAsync(long userId) =>
-        CartKeys.Lines(await redis.HashGetAllAsync(CartKeys.For(userId)));
+    private async Task<Dictionary<long, int>> CartLinesAsync(long userId)
+    {
+        using var span = Tracing.Redis("HGETALL", "cart");
+        return CartKeys.Lines(await redis.HashGetAllAsync(CartKeys.For(userId)));
+    }
 
     /// <summary>SHA-256 over a canonical form of the body, so formatting and item order do not matter.</summary>
     private static string RequestHash(Request req)
