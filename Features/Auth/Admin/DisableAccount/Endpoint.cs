@@ -16,7 +16,7 @@ public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, Ac
         UPDATE users SET disabled_at = COALESCE(disabled_at, @Now), updated_at = @Now WHERE id = @Id AND role <> 'admin'
         """;
 
-    private const string StateOf = "SELECT role AS Role, CAST(disabled_at IS NOT NULL AS SIGNED) AS Disabled FROM users WHERE id = @Id FOR UPDATE";
+    private const string StateOf = "SELECT role AS Role, disabled_at AS DisabledAt FROM users WHERE id = @Id FOR UPDATE";
 
     public override void Configure()
     {
@@ -50,7 +50,7 @@ public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, Ac
             }
             await connection.ExecuteAsync(new CommandDefinition(Disable, new { req.Id, Now = clock.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
             // A repeated disable changes nothing, so it leaves no record.
-            if (before.Disabled == 0)
+            if (before.DisabledAt is null)
                 await audit.WriteAsync(connection, tx, HttpContext, "account.disable", "account", req.Id, new AccountState(req.Id, false),
                     new AccountState(req.Id, true), ct);
             await tx.CommitAsync(ct);
@@ -61,5 +61,5 @@ public sealed class Endpoint(MySqlDataSource db, RefreshTokens refreshTokens, Ac
         await Send.OkAsync(new AccountState(req.Id, true), ct);
     }
 
-    private sealed record StateRow(string Role, long Disabled);
+    private sealed record StateRow(string Role, DateTime? DisabledAt);
 }
