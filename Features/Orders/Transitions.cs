@@ -21,17 +21,26 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
 
     private const string IdAndKindOf = "SELECT id AS Id, kind AS Kind FROM orders WHERE order_no = @OrderNo";
 
+    private const string OrderNoAndOwnerOf = "SELECT order_no, user_id, kind FROM orders WHERE id = @Id";
+
     private const string Receive = """
         UPDATE orders SET status = 'Completed', completed_at = @Now, updated_at = @Now
         WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'Shipped'
         """;
 
     private const string Ship = """
-        UPDATE orders SET status = 'Shipped', shipped_at = @Now, updated_at = @Now
-        WHERE order_no = @OrderNo AND status = 'Paid'
+        UPDATE orders SET status = 'Shipped', shipped_at = @Now, updated_at = @Now, carrier = @Carrier, tracking_no = @TrackingNo,
+                          shipped_by = @OperatorId
+        WHERE id = @Id AND status = 'Paid'
         """;
 
-    private const string OwnerOf = "SELECT user_id FROM orders WHERE order_no = @OrderNo";
+    // The operator's close is the shopper's cancel with another reason: the same stock hand-back, the same single winner.
+    private const string Close = """
+        UPDATE orders SET status = 'Cancelled', cancel_reason = 'operator', cancel_note = @Note, cancelled_by = @OperatorId,
+                          cancelled_at = @Now, updated_at = @Now,
+                          stock_return_pending = CASE WHEN kind = 'seckill' THEN 1 ELSE stock_return_pending END
+        WHERE id = @Id AND status = 'PendingPayment'
+        """;
 
     /// <summary>
     /// PendingPayment → Cancelled by the shopper. A normal order releases its held stock in the same transaction;
@@ -66,17 +75,46 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
         return true;
     }
 
-    /// <summary>Paid → Shipped by an admin.</summary>
-    public async Task<bool> ShipAsync(string orderNo, CancellationToken ct)
+    /// <summary>
+    /// Paid → Shipped by an operator, with the carrier and waybill, inside the caller's transaction (which also writes
+    /// the audit row). Null when the order is not Paid; otherwise announce the result once committed.
+    /// </summary>
+    public async Task<Applied?> ShipAsync(MySqlConnection connection, MySqlTransaction tx, long orderId, long operatorId, string carrier,
+        string trackingNo, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (await connection.ExecuteAsync(new CommandDefinition(Ship, new { OrderNo = orderNo, Now = clock.GetUtcNow().UtcDateTime },
-                cancellationToken: ct)) == 0)
-            return false;
-        var owner = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OwnerOf, new { OrderNo = orderNo }, cancellationToken: ct));
-        await events.PublishAsync(owner, orderNo, OrderStatus.Shipped, "admin");
-        return true;
+        var args = new { Id = orderId, OperatorId = operatorId, Carrier = carrier, TrackingNo = trackingNo, Now = clock.GetUtcNow().UtcDateTime };
+        if (await connection.ExecuteAsync(new CommandDefinition(Ship, args, tx, cancellationToken: ct)) == 0) return null;
+        var order = await connection.QuerySingleAsync<(string OrderNo, long UserId, string Kind)>(new CommandDefinition(OrderNoAndOwnerOf, new { Id = orderId }, tx, cancellationToken: ct));
+        return new Applied(order.UserId, order.OrderNo, OrderStatus.Shipped, "admin", []);
     }
+
+    /// <summary>
+    /// PendingPayment → Cancelled by an operator ("closed"), inside the caller's transaction. The stock goes back exactly
+    /// as on the shopper's cancel: a normal order's held units in this transaction, a seckill order's unit by the seckill
+    /// expiry pass. Null when the order is no longer PendingPayment (paid, or closed by someone else first).
+    /// </summary>
+    public async Task<Applied?> CloseAsync(MySqlConnection connection, MySqlTransaction tx, long orderId, long operatorId, string reason,
+        CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await connection.ExecuteAsync(new CommandDefinition(Close, new { Id = orderId, OperatorId = operatorId, Note = reason, Now = now }, tx,
+                cancellationToken: ct)) == 0)
+            return null;
+        var order = await connection.QuerySingleAsync<(string OrderNo, long UserId, string Kind)>(new CommandDefinition(OrderNoAndOwnerOf, new { Id = orderId }, tx,
+            cancellationToken: ct));
+        var products = order.Kind == OrderKind.Normal ? await HeldStock.ReleaseAsync(connection, tx, [orderId], now, ct) : [];
+        return new Applied(order.UserId, order.OrderNo, OrderStatus.Cancelled, "operator", products);
+    }
+
+    /// <summary>After the transaction of a transition committed: fresh stock for the catalog, a push to the shopper.</summary>
+    public async Task AnnounceAsync(Applied applied)
+    {
+        await cache.StockChangedAsync(applied.Products);
+        await events.PublishAsync(applied.UserId, applied.OrderNo, applied.Status, applied.Cause);
+    }
+
+    /// <param name="Products">The products whose availability changed.</param>
+    public sealed record Applied(long UserId, string OrderNo, string Status, string Cause, IReadOnlyList<long> Products);
 
     /// <summary>After a refused transition: 404 when the order is not the caller's, else 409 naming its status.</summary>
     public static async Task<IResult> RefusalAsync(MySqlConnection connection, string orderNo, long? ownerId, string wanted, CancellationToken ct)

@@ -57,14 +57,14 @@ public sealed class OrderLifecycleTests(MallApp app) : IClassFixture<MallApp>
         var (shopper, sku, order) = await PlaceAsync();
         var admin = await app.AdminAsync();
         await (await shopper.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/receipt", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await admin.Client.PostAsync($"/api/v1/admin/orders/{order.OrderNo}/ship", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.ShipAsync(order.OrderNo)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         Assert.Equal(MarkPaidOutcome.Paid, (await PayAsync(order.OrderNo)).Outcome);
         await (await shopper.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await shopper.Client.PostAsync($"/api/v1/admin/orders/{order.OrderNo}/ship", null)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        var shipped = await (await admin.Client.PostAsync($"/api/v1/admin/orders/{order.OrderNo}/ship", null)).ReadAsync<Detail>();
+        await (await shopper.ShipAsync(order.OrderNo)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        var shipped = await (await admin.ShipAsync(order.OrderNo)).ReadAsync<Detail>();
         Assert.Equal("Shipped", shipped.Status);
-        await (await admin.Client.PostAsync($"/api/v1/admin/orders/{order.OrderNo}/ship", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.ShipAsync(order.OrderNo)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         var stranger = await app.FastShopperAsync();
         await (await stranger.Client.PostAsync($"/api/v1/orders/{order.OrderNo}/receipt", null)).ShouldBeNotFoundAsync("The order");

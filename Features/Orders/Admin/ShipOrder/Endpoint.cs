@@ -1,11 +1,12 @@
 using FastEndpoints;
+using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.Admin.ShipOrder;
 
-public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endpoint<OrderNoRequest, OrderDetail>
+public sealed class Endpoint(MySqlDataSource db, Transitions transitions, AdminAudit audit) : Endpoint<Request, AdminOrderDetail>
 {
     public override void Configure()
     {
@@ -14,25 +15,41 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
         Summary(s =>
         {
             s.Summary = "Ship a paid order (admin)";
-            s.Description = "Paid → Shipped; the shopper's open pages are told over SignalR (OrderStatusChanged).";
-            s.ResponseExamples[200] = OrderExamples.Detail with { Status = OrderStatus.Shipped };
+            s.Description = "Paid → Shipped with the carrier and its tracking number (both required), recorded in the audit log " +
+                            "(order.ship); the shopper's open pages are told over SignalR (OrderStatusChanged).";
+            s.ExampleRequest = new Request { OrderNo = "20261125081530123456789", Carrier = "顺丰速运", TrackingNo = "SF1234567890123" };
+            s.ResponseExamples[200] = AdminOrderExamples.Detail;
             s.Responses[200] = "Shipped; the order as it is now.";
-            s.Responses[400] = "Malformed order number.";
-            s.Responses[404] = "No such order.";
-            s.Responses[409] = "Not Paid (unpaid, already shipped, cancelled, …).";
+            s.Responses[400] = "Malformed order number, missing or invalid carrier or tracking number.";
+            s.Responses[404] = "No such order (order.not_found).";
+            s.Responses[409] = "Not Paid: unpaid, already shipped, cancelled, … (order.not_paid).";
         });
-        Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<AdminOrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
-    public override async Task HandleAsync(OrderNoRequest req, CancellationToken ct)
+    public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var applied = await transitions.ShipAsync(req.OrderNo, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!applied)
+        Transitions.Applied? applied;
+        await using (var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct))
         {
-            await Send.ResultAsync(await Transitions.RefusalAsync(connection, req.OrderNo, null, "shipped", ct));
-            return;
+            var before = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
+            if (before is null)
+            {
+                await Send.ResultAsync(AdminOrderProblems.NotFound());
+                return;
+            }
+            applied = await transitions.ShipAsync(connection, tx, before.Id, User.UserId(), req.Carrier!.Trim(), req.TrackingNo!, ct);
+            if (applied is null)
+            {
+                await Send.ResultAsync(AdminOrderProblems.NotPaid(before.Status));
+                return;
+            }
+            var after = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
+            await audit.WriteAsync(connection, tx, HttpContext, "order.ship", "order", req.OrderNo, before, after, ct);
+            await tx.CommitAsync(ct);
         }
-        await Send.OkAsync((await OrderQueries.FindAsync(connection, req.OrderNo, null, ct))!, ct);
+        await transitions.AnnounceAsync(applied);
+        await Send.OkAsync((await AdminOrders.DetailAsync(connection, req.OrderNo, ct))!, ct);
     }
 }
