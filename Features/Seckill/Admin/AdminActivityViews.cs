@@ -130,7 +130,7 @@ public static class AdminActivityQueries
         public AdminActivity ToView(RedisValue redisStock, DateTime nowUtc)
         {
             // No stock key: a draft or an activity never warmed (nothing sold), or one closed out whose keys expired (nothing left).
-            var remaining = redisStock.TryParse(out long left) ? left : ClosedAt is not null ? 0 : Stock - ReleasedUnits;
+            var remaining = !redisStock.IsNull && redisStock.TryParse(out long left) ? left : ClosedAt is not null ? 0 : Stock - ReleasedUnits;
             remaining = Math.Max(0, remaining);
             var status = CancelledAt is not null ? AdminActivityStatus.Cancelled
                 : ClosedAt is not null || EndsAt <= nowUtc ? AdminActivityStatus.Ended
