@@ -85,7 +85,8 @@ public sealed class Endpoint(MySqlDataSource db, Publisher publisher, AdminAudit
         await audit.WriteAsync(connection, transaction, HttpContext, "activity.update", "activity", req.Id, current, changed, ct);
         await transaction.CommitAsync(ct);
 
-        if (current.Published) await publisher.WarmAsync(req.Id, ct);
+        // A draft has nothing in Redis; the call only records that it is up to date (else the recovery pass would).
+        await publisher.WarmAsync(req.Id, ct);
         await Send.OkAsync(new Response(req.Id, current.Published), ct);
     }
 }
