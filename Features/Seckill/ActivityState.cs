@@ -20,6 +20,8 @@ public sealed class ActivityKeys(long activityId)
     public RedisKey Buyers { get; } = $"sk:{{a{activityId}}}:buyers";
     public RedisKey Log { get; } = $"sk:{{a{activityId}}}:log";
     public RedisKey Returned { get; } = $"sk:{{a{activityId}}}:returned";
+    /// <summary>Attempts by result, summed over every instance (each flushes its own counts, see SeckillRealtime).</summary>
+    public RedisKey Attempts { get; } = $"sk:{{a{activityId}}}:attempts";
     public RedisKey Token(string token) => _tag + "tok:" + token;
     public RedisKey UserRate(long userId) => _tag + "rl:u:" + userId;
     public RedisKey UserTokenRate(long userId) => _tag + "rl:t:" + userId;
@@ -36,6 +38,8 @@ public sealed class ActivityState(long activityId)
     private long _flag;
     private long _stockLeft = -1;
     private int _stockDirty;
+    // Counted in process (one interlocked add on the hot path) and flushed to Redis by SeckillRealtime's timer.
+    private readonly long[] _attempts = new long[AttemptResults.Names.Length];
 
     public ActivityKeys Keys { get; } = new(activityId);
     public long ActivityId => activityId;
@@ -58,12 +62,44 @@ public sealed class ActivityState(long activityId)
         Volatile.Write(ref _stockDirty, 1);
     }
 
+    public void Count(AttemptResult result) => Interlocked.Increment(ref _attempts[(int)result]);
+
+    /// <summary>The attempts counted since the last call, by result (indexed like <see cref="AttemptResults.Names"/>).</summary>
+    public long[] TakeAttempts()
+    {
+        var taken = new long[_attempts.Length];
+        for (var i = 0; i < taken.Length; i++) taken[i] = Interlocked.Exchange(ref _attempts[i], 0);
+        return taken;
+    }
+
+    /// <summary>Puts counts back that could not be flushed (Redis unreachable); the next tick tries again.</summary>
+    public void Restore(long[] counts)
+    {
+        for (var i = 0; i < counts.Length; i++)
+            if (counts[i] != 0) Interlocked.Add(ref _attempts[i], counts[i]);
+    }
+
     /// <summary>The stock seen since the last call, if it changed.</summary>
     public bool TryTakeStockChange(out long stockLeft)
     {
         stockLeft = Volatile.Read(ref _stockLeft);
         return Interlocked.Exchange(ref _stockDirty, 0) == 1;
     }
+}
+
+/// <summary>What an attempt came to; the names are the result labels of mall_seckill_attempts_total.</summary>
+public enum AttemptResult
+{
+    Accepted, SoldOut, SoldOutLocal, Ended, NotStarted, LimitReached, BadToken, BadQuantity, RateLimited, Cancelled, Unavailable,
+}
+
+public static class AttemptResults
+{
+    public static readonly string[] Names =
+    [
+        "accepted", "sold_out", "sold_out_local", "ended", "not_started", "limit_reached", "bad_token", "bad_quantity", "rate_limited",
+        "cancelled", "unavailable",
+    ];
 }
 
 /// <summary>Per-instance activity states. Created only for activities Redis confirmed exist (no growth from random ids).</summary>

@@ -36,7 +36,7 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
         SELECT a.id AS Id, a.title AS Title, a.sku_id AS SkuId, s.product_id AS ProductId, p.title AS ProductTitle,
                s.specs AS Specs, p.images AS Images, a.price_cents AS PriceCents, s.price_cents AS OriginalPriceCents,
                a.stock AS Stock, a.limit_per_user AS LimitPerUser, a.starts_at AS StartsAt, a.ends_at AS EndsAt,
-               a.challenge_bits AS ChallengeBits, a.payment_seconds AS PaymentSeconds
+               a.challenge_bits AS ChallengeBits, a.payment_seconds AS PaymentSeconds, a.cancelled_at AS CancelledAt
         FROM seckill_activities a
         JOIN skus s ON s.id = a.sku_id
         JOIN products p ON p.id = s.product_id
@@ -101,7 +101,7 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     private async Task<IReadOnlyList<ActivityRow>> LoadListAsync()
     {
         await using var connection = await db.OpenConnectionAsync();
-        return (await connection.QueryAsync<ActivityRow>(Select + " AND a.ends_at > @Now ORDER BY a.starts_at, a.id LIMIT 100",
+        return (await connection.QueryAsync<ActivityRow>(Select + " AND a.ends_at > @Now AND a.cancelled_at IS NULL ORDER BY a.starts_at, a.id LIMIT 100",
             new { Now = clock.GetUtcNow().UtcDateTime })).ToList();
     }
 
@@ -121,11 +121,13 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
 
     private sealed record ActivityRow(long Id, string Title, long SkuId, long ProductId, string ProductTitle, string Specs,
         string Images, long PriceCents, long OriginalPriceCents, int Stock, int LimitPerUser, DateTime StartsAt, DateTime EndsAt,
-        int ChallengeBits, int? PaymentSeconds)
+        int ChallengeBits, int? PaymentSeconds, DateTime? CancelledAt)
     {
         public ActivityView ToView(long stockLeft, DateTime nowUtc)
         {
-            var status = nowUtc < StartsAt ? ActivityStatus.Upcoming : nowUtc >= EndsAt ? ActivityStatus.Ended : stockLeft <= 0 ? ActivityStatus.SoldOut : ActivityStatus.Live;
+            // A cancelled activity is over for the shopper: shown as ended, with nothing left (attempts answer "cancelled").
+            if (CancelledAt is not null) stockLeft = 0;
+            var status = CancelledAt is not null ? ActivityStatus.Ended : nowUtc < StartsAt ? ActivityStatus.Upcoming : nowUtc >= EndsAt ? ActivityStatus.Ended : stockLeft <= 0 ? ActivityStatus.SoldOut : ActivityStatus.Live;
             return new ActivityView(Id, Title, new SkuView(SkuId, ProductId, ProductTitle, ParseSpecs(Specs), FirstImage(Images)),
                 PriceCents, OriginalPriceCents, Utc(StartsAt), Utc(EndsAt), LimitPerUser, Math.Max(0, stockLeft), status, ChallengeBits);
         }

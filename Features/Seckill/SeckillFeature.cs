@@ -26,6 +26,7 @@ public static class SeckillFeature
         services.AddSingleton<ReservationChannel>();
         services.AddSingleton<BurstPacing>();
         services.AddSingleton<OrderBatchWriter>();
+        services.AddSingleton<Admin.CancelActivity.Canceller>();
         services.AddSingleton<Publisher>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<SeckillExpiry>();

@@ -22,6 +22,7 @@ public static class SeckillMetrics
     public static readonly Counter.Child BadQuantity = Attempts.WithLabels("bad_quantity");
     public static readonly Counter.Child RateLimited = Attempts.WithLabels("rate_limited");
     public static readonly Counter.Child Unknown = Attempts.WithLabels("unknown_activity");
+    public static readonly Counter.Child Cancelled = Attempts.WithLabels("cancelled");
 
     public static readonly Gauge ChannelDepth = Metrics.CreateGauge("mall_seckill_channel_depth",
         "Reservations waiting in this instance's in-process channel.");

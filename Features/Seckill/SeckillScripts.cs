@@ -28,7 +28,8 @@ public sealed class SeckillScripts(IDatabase redis, IConnectionMultiplexer multi
     public static readonly RedisScript ReturnStock = new("Features/Seckill/Expiry/ReturnStock.lua");
     public static readonly RedisScript Snapshot = new("Features/Seckill/Admin/ReconcileActivity/Snapshot.lua");
 
-    private static readonly RedisScript[] All = [Attempt, IssueToken, Publish, ReturnStock, Snapshot, CloseOut.SeckillCloseOut.Script];
+    private static readonly RedisScript[] All =
+        [Attempt, IssueToken, Publish, ReturnStock, Snapshot, CloseOut.SeckillCloseOut.Script, Admin.CancelActivity.Canceller.Script];
 
     public async Task LoadAsync()
     {
@@ -69,4 +70,11 @@ public static class SeckillUnavailable
 {
     public static IResult Result(HttpContext http) =>
         Mall.Infrastructure.Problem.Unavailable(http, "The flash-sale service is briefly unavailable. Try again in a moment.");
+}
+
+/// <summary>The answer to a shopper once an operator cancelled the activity (told by Redis, so on every instance at once).</summary>
+public static class SeckillCancelled
+{
+    public static IResult Result => Mall.Infrastructure.Problem.Of(StatusCodes.Status410Gone, "Cancelled", "The activity was cancelled.",
+        code: "seckill.activity_cancelled");
 }

@@ -15,7 +15,7 @@ public sealed class SeckillOpenApiTests(SeckillApp app) : IClassFixture<SeckillA
             "/api/v1/time", "/api/v1/seckill/activities", "/api/v1/seckill/activities/{id}", "/api/v1/seckill/activities/{id}/token",
             "/api/v1/seckill/activities/{id}/attempts", "/api/v1/seckill/reservations/{reservationId}",
             "/api/v1/admin/seckill/activities", "/api/v1/admin/seckill/activities/{id}", "/api/v1/admin/seckill/activities/{id}/publish",
-            "/api/v1/admin/seckill/activities/{id}/reconcile",
+            "/api/v1/admin/seckill/activities/{id}/reconcile", "/api/v1/admin/seckill/activities/{id}/cancel", "/api/v1/admin/seckill/live",
         ];
         foreach (var path in expected) Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing");
         var attempt = paths.GetProperty("/api/v1/seckill/activities/{id}/attempts").GetProperty("post").GetProperty("responses");

@@ -32,7 +32,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.Responses[403] = "The attempt token is unknown, expired, already used or someone else's.";
             s.Responses[404] = "No such (published) activity.";
             s.Responses[409] = "The per-user limit is reached.";
-            s.Responses[410] = "Sold out, or the activity has ended.";
+            s.Responses[410] = "Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled).";
             s.Responses[425] = "The activity has not started.";
             s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
@@ -46,6 +46,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         if (known && state.SoldOut)
         {
             SeckillMetrics.SoldOutShortCircuit.Inc();
+            state.Count(AttemptResult.SoldOutLocal);
             await Send.ResultAsync(SoldOut);
             return;
         }
@@ -65,16 +66,20 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            if (known) state.Count(AttemptResult.Unavailable);
             // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
             await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
             return;
         }
 
-        switch ((int)result[0])
+        var status = (int)result[0];
+        // Past the 404 the activity exists in Redis, so its state may be created: random ids cannot grow the map.
+        if (!known && status != 404) state = states.Get(req.Id);
+        switch (status)
         {
             case 202:
                 SeckillMetrics.Accepted.Inc();
-                state = known ? state : states.Get(req.Id);
+                state.Count(AttemptResult.Accepted);
                 var stockLeft = (long)result[2];
                 state.ObserveStock(stockLeft);
                 if (stockLeft == 0) state.MarkSoldOut(generation);
@@ -85,12 +90,18 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 return;
             case 410 when (int)result[1] == 1:
                 SeckillMetrics.SoldOut.Inc();
-                state = known ? state : states.Get(req.Id);
+                state.Count(AttemptResult.SoldOut);
                 if ((long)result[2] == 0) state.MarkSoldOut(generation);
                 await Send.ResultAsync(SoldOut);
                 return;
+            case 410 when (int)result[1] == 2:
+                SeckillMetrics.Cancelled.Inc();
+                state.Count(AttemptResult.Cancelled);
+                await Send.ResultAsync(SeckillCancelled.Result);
+                return;
             case 410:
                 SeckillMetrics.Ended.Inc();
+                state.Count(AttemptResult.Ended);
                 await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
                 return;
             case 404:
@@ -99,24 +110,29 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 return;
             case 429:
                 SeckillMetrics.RateLimited.Inc();
+                state.Count(AttemptResult.RateLimited);
                 await Send.ResultAsync(Problem.TooManyRequests(HttpContext, TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])),
                     "Too many attempts. Slow down."));
                 return;
             case 425:
                 SeckillMetrics.NotStarted.Inc();
+                state.Count(AttemptResult.NotStarted);
                 await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
                 return;
             case 400:
                 SeckillMetrics.BadQuantity.Inc();
+                state.Count(AttemptResult.BadQuantity);
                 await Send.ResultAsync(Problem.Invalid("quantity", "The quantity exceeds the activity's per-user limit."));
                 return;
             case 403:
                 SeckillMetrics.BadToken.Inc();
+                state.Count(AttemptResult.BadToken);
                 await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Invalid attempt token",
                     "The attempt token is unknown, expired, already used or not yours. Get a new one."));
                 return;
             default:
                 SeckillMetrics.LimitReached.Inc();
+                state.Count(AttemptResult.LimitReached);
                 await Send.ResultAsync(Problem.Conflict("You have reached this activity's per-user limit."));
                 return;
         }

@@ -2,7 +2,7 @@
 -- Idempotent: the first call stores the remaining count in meta.closed and zeroes the stock; repeats return it.
 -- Every key of the activity then expires after ARGV[1] ms: a settled activity needs nothing from Redis any more
 -- (readers treat its missing stock as 0), and a shop that sells every day must not keep every sale's buyers forever.
--- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 returned. ARGV: 1 how long the keys are kept (ms)
+-- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 returned, 6 attempts by result. ARGV: 1 how long the keys are kept (ms)
 local closed = redis.call('HGET', KEYS[1], 'closed')
 local left = tonumber(closed)
 if not closed then
@@ -10,5 +10,5 @@ if not closed then
   redis.call('SET', KEYS[2], 0)
   redis.call('HSET', KEYS[1], 'closed', left)
 end
-for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return left

@@ -11,14 +11,17 @@ namespace Mall.Features.Seckill.CloseOut;
 /// count; the MySQL transaction then marks the activity closed and releases that many units from skus.locked.
 /// Both halves are idempotent, so a crash in between is finished by the next pass on any instance. The activity's
 /// Redis keys then expire after Seckill:Lookback (recovery and reconciliation stop looking at it by then anyway).
+/// A cancelled activity is closed the same way as soon as it is settled (its cancel gave back the units Redis held
+/// then; close-out adds those of its orders that expired since).
 /// </summary>
 public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, SeckillScripts scripts, SeckillOptions options, TimeProvider clock)
 {
     public static readonly RedisScript Script = new("Features/Seckill/CloseOut/CloseOut.lua");
 
     private const string Candidates = """
-        SELECT id AS Id, stock AS Stock, published_at IS NOT NULL AS Published FROM seckill_activities
-        WHERE closed_at IS NULL AND ends_at <= @Now
+        SELECT id AS Id, stock AS Stock, released_units AS Released, published_at IS NOT NULL AS Published FROM seckill_activities
+        WHERE closed_at IS NULL AND (ends_at <= @Now OR cancelled_at IS NOT NULL)
+          AND (cancelled_at IS NULL OR cancel_released_at IS NOT NULL OR published_at IS NULL)
         ORDER BY ends_at LIMIT 50
         """;
 
@@ -27,7 +30,7 @@ public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, Seckill
         """;
 
     private const string Close = """
-        UPDATE seckill_activities SET closed_at = @Now, released_units = @Released, updated_at = @Now
+        UPDATE seckill_activities SET closed_at = @Now, released_units = released_units + @Released, updated_at = @Now
         WHERE id = @Id AND closed_at IS NULL
         """;
 
@@ -45,13 +48,14 @@ public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, Seckill
         var closed = 0;
         foreach (var activity in await connection.QueryAsync<Candidate>(new CommandDefinition(Candidates, new { Now = now }, cancellationToken: ct)))
         {
-            var released = (long)activity.Stock;
+            // What a cancel already gave back (its unsold units at the time) is not released twice.
+            var released = (long)activity.Stock - activity.Released;
             if (activity.Published)
             {
                 var keys = new ActivityKeys(activity.Id);
                 if (await redis.StreamLengthAsync(keys.Log) > 0) continue;
                 if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Unsettled, new { activity.Id }, cancellationToken: ct)) > 0) continue;
-                released = (long)await scripts.RunAsync(Script, [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Returned],
+                released = (long)await scripts.RunAsync(Script, [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Returned, keys.Attempts],
                     [(long)options.Lookback.TotalMilliseconds]);
             }
             await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -70,6 +74,7 @@ public sealed class SeckillCloseOut(MySqlDataSource db, IDatabase redis, Seckill
     {
         public long Id { get; set; }
         public int Stock { get; set; }
+        public int Released { get; set; }
         public bool Published { get; set; }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class DemoSeeder(MySqlDataSource db, Publisher publisher, IConfi
     private const string DemoTitle = "限时秒杀 · Demo flash sale";
     private const int DemoStock = 20;
 
-    private const string ExistingDemo = "SELECT id FROM seckill_activities WHERE title = @Title AND ends_at > @Now LIMIT 1";
+    private const string ExistingDemo = "SELECT id FROM seckill_activities WHERE title = @Title AND ends_at > @Now AND cancelled_at IS NULL LIMIT 1";
 
     private const string FindSku = """
         SELECT s.id FROM skus s JOIN products p ON p.id = s.product_id

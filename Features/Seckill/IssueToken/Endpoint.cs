@@ -35,7 +35,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             s.Responses[200] = "The token.";
             s.Responses[400] = "The id is not a number.";
             s.Responses[404] = "No such (published) activity.";
-            s.Responses[410] = "Sold out, or the activity has ended.";
+            s.Responses[410] = "Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled).";
             s.Responses[425] = "The activity has not started (Retry-After: seconds until the start).";
             s.Responses[429] = "Too many token requests, or the shopper let too many seckill orders lapse and is cooled down; see Retry-After.";
             s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
@@ -109,6 +109,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
             case 425:
                 HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)result[1] / 1000).ToString();
                 await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
+                return;
+            case 410 when (int)result[1] == 2:
+                await Send.ResultAsync(SeckillCancelled.Result);
                 return;
             case 410 when (int)result[1] == 1:
                 (known ? state : states.Get(activityId)).MarkSoldOut(generation);

@@ -1,8 +1,9 @@
 -- Issues a one-time attempt token while the activity is live and not sold out.
 -- KEYS: 1 meta, 2 stock, 3 token, 4 per-user token rate counter
 -- ARGV: 1 user id, 2 now (ms), 3 token lifetime (ms), 4 tokens per window, 5 window (ms)
--- Returns {200} | {404} | {429, retry ms} | {425, ms until start} | {410, 0 = ended | 1 = sold out}
-local meta = redis.call('HMGET', KEYS[1], 'start', 'end')
+-- Returns {200} | {404} | {429, retry ms} | {425, ms until start} | {410, 0 = ended | 1 = sold out | 2 = cancelled}
+local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'cancelled')
+if meta[3] then return {410, 2} end
 if not meta[1] then return {404} end
 
 local hits = redis.call('INCR', KEYS[4])

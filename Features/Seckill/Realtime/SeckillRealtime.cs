@@ -9,12 +9,23 @@ public sealed record ActivityStockMessage(long ActivityId, long StockLeft);
 
 public sealed record ServerTimeMessage(long ServerTimeMs);
 
+/// <summary>Broadcast once when an operator cancels an activity: pages showing it stop the countdown and the buy button.</summary>
+public sealed record ActivityCancelledMessage(long ActivityId, long CancelledAtMs);
+
+/// <summary>The feature's server → client messages beyond the hub's own list (MallHub.Messages).</summary>
+public static class SeckillMessages
+{
+    public const string ActivityCancelled = "ActivityCancelled";
+}
+
 /// <summary>
 /// The feature's per-instance background duties around Redis and SignalR: preloads the scripts; listens for
 /// "stock returned" (expiry, re-publish) to drop the sold-out short-circuit (and drops every flag after a
 /// reconnect, when messages may have been missed); broadcasts ActivityStock at most every StockBroadcastInterval
 /// per activity, from the stock the attempts already returned (no extra Redis reads); and broadcasts ServerTime,
 /// from one instance per interval (a Redis SET NX lease) so clients are not flooded when several instances run.
+/// On the same tick it adds this instance's attempt counts per activity to Redis (the operator's live panel sums
+/// every instance there), so the attempt path itself never pays a round trip for them.
 /// </summary>
 public sealed class SeckillRealtime(SeckillScripts scripts, ActivityStates states, IConnectionMultiplexer multiplexer,
     IDatabase redis, RedisKeyPrefix prefix, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock,
@@ -51,6 +62,7 @@ public sealed class SeckillRealtime(SeckillScripts scripts, ActivityStates state
                 foreach (var state in states.All)
                     if (state.TryTakeStockChange(out var stockLeft))
                         await hub.Clients.All.SendAsync(MallHub.Messages.ActivityStock, new ActivityStockMessage(state.ActivityId, stockLeft), stoppingToken);
+                await FlushAttemptCountsAsync();
 
                 if (DateTime.UtcNow >= nextTime)
                 {
@@ -63,6 +75,28 @@ public sealed class SeckillRealtime(SeckillScripts scripts, ActivityStates state
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogDebug(e, "Seckill broadcast failed; next tick");
+            }
+        }
+    }
+
+    private async Task FlushAttemptCountsAsync()
+    {
+        foreach (var state in states.All)
+        {
+            var counts = state.TakeAttempts();
+            if (counts.All(c => c == 0)) continue;
+            try
+            {
+                var adds = new List<Task>();
+                for (var i = 0; i < counts.Length; i++)
+                    if (counts[i] != 0) adds.Add(redis.HashIncrementAsync(state.Keys.Attempts, AttemptResults.Names[i], counts[i]));
+                await Task.WhenAll(adds);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Counted again on the next tick (a partial flush may count some twice: the panel is a gauge, not a ledger).
+                state.Restore(counts);
+                logger.LogDebug(e, "Could not flush the attempt counts of seckill activity {ActivityId}", state.ActivityId);
             }
         }
     }

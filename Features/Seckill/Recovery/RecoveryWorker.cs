@@ -1,4 +1,5 @@
 using Dapper;
+using Mall.Features.Seckill.Admin.PublishActivity;
 using Mall.Features.Seckill.OrderWriter;
 using MySqlConnector;
 using StackExchange.Redis;
@@ -13,9 +14,10 @@ namespace Mall.Features.Seckill.Recovery;
 /// writes them through the same idempotent batch insert. A writer's XDEL + XACK removes an entry from both
 /// the log and the pending list, so a healthy pipeline leaves recovery nothing to claim. Nothing is parked
 /// while the log's oldest entry is younger than the grace period, so a re-drive happens between one and two
-/// grace periods after the reservation.
+/// grace periods after the reservation. Each pass first finishes operator changes whose Redis half did not happen
+/// (<see cref="Publisher.CatchUpAsync"/>: MySQL committed, then the instance crashed or Redis was unreachable).
 /// </summary>
-public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBatchWriter writer, SeckillOptions options,
+public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBatchWriter writer, Publisher publisher, SeckillOptions options,
     TimeProvider clock, ILogger<RecoveryWorker> logger) : BackgroundService
 {
     private const string RecentActivities = """
@@ -32,6 +34,7 @@ public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBat
         {
             try
             {
+                await publisher.CatchUpAsync(stoppingToken);
                 await RecoverAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -7,7 +7,7 @@ using MySqlConnector;
 
 namespace Mall.Features.Seckill.Admin.CreateActivity;
 
-public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<Request, Response>
+public sealed class Endpoint(MySqlDataSource db, AdminAudit audit, TimeProvider clock) : Endpoint<Request, Response>
 {
     // The activity's units leave the SKU's available stock now (locked), so normal checkout can never sell them.
     private const string ReserveStock = """
@@ -40,8 +40,8 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
             s.ResponseExamples[201] = new Response(42);
             s.Responses[201] = "Created.";
             s.Responses[400] = "Invalid fields, or an end in the past.";
-            s.Responses[404] = "No such SKU.";
-            s.Responses[409] = "The SKU has not enough available stock.";
+            s.Responses[404] = "No such SKU (code seckill.sku_not_found).";
+            s.Responses[409] = "The SKU has not enough available stock (code seckill.sku_stock_insufficient).";
         });
         Description(d => d.Accepts<Request>("application/json").Produces<Response>(201).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
@@ -64,10 +64,12 @@ public sealed class Endpoint(MySqlDataSource db, TimeProvider clock) : Endpoint<
         if (await connection.ExecuteAsync(new CommandDefinition(ReserveStock, args, transaction, cancellationToken: ct)) != 1)
         {
             var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SkuExists, args, transaction, cancellationToken: ct)) > 0;
-            await Send.ResultAsync(exists ? Problem.Conflict("The SKU has not enough available stock for this activity.") : Problem.NotFound("The SKU"));
+            await Send.ResultAsync(exists ? ActivityProblems.SkuStockInsufficient : ActivityProblems.SkuNotFound);
             return;
         }
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Insert, args, transaction, cancellationToken: ct));
+        var created = await ActivityRecord.LockAsync(connection, transaction, id, ct);
+        await audit.WriteAsync(connection, transaction, HttpContext, "activity.create", "activity", id, null, created, ct);
         await transaction.CommitAsync(ct);
         await Send.ResponseAsync(new Response(id), StatusCodes.Status201Created, ct);
     }

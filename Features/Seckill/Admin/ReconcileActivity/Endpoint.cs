@@ -30,7 +30,7 @@ public sealed class Endpoint(Reconciler reconciler) : EndpointWithoutRequest<Res
         var result = await reconciler.ReconcileAsync(Route<long>("id"), ct);
         if (result is null)
         {
-            await Send.ResultAsync(Problem.NotFound("The activity"));
+            await Send.ResultAsync(ActivityProblems.NotFound);
             return;
         }
         await Send.OkAsync(new Response(result.InitialStock, result.RedisRemaining, result.PendingReservations, result.LiveOrders, result.ReleasedToSku, result.Drift), ct);

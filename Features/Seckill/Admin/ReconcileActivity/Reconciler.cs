@@ -4,8 +4,9 @@ using StackExchange.Redis;
 
 namespace Mall.Features.Seckill.Admin.ReconcileActivity;
 
+/// <param name="UnwrittenReservations">How many reservations (not units) wait in the log without an order yet.</param>
 public sealed record Reconciliation(long ActivityId, long InitialStock, long RedisRemaining, long PendingReservations, long LiveOrders,
-    long ReleasedToSku, long Drift);
+    long ReleasedToSku, long Drift, long UnwrittenReservations = 0);
 
 /// <summary>
 /// The invariant of an activity: initial stock = Redis remaining + reservations not yet written + units in
@@ -52,12 +53,13 @@ public sealed class Reconciler(MySqlDataSource db, SeckillScripts scripts)
         foreach (var chunk in entries.Chunk(1000))
             written.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(Written,
                 new { Ids = chunk.Select(e => e.Id).ToArray() }, cancellationToken: ct)));
-        var pending = entries.Where(e => !written.Contains(e.Id)).Sum(e => e.Quantity);
+        var unwritten = entries.Where(e => !written.Contains(e.Id)).ToList();
+        var pending = unwritten.Sum(e => e.Quantity);
 
         var live = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LiveUnits, new { Id = activityId }, cancellationToken: ct));
         var drift = initial - (remaining + pending + live + activity.Released);
         SeckillMetrics.Drift.WithLabels(activityId.ToString()).Set(drift);
-        return new Reconciliation(activityId, initial, remaining, pending, live, activity.Released, drift);
+        return new Reconciliation(activityId, initial, remaining, pending, live, activity.Released, drift, unwritten.Count);
     }
 
     private sealed class ActivityRow
