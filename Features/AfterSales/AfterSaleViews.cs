@@ -141,7 +141,7 @@ public static class AfterSaleQueries
         var refund = await results.ReadSingleOrDefaultAsync<RefundRow>();
         if (row is null) return null;
         return new AfterSaleDetail(row.AfterSaleNo, row.OrderNo, row.Kind, row.Status, row.Reason, row.AmountCents,
-            items.Select(i => new AfterSaleItemView(i.SkuId, i.ProductId, i.Title, (int)i.Quantity)).ToList(),
+            items.Select(i => new AfterSaleItemView(i.SkuId, i.ProductId, i.Title, i.Quantity)).ToList(),
             JsonSerializer.Deserialize<List<string>>(row.PhotoUrls) ?? [], row.ReviewNote,
             refund is null ? null : new AfterSaleRefundView(refund.RefundNo, refund.Status, refund.AmountCents, Utc(refund.CreatedAt), Utc(refund.SucceededAt)),
             Utc(row.CreatedAt), Utc(row.ReviewedAt), Utc(row.RefundedAt), Utc(row.ClosedAt), ownerId is null ? row.UserId : null);
@@ -165,7 +165,7 @@ public static class AfterSaleQueries
     private sealed record Row(long Id, long UserId, string AfterSaleNo, string OrderNo, string Kind, string Status, string Reason, long AmountCents,
         string PhotoUrls, string? ReviewNote, DateTime CreatedAt, DateTime? ReviewedAt, DateTime? RefundedAt, DateTime? ClosedAt);
 
-    private sealed record ItemRow(long SkuId, long ProductId, string Title, long Quantity);
+    private sealed record ItemRow(long SkuId, long ProductId, string Title, int Quantity);
 
     private sealed record RefundRow(string RefundNo, string Status, long AmountCents, DateTime CreatedAt, DateTime? SucceededAt);
 
