@@ -116,8 +116,24 @@ public sealed class AfterSaleRefunds(MySqlDataSource db, PaymentProviders provid
         return refundNo;
     }
 
-    /// <summary>Asks the provider to refund; a confirmed answer books it at once, a failure is left to the worker.</summary>
+    /// <summary>
+    /// Asks the provider to refund; a confirmed answer books it at once. Any failure (the provider refusing or not
+    /// answering, a timeout, the database briefly gone while booking) is logged and left to the worker, which asks
+    /// again with the same number: the caller's own work is committed already and must not fail because of it.
+    /// </summary>
     public async Task SubmitAsync(string refundNo, CancellationToken ct)
+    {
+        try
+        {
+            await SubmitOnceAsync(refundNo, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Refund {RefundNo} could not be submitted or booked now; the worker retries it", refundNo);
+        }
+    }
+
+    private async Task SubmitOnceAsync(string refundNo, CancellationToken ct)
     {
         Submission? row;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -132,7 +148,7 @@ public sealed class AfterSaleRefunds(MySqlDataSource db, PaymentProviders provid
             state = await provider.RefundAsync(new RefundRequest(row.PaymentNo, row.RefundNo, row.AmountCents, row.PaymentCents,
                 $"售后 {row.AfterSaleNo} / after-sale refund", notifyUrl), ct);
         }
-        catch (PaymentProviderException e)
+        catch (Exception e) when (e is PaymentProviderException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Refund {RefundNo} was not accepted by {Provider}; the worker asks again with the same number", refundNo, row.Provider);
             await using var connection = await db.OpenConnectionAsync(ct);

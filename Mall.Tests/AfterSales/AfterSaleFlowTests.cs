@@ -56,7 +56,7 @@ public sealed class AfterSaleFlowTests(PaymentsApp app) : IClassFixture<Payments
         Assert.Equal(("AfterSale", asked.AfterSaleNo, 0L), (order.Status, order.OpenAfterSaleNo, order.RefundedCents));
         Assert.Null((await app.Service<SandboxStore>().FindAsync("wechatpay", paymentNo))!.RefundNo);
 
-        var admin = await app.AdminAsync();
+        var admin = await app.FastAdminAsync();
         var queue = await (await admin.Client.GetAsync("/api/v1/admin/after-sales?status=AwaitingReview&pageSize=100")).ReadAsync<AfterSalePageBody>();
         Assert.Contains(queue.Items, a => a.AfterSaleNo == asked.AfterSaleNo && a.UserId == shopper.UserId);
 
@@ -92,7 +92,7 @@ public sealed class AfterSaleFlowTests(PaymentsApp app) : IClassFixture<Payments
         var asked = await (await shopper.AskAsync(orderNo, 10_000)).ReadAsync<AfterSaleBody>(HttpStatusCode.Created);
         var before = await app.MoneyAsync(orderNo);
 
-        var admin = await app.AdminAsync();
+        var admin = await app.FastAdminAsync();
         await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/after-sales/{asked.AfterSaleNo}/reject", new { })).ShouldBeValidationErrorAsync("note");
         var rejected = await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/after-sales/{asked.AfterSaleNo}/reject", new { note = "超过退货期限" }))
             .ReadAsync<AfterSaleBody>();
@@ -217,7 +217,7 @@ public sealed class AfterSaleFlowTests(PaymentsApp app) : IClassFixture<Payments
         Assert.Equal(0, (await (await stranger.Client.GetAsync("/api/v1/after-sales")).ReadAsync<AfterSalePageBody>()).Total);
 
         Assert.Equal("AwaitingReview", (await owner.AfterSaleAsync(asked.AfterSaleNo)).Status);
-        var admin = await app.AdminAsync();
+        var admin = await app.FastAdminAsync();
         var seen = await (await admin.Client.GetAsync($"/api/v1/admin/after-sales/{asked.AfterSaleNo}")).ReadAsync<AfterSaleBody>();
         Assert.Equal(owner.UserId, seen.UserId);
     }

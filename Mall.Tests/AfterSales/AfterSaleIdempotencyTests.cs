@@ -35,7 +35,7 @@ public sealed class AfterSaleIdempotencyTests(PaymentsApp app) : IClassFixture<P
 
         if (shipped)
         {
-            var admin = await app.AdminAsync();
+            var admin = await app.FastAdminAsync();
             var approvals = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
                 admin.Client.PostAsync($"/api/v1/admin/after-sales/{single.AfterSaleNo}/approve", System.Net.Http.Json.JsonContent.Create(new { }))));
             Assert.Single(approvals, a => a.StatusCode == HttpStatusCode.OK);
