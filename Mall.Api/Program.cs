@@ -1,4 +1,5 @@
 using Mall.Features.Addresses;
+using Mall.Features.AfterSales;
 using Mall.Features.Auth;
 using Mall.Features.Cart;
 using Mall.Features.Catalog;
@@ -34,6 +35,7 @@ builder.AddAddressesFeature();
 builder.AddOrdersFeature();
 builder.AddSeckillFeature();
 builder.AddPaymentsFeature();
+builder.AddAfterSalesFeature();
 builder.AddChallengesFeature();
 
 var app = builder.Build();

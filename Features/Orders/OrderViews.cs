@@ -13,10 +13,18 @@ public sealed record AddressSnapshot(string Receiver, string Phone, string Provi
 public sealed record OrderItemView(long SkuId, long ProductId, string Title, Dictionary<string, string> Specs, string Image,
     long PriceCents, int Quantity, long LineTotalCents);
 
-/// <summary>An order with its items, the address it ships to, and a timestamp per reached status (for a timeline).</summary>
+/// <summary>
+/// An order with its items, the address it ships to, and a timestamp per reached status (for a timeline). GET
+/// /orders/{orderNo} also fills in the money given back: <c>refundedCents</c> (confirmed refunds), <c>refunds</c> and
+/// the after-sale still open, if any (see docs/payments.md, After-sales).
+/// </summary>
 public sealed record OrderDetail(string OrderNo, [ValuesOf(typeof(OrderKind))] string Kind, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, IReadOnlyList<OrderItemView> Items,
     AddressSnapshot? Address, string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt,
-    DateTime? ShippedAt, DateTime? CompletedAt, DateTime? CancelledAt, long? UserId = null);
+    DateTime? ShippedAt, DateTime? CompletedAt, DateTime? CancelledAt, long? UserId = null,
+    long RefundedCents = 0, IReadOnlyList<OrderRefundView>? Refunds = null, string? OpenAfterSaleNo = null);
+
+/// <summary>One refund of an order (after-sales): Pending/Processing until the provider confirms it, then Succeeded.</summary>
+public sealed record OrderRefundView(string RefundNo, string AfterSaleNo, long AmountCents, string Status, DateTime CreatedAt, DateTime? SucceededAt);
 
 public sealed record OrderSummary(string OrderNo, [ValuesOf(typeof(OrderKind))] string Kind, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, int ItemCount, string Title,
     string Image, DateTime CreatedAt, DateTime ExpiresAt, long? UserId = null);
@@ -37,10 +45,14 @@ public static class OrderStatus
     public const string Shipped = "Shipped";
     public const string Completed = "Completed";
     public const string Cancelled = "Cancelled";
+    /// <summary>A return request of a shipped order waits for an admin's review (after-sales).</summary>
+    public const string AfterSale = "AfterSale";
+    /// <summary>An after-sale's refund is with the provider; then back where the order was, or Refunded when all of it was.</summary>
     public const string Refunding = "Refunding";
+    /// <summary>Everything paid was refunded (terminal).</summary>
     public const string Refunded = "Refunded";
 
-    public static readonly string[] All = [PendingPayment, Paid, Shipped, Completed, Cancelled, Refunding, Refunded];
+    public static readonly string[] All = [PendingPayment, Paid, Shipped, Completed, Cancelled, AfterSale, Refunding, Refunded];
 }
 
 /// <summary>Reads shared by the order slices (shopper and admin views differ only in the owner filter).</summary>

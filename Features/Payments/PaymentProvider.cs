@@ -45,6 +45,13 @@ public sealed record TradeStatus(TradeState State, string? ProviderTradeNo = nul
 public enum RefundState { Succeeded, Processing }
 
 /// <summary>
+/// A refund of part or all of a paid trade. <paramref name="RefundNo"/> is the out_refund_no / out_request_no: the
+/// provider refunds one number once, so every retry sends the same one. <paramref name="NotifyUrl"/> overrides where
+/// WeChat Pay reports the refund's outcome (null: the payment notify URL).
+/// </summary>
+public sealed record RefundRequest(string PaymentNo, string RefundNo, long RefundCents, long TotalCents, string Reason, string? NotifyUrl = null);
+
+/// <summary>
 /// One payment provider. Notifications are not part of it: each provider's wire format is verified by its own
 /// notify endpoint, which then hands a verified fact to <see cref="PaymentSettlement"/>.
 /// </summary>
@@ -57,7 +64,11 @@ public interface IPaymentProvider
     /// <summary>Closes an unpaid trade; false when the provider says it is already paid.</summary>
     Task<bool> CloseAsync(string paymentNo, CancellationToken ct);
     /// <summary>Refunds in full; the same refund number on every retry, so the money moves at most once.</summary>
-    Task<RefundState> RefundAsync(string paymentNo, string refundNo, long amountCents, CancellationToken ct);
+    Task<RefundState> RefundAsync(string paymentNo, string refundNo, long amountCents, CancellationToken ct) =>
+        RefundAsync(new RefundRequest(paymentNo, refundNo, amountCents, amountCents, "订单已取消 / order cancelled"), ct);
+
+    /// <summary>Refunds part or all of a paid trade; the same refund number on every retry.</summary>
+    Task<RefundState> RefundAsync(RefundRequest request, CancellationToken ct);
 }
 
 /// <summary>The provider answered with an error, an unverifiable response, or not at all.</summary>

@@ -29,7 +29,7 @@ public sealed class PaymentProviders(IServiceProvider services)
 /// never used to resurrect the order.
 /// </summary>
 public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IHubContext<MallHub> hub, PaymentProviders providers,
-    ILogger<PaymentSettlement> logger)
+    IEnumerable<IRefundConfirmation> confirmations, ILogger<PaymentSettlement> logger)
 {
     private const string LockPayment = """
         SELECT id AS Id, order_no AS OrderNo, user_id AS UserId, amount_cents AS AmountCents, status AS Status
@@ -133,17 +133,34 @@ public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IH
         }
     }
 
-    /// <summary>A refund notification: true when the refund is ours (now or already marked refunded).</summary>
+    /// <summary>
+    /// A refund notification: true when the refund is ours (now or already marked refunded) — a payment's automatic
+    /// refund, or one another feature asked for (<see cref="IRefundConfirmation"/>, e.g. after-sales).
+    /// </summary>
     public async Task<bool> ApplyRefundedAsync(string provider, string refundNo, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var args = new { RefundNo = refundNo, Provider = provider, Now = clock.GetUtcNow().UtcDateTime };
-        if (await connection.ExecuteAsync(new CommandDefinition(MarkRefunded, args, cancellationToken: ct)) == 1) return true;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefundKnown, args, cancellationToken: ct)) > 0;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var args = new { RefundNo = refundNo, Provider = provider, Now = clock.GetUtcNow().UtcDateTime };
+            if (await connection.ExecuteAsync(new CommandDefinition(MarkRefunded, args, cancellationToken: ct)) == 1) return true;
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefundKnown, args, cancellationToken: ct)) > 0) return true;
+        }
+        foreach (var confirmation in confirmations)
+            if (await confirmation.ConfirmAsync(provider, refundNo, ct)) return true;
+        return false;
     }
 
     private sealed record PaymentRow(long Id, string OrderNo, long UserId, long AmountCents, string Status);
     private sealed record RefundRow(string Provider, string RefundNo, long AmountCents);
+}
+
+/// <summary>
+/// A feature that asks for refunds of its own (numbers not in the payments table) learns of their confirmation
+/// here: true when the refund number is its own (confirmed now or before).
+/// </summary>
+public interface IRefundConfirmation
+{
+    Task<bool> ConfirmAsync(string provider, string refundNo, CancellationToken ct);
 }
 
 public static class PaymentMetrics

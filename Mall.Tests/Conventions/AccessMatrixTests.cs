@@ -77,6 +77,7 @@ public sealed class AccessMatrixTests(PaymentsApp app) : IClassFixture<PaymentsA
             var body = slice.Route switch
             {
                 "orders/{orderNo}/payments" => """{"provider":"wechatpay","channel":"native"}""",
+                "orders/{orderNo}/after-sales" => """{"reason":"不想要了","amountCents":100}""",
                 "addresses/{id}" => """{"receiver":"李四","phone":"13900139000","province":"北京市","city":"北京市","district":"朝阳区","detail":"建国路 1 号"}""",
                 _ => "{}",
             };

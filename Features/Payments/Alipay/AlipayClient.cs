@@ -70,14 +70,15 @@ public sealed class AlipayClient(IHttpClientFactory httpClients, AlipaySettings 
         throw Failure("alipay.trade.close", node);
     }
 
-    public async Task<RefundState> RefundAsync(string paymentNo, string refundNo, long amountCents, CancellationToken ct)
+    /// <summary>alipay.trade.refund answers synchronously: a "10000" means the money went back (fund_change N on a retry).</summary>
+    public async Task<RefundState> RefundAsync(RefundRequest refund, CancellationToken ct)
     {
         var biz = new JsonObject
         {
-            ["out_trade_no"] = paymentNo,
-            ["refund_amount"] = Yuan(amountCents),
-            ["out_request_no"] = refundNo,
-            ["refund_reason"] = "订单已取消 / order cancelled",
+            ["out_trade_no"] = refund.PaymentNo,
+            ["refund_amount"] = Yuan(refund.RefundCents),
+            ["out_request_no"] = refund.RefundNo,
+            ["refund_reason"] = refund.Reason,
         };
         var node = await ExecuteAsync("alipay.trade.refund", biz.ToJsonString(), ct);
         if (node["code"]?.GetValue<string>() != "10000") throw Failure("alipay.trade.refund", node);

@@ -104,23 +104,39 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
         return Success(new JsonObject { ["out_trade_no"] = outTradeNo });
     }
 
+    /// <summary>
+    /// alipay.trade.refund: out_request_no names one refund (defaulting to out_trade_no, a full refund, as at
+    /// Alipay); asking again with it answers fund_change N and moves nothing. Partial refunds never exceed the total.
+    /// </summary>
     private async Task<JsonObject> RefundAsync(JsonNode biz, string outTradeNo)
     {
+        using var _ = await SandboxStore.LockAsync(Providers.Alipay, outTradeNo);
         var trade = await store.FindAsync(Providers.Alipay, outTradeNo);
         var refundNo = biz["out_request_no"]?.GetValue<string>() ?? outTradeNo;
+        var cents = AlipayClient.Cents(biz["refund_amount"]?.GetValue<string>());
         if (trade is null) return Error("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
-        if (trade.State is not (SandboxTradeStates.Paid or SandboxTradeStates.Refunded)
-            || AlipayClient.Cents(biz["refund_amount"]?.GetValue<string>()) != trade.AmountCents)
-            return Error("40004", "ACQ.TRADE_STATUS_ERROR", "只能全额退款已支付的交易");
-        if (trade.RefundNo is not null && trade.RefundNo != refundNo) return Error("40004", "ACQ.TRADE_HAS_CLOSE", "交易已经关闭");
-        var first = trade.RefundNo is null;
-        trade = trade with { State = SandboxTradeStates.Refunded, RefundNo = refundNo };
-        await store.SaveAsync(trade);
-        if (first) notifier.Send(NotificationDelivery(trade));
+        if (cents is not > 0) return Error("40002", "isv.invalid-parameter", "refund_amount is required");
+        if (trade.State is not (SandboxTradeStates.Paid or SandboxTradeStates.Refunded))
+            return Error("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+        var first = !trade.Refunds.TryGetValue(refundNo, out var existing);
+        if (!first && existing!.AmountCents != cents) return Error("40004", "ACQ.REASON_TRADE_REFUND_FEE_ERR", "退款金额与之前的请求不一致");
+        if (first)
+        {
+            if (trade.RefundedCents + cents > trade.AmountCents) return Error("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
+            var refunds = new Dictionary<string, SandboxRefund>(trade.Refunds) { [refundNo] = new(SandboxStore.Token(), cents.Value, clock.GetUtcNow()) };
+            trade = trade with
+            {
+                Refunds = refunds,
+                State = refunds.Values.Sum(r => r.AmountCents) == trade.AmountCents ? SandboxTradeStates.Refunded : trade.State,
+                RefundNo = refundNo,
+            };
+            await store.SaveAsync(trade);
+            notifier.Send(NotificationDelivery(trade));
+        }
         return Success(new JsonObject
         {
             ["trade_no"] = trade.TransactionId, ["out_trade_no"] = outTradeNo, ["buyer_logon_id"] = "san***@sandbox.alipay",
-            ["fund_change"] = first ? "Y" : "N", ["refund_fee"] = AlipayClient.Yuan(trade.AmountCents),
+            ["fund_change"] = first ? "Y" : "N", ["refund_fee"] = AlipayClient.Yuan(trade.RefundedCents),
         });
     }
 
@@ -176,12 +192,14 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
             ["subject"] = trade.Description, ["gmt_create"] = Time(trade.CreatedAt), ["gmt_payment"] = Time(trade.PaidAt ?? now),
             ["fund_bill_list"] = $"[{{\"amount\":\"{AlipayClient.Yuan(trade.AmountCents)}\",\"fundChannel\":\"ALIPAYACCOUNT\"}}]",
         };
-        if (trade.State == SandboxTradeStates.Refunded)
+        if (trade.RefundNo is not null)
         {
-            p["out_biz_no"] = trade.RefundNo!;
-            p["refund_fee"] = AlipayClient.Yuan(trade.AmountCents);
+            // A refund's notification: out_biz_no names it, refund_fee is everything refunded so far; the trade
+            // closes only when it is refunded in full.
+            p["out_biz_no"] = trade.RefundNo;
+            p["refund_fee"] = AlipayClient.Yuan(trade.RefundedCents);
             p["gmt_refund"] = Time(now);
-            p["gmt_close"] = Time(now);
+            if (trade.State == SandboxTradeStates.Refunded) p["gmt_close"] = Time(now);
         }
         return p;
     }
@@ -198,7 +216,7 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
     {
         // The notify_id stays the same across resends of one notification, as Alipay's does.
         var notifyId = clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + SandboxStore.Token();
-        var kind = trade.State == SandboxTradeStates.Refunded ? "refund" : "paid";
+        var kind = trade.RefundNo is not null ? $"refund:{trade.RefundNo}" : "paid";
         return new SandboxDelivery($"alipay:{kind}:{trade.OutTradeNo}", trade.NotifyUrl,
             () => Notification(trade.NotifyUrl, NotificationParameters(trade, notifyId)),
             (response, body) => response.IsSuccessStatusCode && body == "success");

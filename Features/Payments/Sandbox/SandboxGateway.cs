@@ -24,9 +24,15 @@ public sealed record SandboxTrade(string Provider, string OutTradeNo, string Cha
     /// <summary>Alipay precreate: the trade exists at the provider only once the buyer has opened the QR code.</summary>
     public bool Scanned { get; init; }
     public DateTimeOffset? PaidAt { get; init; }
+    /// <summary>The latest refund's number (the one its notification names).</summary>
     public string? RefundNo { get; init; }
     public string? RefundId { get; init; }
+    /// <summary>Every refund of the trade by its number: a number refunds once, the amounts never exceed the total.</summary>
+    public Dictionary<string, SandboxRefund> Refunds { get; init; } = [];
+    public long RefundedCents => Refunds.Values.Sum(r => r.AmountCents);
 }
+
+public sealed record SandboxRefund(string RefundId, long AmountCents, DateTimeOffset CreatedAt);
 
 /// <summary>The sandbox's loaded keys and addresses.</summary>
 public sealed class SandboxContext(SandboxKeys keys, string publicBase)
@@ -90,6 +96,24 @@ public sealed class SandboxStore(IDatabase redis)
     {
         var token = await redis.StringGetAsync($"sbx:prepay:{prepayId}");
         return token.IsNullOrEmpty ? null : token.ToString();
+    }
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> TradeLocks = new();
+
+    /// <summary>
+    /// Serialises changes to one trade inside this process: refunds read, add to and save the trade, and two
+    /// concurrent refunds must not both pass the "within the total" check.
+    /// </summary>
+    public static async Task<IDisposable> LockAsync(string provider, string outTradeNo)
+    {
+        var gate = TradeLocks.GetOrAdd($"{provider}:{outTradeNo}", _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
     }
 
     public static string Token() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 24);

@@ -135,29 +135,58 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
         return (204, null);
     }
 
+    /// <summary>
+    /// POST /v3/refund/domestic/refunds: partial refunds allowed (their sum never beyond the paid total), one refund
+    /// per out_refund_no: asking again with the same number answers that refund (SUCCESS by then) and moves nothing.
+    /// </summary>
     private async Task<(int, JsonNode?)> RefundAsync(JsonNode? body)
     {
         var outTradeNo = body?["out_trade_no"]?.GetValue<string>();
         var refundNo = body?["out_refund_no"]?.GetValue<string>();
         var refund = body?["amount"]?["refund"]?.GetValue<long>() ?? 0;
-        var trade = outTradeNo is null ? null : await store.FindAsync(Providers.WeChatPay, outTradeNo);
-        if (trade is null || string.IsNullOrEmpty(refundNo)) return (404, Error("RESOURCE_NOT_EXISTS", "订单不存在"));
-        if (trade.State is not (SandboxTradeStates.Paid or SandboxTradeStates.Refunded) || refund != trade.AmountCents)
-            return (400, Error("INVALID_REQUEST", "only a paid trade can be refunded, in full"));
-        var first = trade.RefundNo is null;
-        if (!first && trade.RefundNo != refundNo) return (400, Error("INVALID_REQUEST", "the trade was already refunded"));
-        trade = trade with { State = SandboxTradeStates.Refunded, RefundNo = refundNo, RefundId = trade.RefundId ?? "50" + SandboxStore.Token() };
+        var total = body?["amount"]?["total"]?.GetValue<long>() ?? 0;
+        if (string.IsNullOrEmpty(refundNo) || refundNo.Length > 64 || refund <= 0)
+            return (400, Error("PARAM_ERROR", "out_refund_no and amount.refund > 0 are required"));
+        if (outTradeNo is null) return (404, Error("RESOURCE_NOT_EXISTS", "订单不存在"));
+        using var _ = await SandboxStore.LockAsync(Providers.WeChatPay, outTradeNo);
+        var trade = await store.FindAsync(Providers.WeChatPay, outTradeNo);
+        if (trade is null) return (404, Error("RESOURCE_NOT_EXISTS", "订单不存在"));
+        if (trade.State is not (SandboxTradeStates.Paid or SandboxTradeStates.Refunded))
+            return (400, Error("INVALID_REQUEST", "only a paid trade can be refunded"));
+        if (total != trade.AmountCents) return (400, Error("INVALID_REQUEST", "amount.total is not the trade's total"));
+        if (trade.Refunds.TryGetValue(refundNo, out var existing))
+        {
+            if (existing.AmountCents != refund) return (400, Error("INVALID_REQUEST", "out_refund_no was used with another amount"));
+            return (200, RefundAnswer(trade, refundNo, existing, "SUCCESS"));
+        }
+        if (trade.RefundedCents + refund > trade.AmountCents)
+            return (400, Error("INVALID_REQUEST", "申请退款金额超过订单可退金额 / the refunds would exceed the paid total"));
+        var created = new SandboxRefund("50" + SandboxStore.Token(), refund, clock.GetUtcNow());
+        var refunds = new Dictionary<string, SandboxRefund>(trade.Refunds) { [refundNo] = created };
+        trade = trade with
+        {
+            Refunds = refunds,
+            State = refunds.Values.Sum(r => r.AmountCents) == trade.AmountCents ? SandboxTradeStates.Refunded : trade.State,
+            RefundNo = refundNo,
+            RefundId = created.RefundId,
+        };
         await store.SaveAsync(trade);
         var notifyUrl = body?["notify_url"]?.GetValue<string>();
-        if (first && !string.IsNullOrEmpty(notifyUrl)) notifier.Send(RefundDelivery(trade, notifyUrl));
-        return (200, new JsonObject
-        {
-            ["refund_id"] = trade.RefundId, ["out_refund_no"] = refundNo, ["transaction_id"] = trade.TransactionId,
-            ["out_trade_no"] = trade.OutTradeNo, ["channel"] = "ORIGINAL", ["status"] = first ? "PROCESSING" : "SUCCESS",
-            ["create_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()),
-            ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["refund"] = refund, ["currency"] = "CNY" },
-        });
+        if (!string.IsNullOrEmpty(notifyUrl)) notifier.Send(RefundDelivery(trade, refundNo, created, notifyUrl));
+        return (200, RefundAnswer(trade, refundNo, created, "PROCESSING"));
     }
+
+    private JsonObject RefundAnswer(SandboxTrade trade, string refundNo, SandboxRefund refund, string status) => new()
+    {
+        ["refund_id"] = refund.RefundId, ["out_refund_no"] = refundNo, ["transaction_id"] = trade.TransactionId,
+        ["out_trade_no"] = trade.OutTradeNo, ["channel"] = "ORIGINAL", ["user_received_account"] = "支付用户零钱", ["status"] = status,
+        ["create_time"] = WeChatPayClient.Rfc3339(refund.CreatedAt), ["funds_account"] = "AVAILABLE",
+        ["amount"] = new JsonObject
+        {
+            ["total"] = trade.AmountCents, ["refund"] = refund.AmountCents, ["payer_total"] = trade.AmountCents,
+            ["payer_refund"] = refund.AmountCents, ["currency"] = "CNY",
+        },
+    };
 
     /// <summary>The jsapi front end's stand-in for WeixinJSBridge: checks paySign, then shows the cashier.</summary>
     private async Task<IResult> JsapiCashierAsync(string appId, string timeStamp, string nonceStr, string package, string paySign)
@@ -197,14 +226,17 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
     public SandboxDelivery PaidDelivery(SandboxTrade trade) =>
         Delivery($"wechatpay:paid:{trade.OutTradeNo}", trade.NotifyUrl, "TRANSACTION.SUCCESS", "支付成功", "transaction", () => Transaction(trade));
 
-    private SandboxDelivery RefundDelivery(SandboxTrade trade, string notifyUrl) =>
-        Delivery($"wechatpay:refund:{trade.RefundNo}", notifyUrl, "REFUND.SUCCESS", "退款成功", "refund", () => new JsonObject
-        {
-            ["mchid"] = trade.MerchantId, ["transaction_id"] = trade.TransactionId, ["out_trade_no"] = trade.OutTradeNo,
-            ["refund_id"] = trade.RefundId, ["out_refund_no"] = trade.RefundNo, ["refund_status"] = "SUCCESS",
-            ["success_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()), ["user_received_account"] = "支付用户零钱",
-            ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["refund"] = trade.AmountCents, ["payer_total"] = trade.AmountCents, ["payer_refund"] = trade.AmountCents },
-        });
+    public SandboxDelivery RefundDelivery(SandboxTrade trade, string refundNo, SandboxRefund refund, string notifyUrl) =>
+        Delivery($"wechatpay:refund:{refundNo}", notifyUrl, "REFUND.SUCCESS", "退款成功", "refund", () => RefundResource(trade, refundNo, refund));
+
+    /// <summary>The plaintext of a REFUND.SUCCESS notification's resource.</summary>
+    public JsonObject RefundResource(SandboxTrade trade, string refundNo, SandboxRefund refund) => new()
+    {
+        ["mchid"] = trade.MerchantId, ["transaction_id"] = trade.TransactionId, ["out_trade_no"] = trade.OutTradeNo,
+        ["refund_id"] = refund.RefundId, ["out_refund_no"] = refundNo, ["refund_status"] = "SUCCESS",
+        ["success_time"] = WeChatPayClient.Rfc3339(clock.GetUtcNow()), ["user_received_account"] = "支付用户零钱",
+        ["amount"] = new JsonObject { ["total"] = trade.AmountCents, ["refund"] = refund.AmountCents, ["payer_total"] = trade.AmountCents, ["payer_refund"] = refund.AmountCents },
+    };
 
     private SandboxDelivery Delivery(string id, string url, string eventType, string summary, string originalType, Func<JsonObject> resource) =>
         new(id, url, () => Notification(url, eventType, summary, originalType, resource()),

@@ -86,15 +86,15 @@ public sealed class WeChatPayClient(IHttpClientFactory httpClients, WeChatPaySet
         }
     }
 
-    public async Task<RefundState> RefundAsync(string paymentNo, string refundNo, long amountCents, CancellationToken ct)
+    public async Task<RefundState> RefundAsync(RefundRequest refund, CancellationToken ct)
     {
         var body = new JsonObject
         {
-            ["out_trade_no"] = paymentNo,
-            ["out_refund_no"] = refundNo,
-            ["reason"] = "订单已取消 / order cancelled",
-            ["notify_url"] = settings.NotifyUrl,
-            ["amount"] = new JsonObject { ["refund"] = amountCents, ["total"] = amountCents, ["currency"] = "CNY" },
+            ["out_trade_no"] = refund.PaymentNo,
+            ["out_refund_no"] = refund.RefundNo,
+            ["reason"] = refund.Reason,
+            ["notify_url"] = refund.NotifyUrl ?? settings.NotifyUrl,
+            ["amount"] = new JsonObject { ["refund"] = refund.RefundCents, ["total"] = refund.TotalCents, ["currency"] = "CNY" },
         };
         var (_, json) = await SendAsync(HttpMethod.Post, "v3/refund/domestic/refunds", body.ToJsonString(), ct);
         return json!["status"]?.GetValue<string>() == "SUCCESS" ? RefundState.Succeeded : RefundState.Processing;
