@@ -51,7 +51,8 @@ public static class AfterSalesKit
     public static async Task ShipAsync(this MallApp app, string orderNo)
     {
         var admin = await app.FastAdminAsync();
-        (await admin.Client.PostAsync($"/api/v1/admin/orders/{orderNo}/ship", null)).EnsureSuccessStatusCode();
+        (await admin.Client.PostAsJsonAsync($"/api/v1/admin/orders/{orderNo}/ship", new { carrier = "顺丰速运", trackingNo = "SF" + orderNo[^12..] }))
+            .EnsureSuccessStatusCode();
     }
 
     public static Task<HttpResponseMessage> AskAsync(this Shopper shopper, string orderNo, long amountCents, object[]? items = null,

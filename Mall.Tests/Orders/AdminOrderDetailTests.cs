@@ -58,7 +58,9 @@ public sealed class AdminOrderDetailTests(MallApp app) : IClassFixture<MallApp>
         (await admin.Client.PostAsJsonAsync($"/api/v1/admin/orders/{orderNo}/remarks", new { text = "顾客来电：放门卫" })).EnsureSuccessStatusCode();
 
         var detail = await DetailAsync(admin, orderNo);
-        Assert.Equal(("Completed", 5_000L), (detail.Status, detail.TotalCents));
+        // 2 × ¥25.00 is under the free-shipping threshold: the shop's flat shipping fee is part of the total.
+        var fee = app.Service<Mall.Features.Orders.OrderOptions>().Shipping.FlatFeeCents;
+        Assert.Equal(("Completed", 5_000L + fee), (detail.Status, detail.TotalCents));
         Assert.Equal((sku.SkuId, "蓝牙耳机", 2), (detail.Items.Single().SkuId, detail.Items.Single().Title, detail.Items.Single().Quantity));
         Assert.Equal("韩梅梅", detail.Address!.Receiver);
         Assert.Equal((shopper.UserId, shopper.Account), (detail.Shopper.Id, detail.Shopper.Account));
