@@ -12,7 +12,7 @@ public static class OrdersFeature
         builder.Services.AddMallOptions<DashboardOptions>("Orders:Dashboard")
             .Validate(o => o.IsValidZone(), "Orders:Dashboard:TimeZone must be a time zone id this machine knows (IANA, e.g. Asia/Shanghai).")
             .Validate(o => o.FinishedAfterMinutes is >= 0 and <= 24 * 60, "Orders:Dashboard:FinishedAfterMinutes must be between 0 and 1440.");
-        builder.Services.AddSingleton<Admin.GetDashboard.FinishedDays>();
+        builder.Services.AddSingleton<Admin.GetDashboard.DashboardCache>();
         builder.Services.AddSingleton<OrderEvents>();
         builder.Services.AddSingleton<Transitions>();
         builder.Services.AddSingleton<OrderExpiry>();

@@ -134,8 +134,9 @@ public sealed class DashboardCacheTests(DashboardApp app) : IClassFixture<Dashbo
         Assert.Equal(0, first.Today.OrdersCreated);
 
         // Today's new orders show at once, on the same instance that has just cached the finished days.
-        await DashboardSeed.OrderAsync(app, user, t0.AddSeconds(1), "Paid", t0.AddSeconds(2), (sku, 3));
-        await DashboardSeed.OrderAsync(app, user, t0.AddSeconds(3), "PendingPayment", null, (sku, 1));
+        var now = app.FakeClock!.GetUtcNow().UtcDateTime;
+        await DashboardSeed.OrderAsync(app, user, now, "Paid", now, (sku, 3));
+        await DashboardSeed.OrderAsync(app, user, now, "PendingPayment", null, (sku, 1));
         // A row written into a finished day (only a hand edit can do that) is not read again: the day is cached.
         await DashboardSeed.OrderAsync(app, user, twoDaysAgo.AddHours(7), "Paid", twoDaysAgo.AddHours(8), (sku, 1));
 

@@ -6,11 +6,14 @@ using MySqlConnector;
 
 namespace Mall.Features.Orders.Admin.GetDashboard;
 
-public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, FinishedDays finishedDays, TimeProvider clock)
+public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, DashboardCache cache, TimeProvider clock)
     : EndpointWithoutRequest<Response>
 {
     private const int ShownDays = 7;
     private const int TopCount = 10;
+
+    /// <summary>How long after its paid_at stamp a payment is surely committed (its transaction is short).</summary>
+    private static readonly TimeSpan PaymentSettles = TimeSpan.FromMinutes(5);
 
     // Statuses an order only reaches by being paid: the conversion counts them, whatever happened after the payment.
     private static readonly string[] PaidStatuses =
@@ -19,18 +22,20 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Finis
     // One day's orders in three reads, each a range of one index and nothing else (EXPLAIN: "Using index"):
     // ix_orders_status_created for the funnel (every status listed, so the range covers all orders of the day),
     // ix_orders_paid (paid_at, total_cents) for the payments, and that plus ix_order_items_order_product for the products.
-    private const string DaySql = """
+    private const string FunnelSql = """
         SELECT status AS Status, COUNT(*) AS Orders FROM orders
         WHERE status IN @Statuses AND created_at >= @From AND created_at < @To
         GROUP BY status;
 
         SELECT COUNT(*) AS Orders, CAST(COALESCE(SUM(total_cents), 0) AS SIGNED) AS Cents FROM orders
         WHERE paid_at >= @From AND paid_at < @To;
+        """;
 
+    private const string ProductsSql = """
         SELECT i.product_id AS ProductId, CAST(SUM(i.quantity) AS SIGNED) AS Units,
                CAST(SUM(i.price_cents * i.quantity) AS SIGNED) AS Cents
         FROM orders o JOIN order_items i ON i.order_id = o.id
-        WHERE o.paid_at >= @From AND o.paid_at < @To
+        WHERE o.paid_at >= @PaidFrom AND o.paid_at < @PaidTo
         GROUP BY i.product_id;
         """;
 
@@ -46,8 +51,8 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Finis
             s.Description = "Today and each of the 7 days before it, midnight to midnight in the shop's time zone " +
                             "(Orders:Dashboard:TimeZone, Asia/Shanghai by default): orders created, how many of them were paid " +
                             "(conversion) or cancelled, payments received and paid GMV in cents; and the top 10 products by " +
-                            "paid units and by paid GMV over those days. Today is always read live; finished days are cached " +
-                            "by each instance once they have settled.";
+                            "paid units and by paid GMV over those days. Today is always live; finished days (and today's " +
+                            "payments older than a few minutes) are added up once by each instance, as they no longer change.";
             s.ResponseExamples[200] = Example;
             s.Responses[200] = "The figures.";
         });
@@ -68,20 +73,22 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Finis
         {
             var date = today.AddDays(-back);
             var (from, to) = (StartOf(date, zone), StartOf(date.AddDays(1), zone));
+            if (back == 0)
+            {
+                days.Add(await ReadTodayAsync(connection, zone.Id, date, from, to, now, ct));
+                continue;
+            }
             var finished = to + settled <= now;
-            var day = finished ? finishedDays.Find(zone.Id, from) : null;
+            var day = finished ? cache.FindDay(zone.Id, from) : null;
             if (day is null)
             {
-                day = await ReadDayAsync(connection, date, from, to, ct);
-                if (finished) finishedDays.Keep(zone.Id, day, oldest);
+                day = await ReadDayAsync(connection, date, from, to, from, to, ct);
+                if (finished) cache.KeepDay(zone.Id, day, oldest);
             }
             days.Add(day);
         }
 
-        var products = days.SelectMany(d => d.Products)
-            .GroupBy(p => p.Key, p => p.Value)
-            .Select(g => (ProductId: g.Key, Units: g.Sum(v => v.Units), Cents: g.Sum(v => v.Cents)))
-            .ToList();
+        var products = Merge(days.Select(d => d.Products)).Select(p => (ProductId: p.Key, p.Value.Units, p.Value.Cents)).ToList();
         var byUnits = products.OrderByDescending(p => p.Units).ThenByDescending(p => p.Cents).ThenBy(p => p.ProductId).Take(TopCount).ToList();
         var byGmv = products.OrderByDescending(p => p.Cents).ThenByDescending(p => p.Units).ThenBy(p => p.ProductId).Take(TopCount).ToList();
         var ids = byUnits.Concat(byGmv).Select(p => p.ProductId).Distinct().ToArray();
@@ -95,10 +102,33 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Finis
             new TopProducts(oldest, days[0].Figures.To, byUnits.Select(Top).ToList(), byGmv.Select(Top).ToList())), ct);
     }
 
-    private static async Task<DayTotals> ReadDayAsync(MySqlConnection connection, DateTime date, DateTime from, DateTime to, CancellationToken ct)
+    /// <summary>
+    /// Today, live: the funnel and the payments read whole (index-only ranges), the products of the settled hours from the
+    /// cache (extended by the hours settled since) plus the products of the payments after them.
+    /// </summary>
+    private async Task<DayTotals> ReadTodayAsync(MySqlConnection connection, string zone, DateTime date, DateTime from, DateTime to,
+        DateTime now, CancellationToken ct)
     {
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(DaySql,
-            new { Statuses = OrderStatus.All, From = from, To = to }, cancellationToken: ct));
+        var settledUpTo = new DateTime(Math.Max(from.Ticks, (now - PaymentSettles).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour), DateTimeKind.Utc);
+        var settled = cache.SettledToday(zone, from);
+        if (settled is null || settled.UpTo < settledUpTo)
+        {
+            var since = settled?.UpTo ?? from;
+            var added = since == settledUpTo
+                ? new Dictionary<long, (long Units, long Cents)>()
+                : await ReadProductsAsync(connection, since, settledUpTo, ct);
+            settled = new SettledProducts(zone, from, settledUpTo, Merge([settled?.Products ?? new Dictionary<long, (long, long)>(), added]));
+            cache.KeepToday(settled);
+        }
+        var live = await ReadDayAsync(connection, date, from, to, settled.UpTo, to, ct);
+        return live with { Products = Merge([settled.Products, live.Products]) };
+    }
+
+    private static async Task<DayTotals> ReadDayAsync(MySqlConnection connection, DateTime date, DateTime from, DateTime to,
+        DateTime paidFrom, DateTime paidTo, CancellationToken ct)
+    {
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(FunnelSql + ProductsSql,
+            new { Statuses = OrderStatus.All, From = from, To = to, PaidFrom = paidFrom, PaidTo = paidTo }, cancellationToken: ct));
         var funnel = (await results.ReadAsync<(string Status, long Orders)>()).ToList();
         var paid = await results.ReadSingleAsync<(long Orders, long Cents)>();
         var products = (await results.ReadAsync<(long ProductId, long Units, long Cents)>()).ToDictionary(p => p.ProductId, p => (p.Units, p.Cents));
@@ -110,6 +140,16 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Finis
             created == 0 ? 0 : Math.Round((double)createdThenPaid / created, 4), cancelled, paid.Orders, paid.Cents);
         return new DayTotals(figures, products);
     }
+
+    private static async Task<Dictionary<long, (long Units, long Cents)>> ReadProductsAsync(MySqlConnection connection, DateTime paidFrom,
+        DateTime paidTo, CancellationToken ct) =>
+        (await connection.QueryAsync<(long ProductId, long Units, long Cents)>(new CommandDefinition(ProductsSql,
+            new { PaidFrom = paidFrom, PaidTo = paidTo }, cancellationToken: ct))).ToDictionary(p => p.ProductId, p => (p.Units, p.Cents));
+
+    private static Dictionary<long, (long Units, long Cents)> Merge(IEnumerable<IReadOnlyDictionary<long, (long Units, long Cents)>> parts) =>
+        parts.SelectMany(p => p)
+            .GroupBy(p => p.Key, p => p.Value)
+            .ToDictionary(g => g.Key, g => (g.Sum(v => v.Units), g.Sum(v => v.Cents)));
 
     /// <summary>The UTC instant a local date starts; where midnight does not exist (a DST jump) the first minute that does.</summary>
     private static DateTime StartOf(DateTime localDate, TimeZoneInfo zone)
