@@ -285,6 +285,10 @@ public sealed class DashboardSettings : BenchSettings
     [DefaultValue(200)]
     public int Accounts { get; init; } = 200;
 
+    [CommandOption("--only <STEP>")]
+    [Description("Run only the steps whose name starts with this: dashboard, orders, or one search (e.g. \"orders: deep page\"), to measure a query without the others' load on the database.")]
+    public string? Only { get; init; }
+
     public override double? DefaultMaxP95Ms => P95LimitMs;
     public override double? DefaultMaxErrorRate => 0;
 
@@ -294,6 +298,8 @@ public sealed class DashboardSettings : BenchSettings
         if (!common.Successful) return common;
         if (DeepPage is < 1 or > 1000) return ValidationResult.Error($"--deep-page must be between 1 and 1000 (got {DeepPage}).");
         if (Accounts is < 1 or > 10_000) return ValidationResult.Error($"--accounts must be between 1 and 10000 (got {Accounts}).");
+        if (Only is not null && !Scenarios.DashboardScenario.StepNames.Any(n => n.StartsWith(Only, StringComparison.Ordinal)))
+            return ValidationResult.Error($"--only names no step (got '{Only}'; steps: {string.Join(", ", Scenarios.DashboardScenario.StepNames)}).");
         return ValidationResult.Success();
     }
 }

@@ -35,6 +35,7 @@ public sealed class DashboardBenchArgumentTests
     [InlineData("dashboard --max-p95-ms 0", "--max-p95-ms must be positive")]
     [InlineData("browse --max-p95-ms -3", "--max-p95-ms must be positive")]
     [InlineData("dashboard --model open", "--model open needs --rate > 0")]
+    [InlineData("dashboard --only refunds", "--only names no step (got 'refunds'")]
     [InlineData("seed-orders --orders 0", "--orders must be between 1 and 20000000 (got 0)")]
     [InlineData("seed-orders --orders 20000001", "--orders must be between 1 and 20000000")]
     [InlineData("seed-orders --days 0", "--days must be between 1 and 366 (got 0)")]
@@ -96,7 +97,7 @@ public sealed class DashboardBenchArgumentTests
     [Fact]
     public void Dashboard_passes_validation_then_looks_for_the_shop()
     {
-        var (code, output) = Run("dashboard", "--deep-page", "1000", "--base-url", "http://127.0.0.1:9", "--no-live");
+        var (code, output) = Run("dashboard", "--deep-page", "1000", "--only", "orders: deep", "--base-url", "http://127.0.0.1:9", "--no-live");
 
         Assert.Equal(3, code);
         Assert.Contains("does not answer", output);

@@ -24,11 +24,11 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Dashb
     // ix_orders_paid (paid_at, total_cents) for the payments, and that plus ix_order_items_order_product for the products.
     private const string FunnelSql = """
         SELECT status AS Status, COUNT(*) AS Orders FROM orders
-        WHERE status IN @Statuses AND created_at >= @From AND created_at < @To
+        WHERE status IN @Statuses AND created_at >= @CreatedFrom AND created_at < @CreatedTo
         GROUP BY status;
 
         SELECT COUNT(*) AS Orders, CAST(COALESCE(SUM(total_cents), 0) AS SIGNED) AS Cents FROM orders
-        WHERE paid_at >= @From AND paid_at < @To;
+        WHERE paid_at >= @PaidFrom AND paid_at < @PaidTo;
         """;
 
     private const string ProductsSql = """
@@ -51,8 +51,8 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Dashb
             s.Description = "Today and each of the 7 days before it, midnight to midnight in the shop's time zone " +
                             "(Orders:Dashboard:TimeZone, Asia/Shanghai by default): orders created, how many of them were paid " +
                             "(conversion) or cancelled, payments received and paid GMV in cents; and the top 10 products by " +
-                            "paid units and by paid GMV over those days. Today is always live; finished days (and today's " +
-                            "payments older than a few minutes) are added up once by each instance, as they no longer change.";
+                            "paid units and by paid GMV over those days. Today is always live; finished days, and today's hours " +
+                            "that have settled, are added up once by each instance, as they no longer change.";
             s.ResponseExamples[200] = Example;
             s.Responses[200] = "The figures.";
         });
@@ -82,7 +82,7 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Dashb
             var day = finished ? cache.FindDay(zone.Id, from) : null;
             if (day is null)
             {
-                day = await ReadDayAsync(connection, date, from, to, from, to, ct);
+                day = await ReadDayAsync(connection, date, from, to, ct);
                 if (finished) cache.KeepDay(zone.Id, day, oldest);
             }
             days.Add(day);
@@ -103,48 +103,56 @@ public sealed class Endpoint(MySqlDataSource db, DashboardOptions options, Dashb
     }
 
     /// <summary>
-    /// Today, live: the funnel and the payments read whole (index-only ranges), the products of the settled hours from the
-    /// cache (extended by the hours settled since) plus the products of the payments after them.
+    /// Today, live: the settled hours from the cache (extended by the hours settled since the last request), plus the
+    /// orders created and the payments made after them, read now.
     /// </summary>
     private async Task<DayTotals> ReadTodayAsync(MySqlConnection connection, string zone, DateTime date, DateTime from, DateTime to,
         DateTime now, CancellationToken ct)
     {
-        var settledUpTo = new DateTime(Math.Max(from.Ticks, (now - PaymentSettles).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour), DateTimeKind.Utc);
-        var settled = cache.SettledToday(zone, from);
-        if (settled is null || settled.UpTo < settledUpTo)
+        DateTime HourBefore(TimeSpan margin) =>
+            new(Math.Max(from.Ticks, (now - margin).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour), DateTimeKind.Utc);
+        var createdUpTo = HourBefore(TimeSpan.FromMinutes(options.FinishedAfterMinutes));
+        var paidUpTo = HourBefore(PaymentSettles);
+
+        var kept = cache.FindToday(zone, from) ?? new SettledToday(zone, from, from, from, Slice.Empty);
+        if (kept.CreatedUpTo < createdUpTo || kept.PaidUpTo < paidUpTo)
         {
-            var since = settled?.UpTo ?? from;
-            var added = since == settledUpTo
-                ? new Dictionary<long, (long Units, long Cents)>()
-                : await ReadProductsAsync(connection, since, settledUpTo, ct);
-            settled = new SettledProducts(zone, from, settledUpTo, Merge([settled?.Products ?? new Dictionary<long, (long, long)>(), added]));
-            cache.KeepToday(settled);
+            var added = await ReadAsync(connection, kept.CreatedUpTo, Later(kept.CreatedUpTo, createdUpTo), kept.PaidUpTo,
+                Later(kept.PaidUpTo, paidUpTo), ct);
+            kept = new SettledToday(zone, from, Later(kept.CreatedUpTo, createdUpTo), Later(kept.PaidUpTo, paidUpTo), kept.Totals.Plus(added));
+            cache.KeepToday(kept);
         }
-        var live = await ReadDayAsync(connection, date, from, to, settled.UpTo, to, ct);
-        return live with { Products = Merge([settled.Products, live.Products]) };
+        var live = await ReadAsync(connection, kept.CreatedUpTo, to, kept.PaidUpTo, to, ct);
+        return Totals(date, from, to, kept.Totals.Plus(live));
     }
 
-    private static async Task<DayTotals> ReadDayAsync(MySqlConnection connection, DateTime date, DateTime from, DateTime to,
-        DateTime paidFrom, DateTime paidTo, CancellationToken ct)
+    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static async Task<DayTotals> ReadDayAsync(MySqlConnection connection, DateTime date, DateTime from, DateTime to, CancellationToken ct) =>
+        Totals(date, from, to, await ReadAsync(connection, from, to, from, to, ct));
+
+    /// <summary>The orders created in [createdFrom, createdTo) and the payments made in [paidFrom, paidTo); an empty span reads nothing.</summary>
+    private static async Task<Slice> ReadAsync(MySqlConnection connection, DateTime createdFrom, DateTime createdTo, DateTime paidFrom,
+        DateTime paidTo, CancellationToken ct)
     {
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(FunnelSql + ProductsSql,
-            new { Statuses = OrderStatus.All, From = from, To = to, PaidFrom = paidFrom, PaidTo = paidTo }, cancellationToken: ct));
-        var funnel = (await results.ReadAsync<(string Status, long Orders)>()).ToList();
+            new { Statuses = OrderStatus.All, CreatedFrom = createdFrom, CreatedTo = createdTo, PaidFrom = paidFrom, PaidTo = paidTo },
+            cancellationToken: ct));
+        var funnel = (await results.ReadAsync<(string Status, long Orders)>()).ToDictionary(f => f.Status, f => f.Orders);
         var paid = await results.ReadSingleAsync<(long Orders, long Cents)>();
         var products = (await results.ReadAsync<(long ProductId, long Units, long Cents)>()).ToDictionary(p => p.ProductId, p => (p.Units, p.Cents));
-
-        var created = funnel.Sum(f => f.Orders);
-        var createdThenPaid = funnel.Where(f => PaidStatuses.Contains(f.Status)).Sum(f => f.Orders);
-        var cancelled = funnel.Where(f => f.Status == OrderStatus.Cancelled).Sum(f => f.Orders);
-        var figures = new DayFigures(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from, to, created, createdThenPaid,
-            created == 0 ? 0 : Math.Round((double)createdThenPaid / created, 4), cancelled, paid.Orders, paid.Cents);
-        return new DayTotals(figures, products);
+        return new Slice(funnel, paid.Orders, paid.Cents, products);
     }
 
-    private static async Task<Dictionary<long, (long Units, long Cents)>> ReadProductsAsync(MySqlConnection connection, DateTime paidFrom,
-        DateTime paidTo, CancellationToken ct) =>
-        (await connection.QueryAsync<(long ProductId, long Units, long Cents)>(new CommandDefinition(ProductsSql,
-            new { PaidFrom = paidFrom, PaidTo = paidTo }, cancellationToken: ct))).ToDictionary(p => p.ProductId, p => (p.Units, p.Cents));
+    private static DayTotals Totals(DateTime date, DateTime from, DateTime to, Slice slice)
+    {
+        var created = slice.CreatedByStatus.Values.Sum();
+        var createdThenPaid = slice.CreatedByStatus.Where(f => PaidStatuses.Contains(f.Key)).Sum(f => f.Value);
+        var cancelled = slice.CreatedByStatus.GetValueOrDefault(OrderStatus.Cancelled);
+        var figures = new DayFigures(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from, to, created, createdThenPaid,
+            created == 0 ? 0 : Math.Round((double)createdThenPaid / created, 4), cancelled, slice.PaidOrders, slice.PaidCents);
+        return new DayTotals(figures, slice.Products);
+    }
 
     private static Dictionary<long, (long Units, long Cents)> Merge(IEnumerable<IReadOnlyDictionary<long, (long Units, long Cents)>> parts) =>
         parts.SelectMany(p => p)
