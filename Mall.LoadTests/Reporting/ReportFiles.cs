@@ -35,7 +35,7 @@ public static class ReportFiles
         md.AppendLine($"- machine: {r.Machine.Cores} cores, {F(r.Machine.MemoryGiB, "0.#")} GiB, {r.Machine.Os}, {r.Machine.Dotnet}");
         md.AppendLine($"- result: **{(r.Passed ? "PASSED" : "FAILED")}**").AppendLine();
         md.AppendLine("| step | requests | req/s | errors | min ms | p50 | p90 | p95 | p99 | p99.9 | max | status codes | errors by kind |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var s in r.Steps.Concat(r.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
             md.AppendLine($"| {s.Name} | {s.Requests:N0} | {F(s.Rps, "0")} | {s.Failed:N0} ({F(s.ErrorRate * 100, "0.##")} %) | {F(s.MinMs)} | {F(s.P50Ms)} | " +
                           $"{F(s.P90Ms)} | {F(s.P95Ms)} | {F(s.P99Ms)} | {F(s.P999Ms)} | {F(s.MaxMs)} | {Codes(s.StatusCodes)} | {Codes(s.Errors)} |");

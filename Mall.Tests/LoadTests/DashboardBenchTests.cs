@@ -159,6 +159,10 @@ public sealed class P95ThresholdTests
             ReportFiles.Write(report, folder);
             var markdown = File.ReadAllText(Path.Combine(folder, "report.md"));
             Assert.Contains("| p90 | p95 | p99 |", markdown);
+            // The alignment row has as many columns as the header (else the table does not render).
+            var lines = markdown.Split('\n');
+            var header = Array.FindIndex(lines, l => l.StartsWith("| step |"));
+            Assert.Equal(lines[header].Count(c => c == '|'), lines[header + 1].Count(c => c == '|'));
             Assert.Contains("dashboard: p95 ≤ 200 ms", markdown);
             Assert.Contains("<th>p95</th>", File.ReadAllText(Path.Combine(folder, "report.html")));
         }
