@@ -103,9 +103,18 @@ public sealed class DashboardScenario(DashboardSettings settings) : Scenario
         async Task<JsonElement[]> ItemsAsync(string step)
         {
             if (!Runs(step)) return [];
-            using var request = Get($"/api/v1/admin/orders?{queries[step]}", _token);
-            var page = await ReadOkAsync(await context.SetupHttp.SendAsync(request, ct), step);
-            return page.GetProperty("items").EnumerateArray().ToArray();
+            try
+            {
+                using var request = Get($"/api/v1/admin/orders?{queries[step]}", _token);
+                var page = await ReadOkAsync(await context.SetupHttp.SendAsync(request, ct), step);
+                return page.GetProperty("items").EnumerateArray().ToArray();
+            }
+            catch (Exception e) when (e is RunFailure or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // The run's own figures stand; only this check could not be made.
+                notes.Add($"{step}: could not check that the filter was applied ({e.Message.Split('\n')[0]}).");
+                return [];
+            }
         }
         void Expect(string step, string filter, IEnumerable<JsonElement> items, Func<JsonElement, bool> fits)
         {

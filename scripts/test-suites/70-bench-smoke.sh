@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Smoke run of the load-test CLI (Mall.LoadTests) so it never rots: a shop of its own (API 5280, web 8280, or
 # MALL_BENCH_API_PORT / MALL_BENCH_WEB_PORT; database mall_bench, Redis prefix bench:), a few seconds of load with
-# loose thresholds: the seckill invariants, the login abuse check, browse, and the dashboard over a small seeded order history. Every scenario must be there: an API that
-# answers 404/405 (or anything unexpected) where a scenario needs it fails, it is never skipped. Stops only that shop
-# (./mall stop), never the shared MariaDB/Redis. Last line: "N passed, N failed, N skipped".
-# What counts: the two argument-handling checks, and one test per scenario run, which passes only if the run exits 0,
-# every check line of its report is ✔ and its three report files are there (the failing checks are printed).
+# loose thresholds: the seckill invariants, the login abuse check, browse, and the dashboard over a small seeded order
+# history. Every scenario must be there: an API that answers 404/405 (or anything unexpected) where a scenario needs it
+# fails, it is never skipped. Stops only that shop (./mall stop), never the shared MariaDB/Redis. Last line:
+# "N passed, N failed, N skipped".
+# What counts: the two argument-handling checks, seed-orders, and one test per scenario run, which passes only if the
+# run exits 0, every check line of its report is ✔ and its three report files are there (the failing checks are printed).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
