@@ -38,6 +38,12 @@ public static class Program
             config.AddCommand<LoginCommand>("login")
                 .WithDescription("Abuse check: password guessing must be throttled (429) after the limits.")
                 .WithExample("login", "-c", "1", "-n", "60");
+            config.AddCommand<DashboardCommand>("dashboard")
+                .WithDescription("The operators' reads on a big shop: the dashboard and order searches (status, kind, date range, shopper, deep pages); fails on any error or a p95 over 200 ms.")
+                .WithExample("dashboard", "-c", "4", "-d", "30");
+            config.AddCommand<SeedOrdersCommand>("seed-orders")
+                .WithDescription("Write a big shop's order history (1,000,000 orders over 30 days by default) into the shop's database, for dashboard.")
+                .WithExample("seed-orders", "--orders", "1000000");
             config.AddCommand<BaselineServerCommand>("baseline-server").IsHidden();
             config.SetExceptionHandler((exception, _) => Report(console, exception));
         });

@@ -141,3 +141,8 @@ public sealed class LoginCommand(IAnsiConsole console) : BenchCommand<LoginSetti
 {
     protected override Scenario CreateScenario(LoginSettings settings) => new LoginScenario(settings);
 }
+
+public sealed class DashboardCommand(IAnsiConsole console) : BenchCommand<DashboardSettings>(console)
+{
+    protected override Scenario CreateScenario(DashboardSettings settings) => new DashboardScenario(settings);
+}

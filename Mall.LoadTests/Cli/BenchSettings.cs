@@ -61,6 +61,10 @@ public class BenchSettings : CommandSettings
     [DefaultValue(10.0)]
     public double Timeout { get; init; } = 10;
 
+    [CommandOption("--max-p95-ms <MS>")]
+    [Description("Fail (exit 1) when any step's p95 latency is above this (dashboard: 200 unless given).")]
+    public double? MaxP95Ms { get; init; }
+
     [CommandOption("--max-p99-ms <MS>")]
     [Description("Fail (exit 1) when any step's p99 latency is above this.")]
     public double? MaxP99Ms { get; init; }
@@ -70,8 +74,14 @@ public class BenchSettings : CommandSettings
     public double? MinRps { get; init; }
 
     [CommandOption("--max-error-rate <FRACTION>")]
-    [Description("Fail (exit 1) when errors / requests over all steps is above this (0..1).")]
+    [Description("Fail (exit 1) when errors / requests over all steps is above this (0..1; dashboard: 0 unless given).")]
     public double? MaxErrorRate { get; init; }
+
+    /// <summary>The scenario's own p95 limit when --max-p95-ms is not given (null: none).</summary>
+    public virtual double? DefaultMaxP95Ms => null;
+
+    /// <summary>The scenario's own error-rate limit when --max-error-rate is not given (null: none).</summary>
+    public virtual double? DefaultMaxErrorRate => null;
 
     [CommandOption("--baseline")]
     [Description("Also measure, in this run (before and after the scenario), a bare Kestrel JSON endpoint and a bare endpoint doing only the shop's own attempt Lua call, and state the shop's figures as a ratio of their mean.")]
@@ -127,6 +137,7 @@ public class BenchSettings : CommandSettings
             return ValidationResult.Error("--rate and --ramp-to belong to --model open or ramp, not closed.");
         if (MaxErrorRate is < 0 or > 1) return ValidationResult.Error("--max-error-rate is a fraction between 0 and 1.");
         if (MaxP99Ms is <= 0) return ValidationResult.Error("--max-p99-ms must be positive.");
+        if (MaxP95Ms is <= 0) return ValidationResult.Error("--max-p95-ms must be positive.");
         if (MinRps is < 0) return ValidationResult.Error("--min-rps must not be negative.");
         try { _ = ResolveBaseUrl(); }
         catch (UsageException e) { return ValidationResult.Error(e.Message); }
@@ -257,4 +268,101 @@ public sealed class LoginSettings : BenchSettings
         if (AccountLimit < 1 || ChallengeAfter < 1) return ValidationResult.Error("--account-limit and --challenge-after must be positive.");
         return ValidationResult.Success();
     }
+}
+
+public sealed class DashboardSettings : BenchSettings
+{
+    /// <summary>The issue's bound for every dashboard and order-search query.</summary>
+    public const double P95LimitMs = 200;
+
+    [CommandOption("--deep-page <N>")]
+    [Description("The page the deep-paging steps ask for (20 orders a page; the admin list accepts pages up to 1000).")]
+    [DefaultValue(500)]
+    public int DeepPage { get; init; } = 500;
+
+    [CommandOption("--accounts <N>")]
+    [Description("Shoppers with orders whose accounts the user filter cycles through.")]
+    [DefaultValue(200)]
+    public int Accounts { get; init; } = 200;
+
+    [CommandOption("--only <STEP>")]
+    [Description("Run only the steps whose name starts with this: dashboard, orders, or one search (e.g. \"orders: deep page\"), to measure a query without the others' load on the database.")]
+    public string? Only { get; init; }
+
+    public override double? DefaultMaxP95Ms => P95LimitMs;
+    public override double? DefaultMaxErrorRate => 0;
+
+    public override ValidationResult Validate()
+    {
+        var common = base.Validate();
+        if (!common.Successful) return common;
+        if (DeepPage is < 1 or > 1000) return ValidationResult.Error($"--deep-page must be between 1 and 1000 (got {DeepPage}).");
+        if (Accounts is < 1 or > 10_000) return ValidationResult.Error($"--accounts must be between 1 and 10000 (got {Accounts}).");
+        if (Only is not null && !Scenarios.DashboardScenario.StepNames.Any(n => n.StartsWith(Only, StringComparison.Ordinal)))
+            return ValidationResult.Error($"--only names no step (got '{Only}'; steps: {string.Join(", ", Scenarios.DashboardScenario.StepNames)}).");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>seed-orders writes rows straight into the shop's database; it sends no load, so it has none of the load options.</summary>
+public sealed class SeedOrdersSettings : CommandSettings
+{
+    public const int MaxOrders = 20_000_000;
+
+    [CommandOption("--orders <N>")]
+    [Description("The database ends up with at least this many orders: only the difference is written, so a second run adds nothing.")]
+    [DefaultValue(1_000_000)]
+    public int Orders { get; init; } = 1_000_000;
+
+    [CommandOption("--days <N>")]
+    [Description("Orders are placed over this many days up to now.")]
+    [DefaultValue(30)]
+    public int Days { get; init; } = 30;
+
+    [CommandOption("--shoppers <N>")]
+    [Description("Shoppers the orders belong to (created if missing; they cannot sign in).")]
+    [DefaultValue(50_000)]
+    public int Shoppers { get; init; } = 50_000;
+
+    [CommandOption("--products <N>")]
+    [Description("Products (one SKU each) the items are drawn from, a few far more often than the rest.")]
+    [DefaultValue(500)]
+    public int Products { get; init; } = 500;
+
+    [CommandOption("--batch <N>")]
+    [Description("Orders per multi-row INSERT (their items go in one more statement, both in one transaction).")]
+    [DefaultValue(5_000)]
+    public int Batch { get; init; } = 5_000;
+
+    [CommandOption("--writers <N>")]
+    [Description("Connections writing batches side by side.")]
+    [DefaultValue(2)]
+    public int Writers { get; init; } = 2;
+
+    [CommandOption("--seed <N>")]
+    [Description("Random seed: the same seed writes the same mix.")]
+    [DefaultValue(16)]
+    public int Seed { get; init; } = 16;
+
+    [CommandOption("--mysql <CONNECTION_STRING>")]
+    [Description("The shop's database. Default: $ConnectionStrings__Mall (./mall bench sets it).")]
+    public string? MySql { get; init; }
+
+    // ./mall bench passes the shop's PIDs to every command; nothing here measures CPU.
+    [CommandOption("--watch-pid <PID>", IsHidden = true)]
+    public int[] WatchPids { get; init; } = [];
+
+    public override ValidationResult Validate()
+    {
+        if (Orders is < 1 or > MaxOrders) return ValidationResult.Error($"--orders must be between 1 and {MaxOrders} (got {Orders}).");
+        if (Days is < 1 or > 366) return ValidationResult.Error($"--days must be between 1 and 366 (got {Days}).");
+        if (Shoppers is < 1 or > 1_000_000) return ValidationResult.Error($"--shoppers must be between 1 and 1000000 (got {Shoppers}).");
+        if (Products is < 1 or > 100_000) return ValidationResult.Error($"--products must be between 1 and 100000 (got {Products}).");
+        if (Batch is < 1 or > 20_000) return ValidationResult.Error($"--batch must be between 1 and 20000 (got {Batch}).");
+        if (Writers is < 1 or > 16) return ValidationResult.Error($"--writers must be between 1 and 16 (got {Writers}).");
+        return ValidationResult.Success();
+    }
+
+    public string ResolveMySql() => MySql ?? Environment.GetEnvironmentVariable("ConnectionStrings__Mall")
+        ?? "Server=127.0.0.1;Port=3306;Database=mall;User ID=mall;Password=mall-dev-password";
 }

@@ -57,7 +57,7 @@ public sealed class StepStats(string name, long runStartTimestamp)
             .ToList();
         return new StepSummary(
             Name, count, Failed, Rates.PerSecond(count, window), window,
-            count == 0 ? 0 : _minMicros / 1000.0, Ms(50), Ms(90), Ms(99), Ms(99.9),
+            count == 0 ? 0 : _minMicros / 1000.0, Ms(50), Ms(90), Ms(95), Ms(99), Ms(99.9),
             count == 0 ? 0 : _latency.GetMaxValue() / 1000.0, count == 0 ? 0 : _latency.GetMean() / 1000.0,
             _statusCodes.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(), s => s.Value),
             _errors.OrderByDescending(e => e.Value).ToDictionary(e => e.Key, e => e.Value),
@@ -99,7 +99,7 @@ public sealed record SecondSummary(int Second, long Requests, long Failed, doubl
 
 public sealed record StepSummary(
     string Name, long Requests, long Failed, double Rps, double WindowSeconds,
-    double MinMs, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs, double MeanMs,
+    double MinMs, double P50Ms, double P90Ms, double P95Ms, double P99Ms, double P999Ms, double MaxMs, double MeanMs,
     Dictionary<string, long> StatusCodes, Dictionary<string, long> Errors, List<SecondSummary> Timeline)
 {
     public double ErrorRate => Rates.Fraction(Failed, Requests);

@@ -75,10 +75,10 @@ public static class ConsoleView
     public static void Final(IAnsiConsole console, RunReport report, string folder)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(report.Scenario)}[/] — {Markup.Escape(report.LoadModel)}")
-            .AddColumns("step", "requests", "req/s", "errors", "min", "p50", "p90", "p99", "p99.9", "max (ms)", "status codes", "errors by kind");
+            .AddColumns("step", "requests", "req/s", "errors", "min", "p50", "p90", "p95", "p99", "p99.9", "max (ms)", "status codes", "errors by kind");
         foreach (var s in report.Steps.Concat(report.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
             table.AddRow(Markup.Escape(s.Name), s.Requests.ToString("N0"), F(s.Rps, "0"), s.Failed == 0 ? "0" : $"[red]{s.Failed:N0}[/]",
-                F(s.MinMs), F(s.P50Ms), F(s.P90Ms), F(s.P99Ms), F(s.P999Ms), F(s.MaxMs),
+                F(s.MinMs), F(s.P50Ms), F(s.P90Ms), F(s.P95Ms), F(s.P99Ms), F(s.P999Ms), F(s.MaxMs),
                 Markup.Escape(string.Join(" ", s.StatusCodes.Select(c => $"{c.Key}:{c.Value}"))),
                 Markup.Escape(string.Join("; ", s.Errors.Select(c => $"{c.Key}: {c.Value}"))));
         console.Write(table);

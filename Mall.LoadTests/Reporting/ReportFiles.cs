@@ -34,11 +34,11 @@ public static class ReportFiles
         md.AppendLine($"- load model: {r.LoadModel}; warm-up {F(r.WarmupSeconds)} s excluded");
         md.AppendLine($"- machine: {r.Machine.Cores} cores, {F(r.Machine.MemoryGiB, "0.#")} GiB, {r.Machine.Os}, {r.Machine.Dotnet}");
         md.AppendLine($"- result: **{(r.Passed ? "PASSED" : "FAILED")}**").AppendLine();
-        md.AppendLine("| step | requests | req/s | errors | min ms | p50 | p90 | p99 | p99.9 | max | status codes | errors by kind |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        md.AppendLine("| step | requests | req/s | errors | min ms | p50 | p90 | p95 | p99 | p99.9 | max | status codes | errors by kind |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var s in r.Steps.Concat(r.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
             md.AppendLine($"| {s.Name} | {s.Requests:N0} | {F(s.Rps, "0")} | {s.Failed:N0} ({F(s.ErrorRate * 100, "0.##")} %) | {F(s.MinMs)} | {F(s.P50Ms)} | " +
-                          $"{F(s.P90Ms)} | {F(s.P99Ms)} | {F(s.P999Ms)} | {F(s.MaxMs)} | {Codes(s.StatusCodes)} | {Codes(s.Errors)} |");
+                          $"{F(s.P90Ms)} | {F(s.P95Ms)} | {F(s.P99Ms)} | {F(s.P999Ms)} | {F(s.MaxMs)} | {Codes(s.StatusCodes)} | {Codes(s.Errors)} |");
         if (r.Ratios.Count > 0)
         {
             md.AppendLine().AppendLine("## Same-run ratios").AppendLine();
@@ -107,10 +107,10 @@ public static class ReportFiles
         html.Append($"<p>{r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC · {E(r.Target)} · {E(r.LoadModel)} · warm-up {F(r.WarmupSeconds)} s excluded<br>" +
                     $"{r.Machine.Cores} cores, {F(r.Machine.MemoryGiB, "0.#")} GiB, {E(r.Machine.Os)}, {E(r.Machine.Dotnet)}</p>");
         html.Append($"<p class=\"{(r.Passed ? "ok" : "bad")}\">{(r.Passed ? "PASSED" : "FAILED")}</p>");
-        html.Append("<table><tr><th>step</th><th>requests</th><th>req/s</th><th>errors</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max (ms)</th><th>status codes</th><th>errors by kind</th></tr>");
+        html.Append("<table><tr><th>step</th><th>requests</th><th>req/s</th><th>errors</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max (ms)</th><th>status codes</th><th>errors by kind</th></tr>");
         foreach (var s in r.Steps.Concat(r.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
             html.Append($"<tr><td>{E(s.Name)}</td><td>{s.Requests:N0}</td><td>{F(s.Rps, "0")}</td><td>{s.Failed:N0}</td><td>{F(s.MinMs)}</td><td>{F(s.P50Ms)}</td>" +
-                        $"<td>{F(s.P90Ms)}</td><td>{F(s.P99Ms)}</td><td>{F(s.P999Ms)}</td><td>{F(s.MaxMs)}</td><td>{E(Codes(s.StatusCodes))}</td><td>{E(Codes(s.Errors))}</td></tr>");
+                        $"<td>{F(s.P90Ms)}</td><td>{F(s.P95Ms)}</td><td>{F(s.P99Ms)}</td><td>{F(s.P999Ms)}</td><td>{F(s.MaxMs)}</td><td>{E(Codes(s.StatusCodes))}</td><td>{E(Codes(s.Errors))}</td></tr>");
         html.Append("</table>");
         if (r.Ratios.Count > 0)
         {

@@ -77,13 +77,16 @@ public static class ReportBuilder
     public static IReadOnlyList<Check> Thresholds(BenchSettings settings, IReadOnlyList<StepSummary> steps)
     {
         var checks = new List<Check>();
+        if ((settings.MaxP95Ms ?? settings.DefaultMaxP95Ms) is { } maxP95)
+            foreach (var step in steps)
+                checks.Add(new Check($"{step.Name}: p95 ≤ {maxP95} ms", step.P95Ms <= maxP95, $"p95 {step.P95Ms:0.##} ms"));
         if (settings.MaxP99Ms is { } maxP99)
             foreach (var step in steps)
                 checks.Add(new Check($"{step.Name}: p99 ≤ {maxP99} ms", step.P99Ms <= maxP99, $"p99 {step.P99Ms:0.##} ms"));
         if (settings.MinRps is { } minRps)
             foreach (var step in steps)
                 checks.Add(new Check($"{step.Name}: ≥ {minRps} req/s", step.Rps >= minRps, $"{step.Rps:0.#} req/s"));
-        if (settings.MaxErrorRate is { } maxErrors)
+        if ((settings.MaxErrorRate ?? settings.DefaultMaxErrorRate) is { } maxErrors)
         {
             var requests = steps.Sum(s => s.Requests);
             var rate = Rates.Fraction(steps.Sum(s => s.Failed), requests);

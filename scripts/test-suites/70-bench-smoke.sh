@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Smoke run of the load-test CLI (Mall.LoadTests) so it never rots: a shop of its own (API 5280, web 8280, or
 # MALL_BENCH_API_PORT / MALL_BENCH_WEB_PORT; database mall_bench, Redis prefix bench:), a few seconds of load with
-# loose thresholds: the seckill invariants, the login abuse check and browse. Every scenario must be there: an API that
-# answers 404/405 (or anything unexpected) where a scenario needs it fails, it is never skipped. Stops only that shop
-# (./mall stop), never the shared MariaDB/Redis. Last line: "N passed, N failed, N skipped".
-# What counts: the two argument-handling checks, and one test per scenario run, which passes only if the run exits 0,
-# every check line of its report is ✔ and its three report files are there (the failing checks are printed).
+# loose thresholds: the seckill invariants, the login abuse check, browse, and the dashboard over a small seeded order
+# history. Every scenario must be there: an API that answers 404/405 (or anything unexpected) where a scenario needs it
+# fails, it is never skipped. Stops only that shop (./mall stop), never the shared MariaDB/Redis. Last line:
+# "N passed, N failed, N skipped".
+# What counts: the two argument-handling checks, seed-orders, and one test per scenario run, which passes only if the
+# run exits 0, every check line of its report is ✔ and its three report files are there (the failing checks are printed).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -104,4 +105,16 @@ run login login -c 1 -n 40 --warmup 0 --max-error-rate 0
 
 if expect_status "browse scenario: GET /api/v1/products" '200' "$API/api/v1/products?page=1&pageSize=20"; then
   run browse browse -c 16 -d 3 --warmup 1 --max-error-rate 0.01 --max-p99-ms 5000
+fi
+
+# A small order history (seed-orders is one test), then the dashboard and order searches against it: every step must
+# answer 200 (no error at all), with a p95 bound loose enough for a busy test machine.
+if expect_status "dashboard scenario: GET /api/v1/admin/dashboard" '401|403' "$API/api/v1/admin/dashboard"; then
+  if cli seed-orders --orders 3000 --shoppers 300 --products 30 --batch 1000 >"$LOG-seed-orders.log" 2>&1 \
+    && grep -q "the database now holds" "$LOG-seed-orders.log"; then
+    ok "seed-orders writes an order history"
+    run dashboard dashboard -c 4 -d 3 --warmup 1 --max-p95-ms 5000
+  else
+    ko "seed-orders writes an order history (see $LOG-seed-orders.log)"
+  fi
 fi
