@@ -119,18 +119,20 @@ export default defineConfig({
   },
   build: {
     chunkSizeWarningLimit: 900,
-    rollupOptions: {
+    rolldownOptions: {
       output: {
-        manualChunks(id: string) {
-          if (consoleVendor.test(id)) return 'element-plus'
-          if (id.includes('node_modules/@microsoft/signalr')) return 'signalr'
-          // Loaded only when a DSN is configured, so never part of the eager vendor chunk.
-          if (id.includes('node_modules/@sentry')) return 'sentry'
-          // The framework every page needs, cached apart from the app's code.
-          if (framework.test(id)) return 'vendor'
-          // Everything else (Vant's components, qrcode, the hash library) goes with the pages that use it: a
-          // catch-all chunk would put the payment page's and the console's libraries into the first load.
-          return undefined
+        // Named chunks by priority: a group also takes the dependencies of what it captures (unless a group of
+        // higher priority took them first), so the framework is claimed before Element Plus could pull Vue into its
+        // chunk. Everything else (Vant's components, qrcode, the hash library) goes with the pages that use it: a
+        // catch-all vendor chunk would put the payment page's libraries into every first load.
+        codeSplitting: {
+          groups: [
+            { name: 'vendor', test: framework, priority: 40 },
+            { name: 'signalr', test: /node_modules\/@microsoft\/signalr\//, priority: 30 },
+            // Loaded only when a DSN is configured, so never part of the eager vendor chunk.
+            { name: 'sentry', test: /node_modules\/@sentry/, priority: 30 },
+            { name: 'element-plus', test: consoleVendor, priority: 20 },
+          ],
         },
       },
     },
