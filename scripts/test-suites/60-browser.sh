@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the Vue shop: headless Chromium (playwright-core) through the real nginx against the real API,
 # on a shop of their own (ports 5180/8180, database mall_e2e, Redis prefix e2e:) that is stopped afterwards.
+# MALL_E2E_API_PORT, MALL_E2E_WEB_PORT, MALL_E2E_DB_NAME, MALL_E2E_REDIS_PREFIX, and for the nginx that checks the site
+# template MALL_E2E_CHECK_PORT / MALL_E2E_CHECK_TLS_PORT (18999/18998), override them; MALL_DB_PORT and MALL_REDIS_PORT
+# pick the services, as everywhere.
 # Also: the nginx site template renders (sed and envsubst) and passes nginx -t, docker/compose.yml is valid, and src/api/schema.d.ts matches
 # the live OpenAPI document. Installs what it needs (chromium, a CJK font, npm packages). Last line: "N passed, N failed, N skipped".
 set -uo pipefail
@@ -8,6 +11,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
 export MALL_API_PORT=${MALL_E2E_API_PORT:-5180} MALL_WEB_PORT=${MALL_E2E_WEB_PORT:-8180}
 export MALL_DB_NAME=${MALL_E2E_DB_NAME:-mall_e2e} MALL_REDIS_PREFIX=${MALL_E2E_REDIS_PREFIX:-e2e:}
+# The throwaway nginx that checks the site template listens on these (plain, TLS); several checkouts running this
+# suite at once on one machine give each its own.
+CHECK_PORT=${MALL_E2E_CHECK_PORT:-18999} CHECK_TLS_PORT=${MALL_E2E_CHECK_TLS_PORT:-18998}
 MALL_TAG=browser
 . "$ROOT/scripts/lib.sh"
 passed=0 failed=0 skipped=0
@@ -32,15 +38,15 @@ check_nginx() {
   mkdir -p "$dir/temp" "$dir/spa"
   echo '<div id="app"></div>' >"$dir/spa/index.html"
   local site=$ROOT/docker/nginx/mall-site.conf
-  sed -e 's#${MALL_API_UPSTREAM}#127.0.0.1:5999#g' -e "s#\${MALL_SPA_ROOT}#$dir/spa#g" -e 's#${MALL_WEB_PORT}#18999#g' \
+  sed -e 's#${MALL_API_UPSTREAM}#127.0.0.1:5999#g' -e "s#\${MALL_SPA_ROOT}#$dir/spa#g" -e "s#\${MALL_WEB_PORT}#$CHECK_PORT#g" \
       -e "s#\${MALL_NGINX_SITE}#$site#g" "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
-  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=18999 MALL_NGINX_SITE=$site \
+  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=$CHECK_PORT MALL_NGINX_SITE=$site \
     envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT} ${MALL_NGINX_SITE}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
   cmp -s "$dir/sed.conf" "$dir/envsubst.conf" || { echo "sed and envsubst render differently"; diff "$dir/sed.conf" "$dir/envsubst.conf" | head; return 1; }
   grep -q '\$http_upgrade' "$site" || { echo "nginx variables were eaten by the rendering"; return 1; }
   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1 \
     || { echo "openssl could not make a test certificate"; return 1; }
-  MALL_SPA_ROOT=$dir/spa MALL_NGINX_SITE=$site MALL_TLS_PORT=18998 MALL_TLS_CERT=$dir/cert.pem MALL_TLS_KEY=$dir/key.pem \
+  MALL_SPA_ROOT=$dir/spa MALL_NGINX_SITE=$site MALL_TLS_PORT=$CHECK_TLS_PORT MALL_TLS_CERT=$dir/cert.pem MALL_TLS_KEY=$dir/key.pem \
     envsubst '${MALL_SPA_ROOT} ${MALL_NGINX_SITE} ${MALL_TLS_PORT} ${MALL_TLS_CERT} ${MALL_TLS_KEY}' \
     <"$ROOT/docker/nginx/mall-tls.conf.template" >"$dir/tls.conf"
   # Its files are in a private temporary folder: run as root, the workers must be root too to read them.
@@ -61,9 +67,9 @@ NGINX
   "$nginx_bin" -t -q -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" || rc=1
   if [ $rc -eq 0 ]; then
     "$nginx_bin" -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" # daemonises; stopped below
-    wait_http "http://127.0.0.1:18999/" 10 || rc=1
-    tls=$(curl -sk -o /dev/null -D - https://127.0.0.1:18998/ 2>/dev/null | tr -d '\r')
-    plain=$(curl -s -o /dev/null -D - http://127.0.0.1:18999/ 2>/dev/null | tr -d '\r')
+    wait_http "http://127.0.0.1:$CHECK_PORT/" 10 || rc=1
+    tls=$(curl -sk -o /dev/null -D - https://127.0.0.1:$CHECK_TLS_PORT/ 2>/dev/null | tr -d '\r')
+    plain=$(curl -s -o /dev/null -D - http://127.0.0.1:$CHECK_PORT/ 2>/dev/null | tr -d '\r')
     grep -q '^HTTP/[0-9.]* 200' <<<"$tls" && grep -qi '^strict-transport-security: max-age=31536000; includeSubDomains' <<<"$tls" \
       || { echo "over TLS: no 200 with HSTS: $tls"; rc=1; }
     ! grep -qi '^strict-transport-security' <<<"$plain" || { echo "plain HTTP sent HSTS"; rc=1; }

@@ -341,8 +341,7 @@ test('guards: a guest goes to login, a shopper cannot open admin, an admin can',
   await page.goto(`${web}/login`)
   await uiLogin(page, adminAccount, adminPassword)
   await page.goto(`${web}/admin/products`)
-  await page.waitForSelector('[data-test=product-form]')
-  await shot(page, 'admin-products')
+  await page.waitForSelector('[data-test=console]')
   await page.close()
   await context.clearCookies()
 })
@@ -455,9 +454,6 @@ test('seckill: countdown on server time, proof of work solved in advance, attemp
   await need('GET', '/api/v1/products', 'the catalog')
   const adminToken = await nativeLogin(adminAccount, adminPassword)
   await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  // The activity asks for proof of work: the page solves it in a worker during the countdown.
-  const { id } = await createActivity(adminToken, { startsInMs: 8_000, stock: 5, title: `E2E 秒杀 ${unique()}`, challengeBits: 14 })
-
   const page = await openPage()
   const pushed = []
   page.on('websocket', (ws) => ws.on('framereceived', (f) => {
@@ -465,6 +461,9 @@ test('seckill: countdown on server time, proof of work solved in advance, attemp
     if (text.includes('SeckillResult')) pushed.push(text)
   }))
   await uiLogin(page, await newShopper())
+  // Created once the shopper is signed in, so a slow sign-in on a busy machine cannot eat the countdown. The activity
+  // asks for proof of work: the page solves it in a worker during the countdown.
+  const { id } = await createActivity(adminToken, { startsInMs: 10_000, stock: 5, title: `E2E 秒杀 ${unique()}`, challengeBits: 14 })
   await page.goto(`${web}/seckill/${id}`)
   await page.waitForSelector('[data-test=countdown]')
   await page.waitForSelector('[data-test=seckill-button][data-state=counting-down]')
@@ -509,34 +508,213 @@ test('seckill: a sold-out sale shows the sold-out state', async () => {
   await context.clearCookies()
 })
 
-test('admin creates and publishes a seckill activity', async () => {
-  await need('GET', '/api/v1/products', 'the catalog')
-  const adminToken = await nativeLogin(adminAccount, adminPassword)
-  await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  const { sku } = await someSku()
+// ---------- the operator console (/admin) ----------
+const elementPlusAsset = /\/assets\/(element-plus|ConsoleLayout)-/
+
+/** Script and style assets a page fetched, with their text (to look inside the stylesheets). */
+function assetsOf(page) {
+  const seen = []
+  page.on('response', async (r) => {
+    if (!r.url().includes('/assets/')) return
+    seen.push({ url: r.url(), text: /\.css$/.test(r.url()) ? await r.text().catch(() => '') : '' })
+  })
+  return seen
+}
+
+test('the shopper home loads no Element Plus and no console chunk; the console does', async () => {
+  const page = await openPage()
+  const assets = assetsOf(page)
+  await page.goto(web)
+  await page.waitForSelector('[data-test=brand]')
+  await page.waitForLoadState('networkidle')
+  assert(assets.length > 0, 'the home page fetched no assets')
+  const leaked = assets.filter((a) => elementPlusAsset.test(a.url) || a.text.includes('--el-color-primary'))
+  assert(leaked.length === 0, `the shopper home fetched console assets: ${leaked.map((a) => a.url).join(', ')}`)
+
+  await uiLogin(page, adminAccount, adminPassword)
+  assets.length = 0
+  await page.goto(`${web}/admin`)
+  await page.waitForSelector('[data-test=console]')
+  await page.waitForLoadState('networkidle')
+  assert(assets.some((a) => /\/assets\/element-plus-/.test(a.url)), `the console did not load Element Plus: ${assets.map((a) => a.url).join(', ')}`)
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin gets it under /admin in Chinese (English on the shared switch); a shopper is refused', async () => {
+  const page = await openPage()
+  await uiLogin(page, await newShopper())
+  await page.goto(`${web}/admin/orders`)
+  await page.waitForURL(/\/forbidden$/)
+  assert(!(await page.isVisible('[data-test=console]')), 'a shopper saw the console')
+  await context.clearCookies()
+
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin`)
+  await page.waitForURL(/\/admin\/products$/)
+  await page.waitForSelector('[data-test=product-table]')
+  const menu = await page.textContent('[data-test=console]')
+  assert(menu.includes('运营后台') && menu.includes('秒杀活动') && menu.includes('订单'), `the console is not in Chinese: ${menu.slice(0, 200)}`)
+  assert(!(await page.isVisible('.van-tabbar')) && !(await page.isVisible('[data-test=brand]')), "the shop's header or tab bar shows in the console")
+  await shot(page, 'console-products')
+  for (const path of ['categories', 'activities', 'orders', 'accounts']) {
+    await page.click(`[data-test=console-menu-${path}]`)
+    await page.waitForURL(new RegExp(`/admin/${path}$`))
+    await page.waitForLoadState('networkidle')
+    await shot(page, `console-${path}`)
+  }
+  // One language for the shop and its console: the switch here is the shop's, and the API answers in it.
+  await page.click('[data-test=console-language]')
+  await page.waitForSelector('[data-test=console-menu-orders]:has-text("Orders")')
+  await page.goto(`${web}/admin/accounts`)
+  await page.fill('[data-test=account-form] input[name=accountId]', '999999999')
+  const refused = page.waitForResponse((r) => r.url().includes('/api/v1/admin/accounts/999999999/enable'))
+  await page.click('[data-test=account-enable]')
+  const refusedRes = await refused
+  assert((await refusedRes.request().headerValue('accept-language')) === 'en', 'the console did not ask for English')
+  await page.waitForSelector('[data-test=problem]')
+  const problem = await refusedRes.json()
+  const shown = await page.textContent('[data-test=problem]')
+  assert(shown.includes(problem.title) && (!problem.detail || shown.includes(problem.detail)), `the problem is not shown as sent: ${shown} vs ${JSON.stringify(problem)}`)
+  assert(!/[\u4e00-\u9fa5]/.test(problem.title), `the API answered in Chinese after the switch to English: ${problem.title}`)
+  await shot(page, 'console-accounts-problem-en')
+  await page.click('[data-test=console-language]')
+  await page.waitForSelector('[data-test=console-menu-orders]:has-text("订单")')
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin creates a product with prices typed in yuan and sees it in the list', async () => {
   const page = await openPage()
   await uiLogin(page, adminAccount, adminPassword)
-  await page.goto(`${web}/admin/activities`)
-  await page.waitForSelector('[data-test=activity-form]')
-  const title = `后台活动 ${unique()}`
-  await page.fill('[data-test=activity-form] input[name=skuId]', String(sku.id))
-  await page.fill('[data-test=activity-form] input[name=title]', title)
-  await page.fill('[data-test=activity-form] input[name=priceCents]', '99')
-  await page.fill('[data-test=activity-form] input[name=stock]', '3')
-  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/seckill/activities') && r.request().method() === 'POST')
-  await page.click('[data-test=activity-create]')
+  await page.goto(`${web}/admin/products`)
+  await page.waitForSelector('[data-test=product-table]')
+  await page.click('[data-test=product-create]')
+  await page.waitForSelector('[data-test=product-form]')
+  // Nothing filled in: the API's field errors are shown as it wrote them (in Chinese, the console's language).
+  const invalid = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/products') && r.request().method() === 'POST')
+  await page.fill('[data-test=product-form] input[name="skus.0.price"]', '1')
+  await page.click('[data-test=product-save]')
+  const invalidRes = await invalid
+  assert(invalidRes.status() === 400, `an empty product answered ${invalidRes.status()}`)
+  await page.waitForSelector('[data-test=problem] [data-test=problem-field]')
+  const fieldText = await page.textContent('[data-test=problem]')
+  const sent = await invalidRes.json()
+  const firstMessage = Object.values(sent.errors ?? {})[0]?.[0] ?? ''
+  assert(firstMessage && fieldText.includes(firstMessage) && /[\u4e00-\u9fa5]/.test(firstMessage), `field errors not shown as sent: ${fieldText}`)
+  await shot(page, 'console-product-problem')
+
+  const title = `后台商品 ${unique()}`
+  await page.click('[data-test=product-category]')
+  const dropdown = page.locator('.el-cascader__dropdown:visible')
+  await dropdown.locator('.el-cascader-node').first().click()
+  await dropdown.locator('.el-cascader-menu').nth(1).locator('.el-cascader-node .el-radio').first().click()
+  await page.keyboard.press('Escape')
+  await page.fill('[data-test=product-form] input[name=title]', title)
+  await page.fill('[data-test=product-form] input[name="skus.0.specs"]', '颜色:红')
+  // A third decimal is refused on the spot, never rounded.
+  await page.fill('[data-test=product-form] input[name="skus.0.price"]', '19.999')
+  await page.waitForSelector('[data-test=yuan-error]')
+  await page.fill('[data-test=product-form] input[name="skus.0.price"]', '19.99')
+  await page.click('button:has-text("添加规格")')
+  await page.fill('[data-test=product-form] input[name="skus.1.specs"]', '颜色:蓝')
+  await page.fill('[data-test=product-form] input[name="skus.1.price"]', '0.1')
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/products') && r.request().method() === 'POST')
+  await page.click('[data-test=product-save]')
   const createdRes = await created
   assert(createdRes.status() === 201, `create answered ${createdRes.status()}: ${await createdRes.text()}`)
   const { id } = await createdRes.json()
-  const row = page.locator(`[data-test=admin-activity][data-id="${id}"]`)
+  const row = page.locator(`[data-test=product-row][data-id="${id}"]`)
   await row.waitFor()
+  assert((await row.textContent()).includes(title), 'the new product is not in the list')
+  const price = await page.locator('tr', { has: row }).locator('[data-test=product-price]').textContent()
+  assert(price.includes('0.10'), `the list shows the lowest price as ${price}`)
+  await shot(page, 'console-product-created')
+  const detail = await call('GET', `/api/v1/products/${id}`)
+  assert(detail.status === 200 && detail.json.skus.map((s) => s.priceCents).sort((a, b) => a - b).join() === '10,1999', `the shop sells it at ${JSON.stringify(detail.json?.skus)}`)
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin creates a seckill activity with the SKU picker and publishes it', async () => {
+  await need('GET', '/api/v1/products', 'the catalog')
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin/activities`)
+  await page.waitForSelector('[data-test=activity-table]')
+  await page.click('[data-test=activity-create]')
+  await page.waitForSelector('[data-test=activity-form]')
+  await page.click('[data-test=activity-pick-sku]')
+  await page.click('[data-test=sku-picker-product] >> nth=0')
+  await page.click('[data-test=sku-picker-pick]:not([disabled]) >> nth=0')
+  await page.waitForSelector('[data-test=activity-picked]')
+  const skuId = Number(await page.getAttribute('[data-test=activity-picked]', 'data-sku'))
+  const title = `后台活动 ${unique()}`
+  await page.fill('[data-test=activity-form] input[name=title]', title)
+  await page.fill('[data-test=activity-form] input[name=price]', '0.99')
+  await page.fill('[data-test=activity-form] input[name=stock]', '3')
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/seckill/activities') && r.request().method() === 'POST')
+  await page.click('[data-test=activity-save]')
+  const createdRes = await created
+  assert(createdRes.status() === 201, `create answered ${createdRes.status()}: ${await createdRes.text()}`)
+  const { id } = await createdRes.json()
+  const row = page.locator('tr', { has: page.locator(`[data-test=activity-row][data-id="${id}"]`) })
+  await row.locator('[data-test=activity-status][data-status=Draft]').waitFor()
+  await shot(page, 'console-activity-draft')
   const published = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/seckill/activities/${id}/publish`))
   await row.locator('[data-test=activity-publish]').click()
   assert((await published).ok(), 'publish failed')
-  await row.locator('[data-test=published]').waitFor()
-  await shot(page, 'admin-activity-published')
+  await row.locator('[data-test=activity-status][data-status=Upcoming]').waitFor()
+  await row.locator('[data-test=activity-reconcile]').click()
+  await page.waitForSelector('[data-test=reconcile-drift]')
+  assert((await page.textContent('[data-test=reconcile-drift]')).trim() === '0', 'a fresh activity does not reconcile to 0')
+  await shot(page, 'console-activity-published')
   const shown = await call('GET', `/api/v1/seckill/activities/${id}`)
-  assert(shown.status === 200 && shown.json.title === title, `the published activity is not visible to shoppers (${shown.status})`)
+  assert(shown.status === 200 && shown.json.title === title && shown.json.priceCents === 99 && shown.json.sku?.id === skuId && shown.json.stockLeft === 3,
+    `the published activity is not what shoppers see (${shown.status} ${JSON.stringify(shown.json)})`)
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin ships a paid order', async () => {
+  await need('GET', '/api/v1/admin/orders', 'the admin order list', await nativeLogin(adminAccount, adminPassword))
+  // A paid order: a shopper buys through the API and pays in the sandbox.
+  const account = await newShopper()
+  const token = await nativeLogin(account, password)
+  const { sku } = await someSku()
+  const cart = await call('PUT', `/api/v1/cart/items/${sku.id}`, { token, body: { quantity: 1 } })
+  assert(cart.status === 200, `adding to the cart answered ${cart.status}`)
+  const address = await call('POST', '/api/v1/addresses', {
+    token, body: { receiver: '王小二', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 1 号' },
+  })
+  assert(address.status === 201, `creating the address answered ${address.status}`)
+  const placed = await call('POST', '/api/v1/orders', { token, body: { fromCart: true, addressId: address.json.id }, headers: { 'idempotency-key': unique() } })
+  assert(placed.status === 201, `placing the order answered ${placed.status}: ${JSON.stringify(placed.json)}`)
+  const { orderNo } = placed.json
+  const shopperPage = await openPage()
+  await uiLogin(shopperPage, account)
+  await payInSandbox(shopperPage, orderNo)
+  await shopperPage.close()
+  await context.clearCookies()
+
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin/orders`)
+  await page.click('[data-test=order-filter-Paid]')
+  const row = page.locator('tr', { has: page.locator(`[data-test=order-row][data-order="${orderNo}"]`) })
+  await row.locator('[data-test=order-status][data-status=Paid]').waitFor()
+  await shot(page, 'console-orders-paid')
+  await row.locator('[data-test=order-ship]').click()
+  const shipped = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${orderNo}/ship`))
+  await page.click('.el-message-box__btns .el-button--primary')
+  assert((await shipped).ok(), 'ship failed')
+  // Filtered by Paid, the shipped order leaves the list; under Shipped it is there.
+  await row.waitFor({ state: 'detached' })
+  await page.click('[data-test=order-filter-Shipped]')
+  await row.locator('[data-test=order-status][data-status=Shipped]').waitFor()
+  await shot(page, 'console-order-shipped')
+  const order = await call('GET', `/api/v1/orders/${orderNo}`, { token })
+  assert(order.json?.status === 'Shipped', `the shopper sees the order as ${order.json?.status}`)
   await page.close()
   await context.clearCookies()
 })

@@ -1,7 +1,5 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import Vant from 'vant'
-import 'vant/lib/index.css'
 import './styles.css'
 import App from './App.vue'
 import { i18n } from './i18n'
@@ -14,7 +12,8 @@ import { installMonitoring } from './monitoring'
 
 const app = createApp(App)
 const pinia = createPinia()
-app.use(pinia).use(i18n).use(Vant)
+// Vant is not registered as a whole: every component imports the Vant parts it uses (unplugin-vue-components).
+app.use(pinia).use(i18n)
 useLocaleStore().apply(useLocaleStore().locale)
 const router = createMallRouter()
 app.use(router)

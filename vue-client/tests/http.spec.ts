@@ -118,3 +118,21 @@ describe('errors', () => {
     expect(server.seen).toEqual([null])
   })
 })
+
+describe('the language of answers', () => {
+  it('asks for the app language on every request, replays included, and follows a switch', async () => {
+    const languages: (string | null)[] = []
+    let token = 'expired'
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      languages.push(request.headers.get('Accept-Language'))
+      return request.headers.get('Authorization') === 'Bearer fresh' ? json(200, { serverTimeMs: 1 }) : json(401, {})
+    })
+    let language = 'zh-CN'
+    const http = createHttp({ getAccessToken: () => token, refreshAccessToken: async () => (token = 'fresh') }, { baseUrl: 'http://mall.test', fetch, language: () => language })
+    await http.GET('/api/v1/time')
+    language = 'en'
+    await http.GET('/api/v1/time')
+    expect(languages).toEqual(['zh-CN', 'zh-CN', 'en'])
+  })
+})

@@ -19,6 +19,8 @@ export interface HttpOptions {
   /** The fetch to use; the global one when left out (read at call time, so tests can replace it). */
   fetch?: typeof globalThis.fetch
   timeoutMs?: number
+  /** The language every request asks the API to answer in (Accept-Language): problems come back worded in it. */
+  language?: () => string | null | undefined
 }
 
 // These answer 401 for reasons a refresh cannot fix (bad password, dead refresh token).
@@ -41,6 +43,8 @@ export function createHttp(hooks: SessionHooks | null, options: HttpOptions = {}
   const http = createClient<paths>({ baseUrl: options.baseUrl ?? '', fetch: timedFetch, credentials: 'same-origin' })
   // onResponse runs in reverse order of registration: the session replays a 401 before errors are thrown.
   http.use(problems)
+  // Before the session middleware: the copy it keeps for a replay carries the header too.
+  if (options.language) http.use(acceptLanguage(options.language))
   if (hooks) http.use(session(hooks))
   return http
 }
@@ -54,6 +58,17 @@ const problems: Middleware = {
     if (error instanceof ApiError) return error
     return new ApiError(undefined, null, error instanceof Error ? error.message : String(error))
   },
+}
+
+/** Asks for the app's current language on every request (the browser's own Accept-Language is its UI language). */
+function acceptLanguage(language: () => string | null | undefined): Middleware {
+  return {
+    onRequest({ request }) {
+      const value = language()
+      if (value) request.headers.set('Accept-Language', value)
+      return request
+    },
+  }
 }
 
 /** The problem+json body of a failed answer, when it has one. */

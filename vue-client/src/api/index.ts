@@ -76,23 +76,6 @@ export function createApi(http: Http) {
         read(http.POST('/api/v1/orders/{orderNo}/payments', { params: { path: { orderNo } }, body: { provider, channel, openId } })).as<T.PaymentStarted>(),
       get: (paymentNo: string) => read(http.GET('/api/v1/payments/{paymentNo}', { params: { path: { paymentNo } } })).as<T.PaymentState>(),
     },
-    admin: {
-      createProduct: (body: T.NewProduct) => read(http.POST('/api/v1/admin/products', { body })).as<T.CreatedProduct>(),
-      updateProduct: (id: number, body: T.ProductUpdate) =>
-        read(http.PUT('/api/v1/admin/products/{id}', { params: { path: { id } }, body })).as<T.UpdatedProduct>(),
-      shelf: (id: number, onShelf: boolean) =>
-        read(http.POST('/api/v1/admin/products/{id}/shelf', { params: { path: { id } }, body: { onShelf } })).as<T.ShelfState>(),
-      setStock: (skuId: number, stock: number) =>
-        read(http.PUT('/api/v1/admin/skus/{id}/stock', { params: { path: { id: skuId } }, body: { stock } })).as<T.SkuStock>(),
-      createActivity: (body: T.NewActivity) => read(http.POST('/api/v1/admin/seckill/activities', { body })).as<T.CreatedActivity>(),
-      publishActivity: (id: number) =>
-        read(http.POST('/api/v1/admin/seckill/activities/{id}/publish', { params: { path: { id: String(id) } } })).as<T.PublishedActivity>(),
-      reconcile: (id: number) =>
-        read(http.GET('/api/v1/admin/seckill/activities/{id}/reconcile', { params: { path: { id: String(id) } } })).as<T.Reconcile>(),
-      orders: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
-        read(http.GET('/api/v1/admin/orders', { params: { query } })).as<T.OrderPage>(),
-      ship: (orderNo: string) => read(http.POST('/api/v1/admin/orders/{orderNo}/ship', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
-    },
   }
 }
 

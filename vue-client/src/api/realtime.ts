@@ -1,4 +1,5 @@
-import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr'
+// Only types at the top: the SignalR client (~14 KB gzip) is loaded when the hub connects, after the first page shows.
+import type { HubConnection, HubConnectionState } from '@microsoft/signalr'
 import { watch } from 'vue'
 import { useAuthStore } from '@/stores/auth'
 import { useClockStore } from '@/stores/clock'
@@ -31,7 +32,8 @@ export function onHub<N extends Name>(name: N, handler: Handler<N>): () => void 
   return () => handlers[name].delete(handler)
 }
 
-function build(): HubConnection {
+async function build(): Promise<HubConnection> {
+  const { HubConnectionBuilder, LogLevel } = await import('@microsoft/signalr')
   const auth = useAuthStore()
   const hub = new HubConnectionBuilder()
     .withUrl('/hubs/mall', { accessTokenFactory: () => auth.accessToken ?? '' })
@@ -47,13 +49,16 @@ function build(): HubConnection {
   return hub
 }
 
+/** The connection's state as its string value (the enum itself lives in the lazily loaded library). */
+const stateOf = (hub: HubConnection | null): `${HubConnectionState}` => (hub?.state as `${HubConnectionState}` | undefined) ?? 'Disconnected'
+
 /** Connects (or reconnects as the current user). Failure is fine: every page also polls. */
 export function connectHub(): Promise<void> {
-  if (connection?.state === HubConnectionState.Connected) return Promise.resolve()
+  if (stateOf(connection) === 'Connected') return Promise.resolve()
   starting ??= (async () => {
-    connection ??= build()
     try {
-      if (connection.state === HubConnectionState.Disconnected) await connection.start()
+      connection ??= await build()
+      if (stateOf(connection) === 'Disconnected') await connection.start()
       const sentAt = Date.now()
       const serverTimeMs = await connection.invoke<number>('GetServerTime')
       useClockStore().record(sampleFromRoundTrip(serverTimeMs, sentAt, Date.now()))
@@ -73,8 +78,8 @@ async function reconnectAsCurrentUser() {
   await connectHub()
 }
 
-export function hubState(): HubConnectionState {
-  return connection?.state ?? HubConnectionState.Disconnected
+export function hubState(): `${HubConnectionState}` {
+  return stateOf(connection)
 }
 
 /** Keeps the hub connected under the identity of whoever is signed in (messages are addressed by user id). */

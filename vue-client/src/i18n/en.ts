@@ -70,16 +70,8 @@ const en: typeof zh = {
   account: {
     title: 'Me', points: 'Points', profile: 'Profile', addresses: 'Addresses', orders: 'My orders', admin: 'Admin', roles: 'Roles', pointsHistory: 'Points history', noPoints: 'No points yet: paid orders earn points',
   },
-  admin: {
-    title: 'Admin', products: 'Products', activities: 'Flash sales', orders: 'Orders',
-    newProduct: 'New product', categoryId: 'Category ID', productTitle: 'Title', subtitle: 'Subtitle', description: 'Description', imageUrl: 'Image URL',
-    skuSpecs: 'Specs (e.g. color:red)', priceCents: 'Price (cents)', stock: 'Stock', addSku: 'Add SKU', created: 'Created', productId: 'Product ID',
-    loadProduct: 'Load product', onShelf: 'On shelf', offShelf: 'Off shelf', setStock: 'Set stock',
-    newActivity: 'New flash sale', skuId: 'SKU ID', activityTitle: 'Title', seckillPriceCents: 'Sale price (cents)',
-    limitPerUser: 'Limit per user', startsAt: 'Starts at', endsAt: 'Ends at', publish: 'Publish', published: 'Published (warmed into Redis)',
-    reconcile: 'Reconcile', initialStock: 'Initial stock', redisRemaining: 'Redis remaining', pendingReservations: 'Unwritten reservations',
-    liveOrders: 'Live orders', drift: 'Drift', ship: 'Ship', shipped: 'Shipped', activityId: 'Activity ID', noAdmin: 'Administrators only',
-  },
+  admin: { noAdmin: 'Administrators only' },
+
   notFound: { title: 'Page not found', home: 'Back home' },
 }
 

@@ -66,15 +66,7 @@ export default {
   account: {
     title: '我的', points: '积分', profile: '个人资料', addresses: '收货地址', orders: '我的订单', admin: '管理后台', roles: '角色', pointsHistory: '积分明细', noPoints: '还没有积分记录，付款后即可获得积分',
   },
-  admin: {
-    title: '管理后台', products: '商品', activities: '秒杀活动', orders: '订单',
-    newProduct: '新建商品', categoryId: '分类 ID', productTitle: '商品名称', subtitle: '副标题', description: '描述', imageUrl: '图片地址',
-    skuSpecs: '规格（如 颜色:红）', priceCents: '价格（分）', stock: '库存', addSku: '添加规格', created: '创建成功', productId: '商品 ID',
-    loadProduct: '加载商品', onShelf: '上架', offShelf: '下架', setStock: '设置库存',
-    newActivity: '新建秒杀活动', skuId: 'SKU ID', activityTitle: '活动名称', seckillPriceCents: '秒杀价（分）',
-    limitPerUser: '每人限购', startsAt: '开始时间', endsAt: '结束时间', publish: '发布', published: '已发布（已预热到 Redis）',
-    reconcile: '对账', initialStock: '初始库存', redisRemaining: 'Redis 剩余', pendingReservations: '待写入预约',
-    liveOrders: '有效订单', drift: '偏差', ship: '发货', shipped: '已发货', activityId: '活动 ID', noAdmin: '需要管理员权限',
-  },
+  admin: { noAdmin: '需要管理员权限' },
+
   notFound: { title: '页面不存在', home: '返回首页' },
 }

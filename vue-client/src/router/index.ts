@@ -1,10 +1,13 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
+import { consoleRoutes } from '@/console/menu'
 
 declare module 'vue-router' {
   interface RouteMeta {
     auth?: boolean
     admin?: boolean
+    /** The operator console's pages: its own layout, without the shop's header and tab bar. */
+    console?: boolean
     title?: string
     tab?: string
   }
@@ -24,17 +27,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/account/addresses', name: 'addresses', component: () => import('@/views/AddressesView.vue'), meta: { auth: true, tab: 'account' } },
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue') },
   { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue') },
-  {
-    path: '/admin',
-    component: () => import('@/views/admin/AdminLayout.vue'),
-    meta: { auth: true, admin: true, tab: 'account' },
-    children: [
-      { path: '', redirect: '/admin/products' },
-      { path: 'products', name: 'admin-products', component: () => import('@/views/admin/AdminProducts.vue') },
-      { path: 'activities', name: 'admin-activities', component: () => import('@/views/admin/AdminActivities.vue') },
-      { path: 'orders', name: 'admin-orders', component: () => import('@/views/admin/AdminOrders.vue') },
-    ],
-  },
+  ...consoleRoutes,
   { path: '/forbidden', name: 'forbidden', component: () => import('@/views/NotFoundView.vue'), props: { forbidden: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
 ]

@@ -1,0 +1,51 @@
+import type zh from './zh-CN'
+
+const en: typeof zh = {
+  title: 'Mall Console',
+  backToShop: 'Back to the shop',
+  signOut: 'Sign out',
+  groups: { catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users' },
+  menu: { products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', accounts: 'Accounts' },
+  common: {
+    confirm: 'Please confirm', ok: 'OK', cancel: 'Cancel', saved: 'Saved', created: 'Created', save: 'Save', create: 'Create', remove: 'Remove',
+    search: 'Search', reset: 'Reset', refresh: 'Refresh', edit: 'Edit', actions: 'Actions', createdAt: 'Created', empty: 'No data',
+  },
+  yuan: { format: 'Enter an amount, e.g. 19.99', decimals: 'At most two decimals (cents)', range: 'The amount is too large' },
+  products: {
+    category: 'Category', title: 'Name', subtitle: 'Subtitle', description: 'Description', images: 'Images', imagesHint: 'One site path per line, e.g. /media/products/x.svg',
+    skus: 'SKUs', skuN: 'SKU {n}', specs: 'Specs', specsHint: 'e.g. Color:Red, Size:L', price: 'Price', priceYuan: 'Price (yuan)', stock: 'Stock',
+    available: '{n} available', addSku: 'Add SKU', priceRequired: 'Enter a valid price for every SKU', edit: 'Edit product #{id}', create: 'New product',
+    searchHint: 'Search name or subtitle', minPrice: 'From', sales: 'Sales', state: 'State', onShelf: 'On shelf', offShelf: 'Off shelf', putOn: 'Put on shelf', takeOff: 'Take off',
+    putOnShelf: 'Put on shelf', takenOffShelf: 'Taken off shelf', confirmOffShelf: 'Take "{title}" off shelf? Shoppers will no longer see or buy it.',
+  },
+  stock: {
+    title: 'Stock · product #{id}', total: 'Total stock', available: 'Available',
+    explain: 'Total stock is all that can ever be sold: available = total − locked − sold; it cannot go below locked + sold.',
+    result: 'Total {stock}, locked {locked}, sold {sold}',
+  },
+  categories: {
+    tree: 'Category tree', create: 'New category', name: 'Name', parent: 'Parent', topLevel: '(top level)', sortOrder: 'Order',
+    created: 'Category "{name}" created', twoLevels: 'Two levels: without a parent it is a top category; with one, its subcategory.',
+  },
+  skuPicker: { title: 'Pick a SKU', chooseProduct: 'Click a product on the left to see its SKUs', pick: 'Pick' },
+  activities: {
+    create: 'New flash sale', searchHint: 'Filter by name or ID', title: 'Name', price: 'Sale price', stock: 'Stock', window: 'When', status: 'Status',
+    statuses: { Draft: 'Not published', Upcoming: 'Upcoming', Live: 'Live', SoldOut: 'Sold out', Ended: 'Ended' },
+    publish: 'Publish', republish: 'Warm up again', reconcile: 'Reconcile', view: 'View',
+    skuRequired: 'Pick a SKU', publishedStock: 'Published, {n} in Redis', pickSku: 'Pick a SKU', changeSku: 'Change SKU', limit: 'Limit per shopper',
+    startsAt: 'Starts', endsAt: 'Ends', challengeBits: 'Bot difficulty', localTime: "Times are entered and shown in your computer's time zone.",
+    reconcileTitle: 'Reconcile · flash sale #{id}', initialStock: 'Initial stock', redisRemaining: 'Left in Redis', pendingReservations: 'Pending reservations',
+    liveOrders: 'Live orders', releasedToSku: 'Released to SKU', drift: 'Drift',
+  },
+  orders: {
+    confirmShip: 'Mark order {orderNo} as shipped?', shipped: 'Shipped', orderNo: 'Order no.', items: 'Items', itemCount: '{n} items', total: 'Total',
+    user: 'User', kind: 'Kind', kinds: { normal: 'Normal', seckill: 'Flash sale' }, status: 'Status', ship: 'Ship',
+  },
+  accounts: {
+    id: 'Account ID', disable: 'Disable', enable: 'Enable', state: 'State', isDisabled: 'Disabled', isEnabled: 'Active',
+    confirmDisable: 'Disable account {id}? It can no longer sign in, and its sessions end at once.', disabled: 'Account {id} disabled', enabled: 'Account {id} enabled',
+    explain: 'A disabled account cannot sign in and its tokens stop working at once; repeating is harmless; administrators cannot be disabled here.',
+  },
+}
+
+export default en
