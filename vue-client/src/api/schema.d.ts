@@ -128,10 +128,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One seckill activity, with its reconciliation (admin)
+         * @description The activity as the list shows it, drafts and cancelled ones included, plus the stock invariant's figures: drift = initialStock − (redisRemaining + pendingReservations + liveOrders + releasedToSku).
+         */
+        get: operations["MallFeaturesSeckillAdminGetActivityDetailEndpoint"];
         /**
          * Change a seckill activity before it starts
-         * @description Stock changes move units between the SKU's available stock and the activity. A published activity is warmed up again.
+         * @description Stock changes move units between the SKU's available stock and the activity. A published activity is warmed up again (MySQL is written first; the recovery pass finishes a warm-up a crash interrupted).
          */
         put: operations["MallFeaturesSeckillAdminUpdateActivityEndpoint"];
         post?: never;
@@ -172,7 +176,7 @@ export interface paths {
         put?: never;
         /**
          * Publish (warm up) a seckill activity
-         * @description Writes the activity's window, limit, price and stock to Redis under one hash tag and makes it visible to shoppers. Safe to repeat: a repeat never restores units that were already bought.
+         * @description Makes a draft visible to shoppers and writes its window, limit, price and stock to Redis under one hash tag. Once only: a published activity is warmed up again by its changes (PUT), never by a second publish.
          */
         post: operations["MallFeaturesSeckillAdminPublishActivityEndpoint"];
         delete?: never;
@@ -188,13 +192,77 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * All seckill activities (admin)
+         * @description Every activity in every state, drafts and cancelled ones included, newest first, optionally of one status (Draft, Scheduled, Live, SoldOut, Ended, Cancelled); each with its SKU, price, stock, units sold and remaining (live from Redis) and its times.
+         */
+        get: operations["MallFeaturesSeckillAdminListAllActivitiesEndpoint"];
         put?: never;
         /**
          * Create a seckill activity
          * @description Reserves the activity's stock from the SKU's available stock (it is locked for the activity until sold or the activity is changed). Publish it to open it to shoppers.
          */
         post: operations["MallFeaturesSeckillAdminCreateActivityEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/seckill/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live panel of running and recent seckill activities (admin)
+         * @description For each activity that has started and has not been over (ended or cancelled) for longer than recentMinutes: attempts by result, accepted, written (orders in MySQL), backlog (accepted − written) and drift. Safe to poll during a burst.
+         */
+        get: operations["MallFeaturesSeckillAdminGetLivePanelEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/seckill/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a seckill activity (admin)
+         * @description Stops the activity at once on every instance (attempts and tokens answer 410, code seckill.activity_cancelled), gives its unsold units back to the SKU exactly once, and still writes every reservation already accepted as an order. Shoppers' pages are told over SignalR (ActivityCancelled). Repeating it is harmless.
+         */
+        post: operations["MallFeaturesSeckillAdminCancelActivityEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/notify/wechatpay/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WeChat Pay refund notification (called by WeChat Pay)
+         * @description REFUND.SUCCESS (and REFUND.ABNORMAL / REFUND.CLOSED, logged for a person) of after-sale refunds, signed (WECHATPAY2-SHA256-RSA2048) and encrypted with the APIv3 key. Processed at most once in effect: duplicates and late deliveries are acknowledged without effect.
+         */
+        post: operations["MallFeaturesPaymentsNotifyWeChatPayRefundEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -334,7 +402,7 @@ export interface paths {
         };
         /**
          * One of my orders
-         * @description Items with their snapshots, the address snapshot, and a timestamp per reached status. Admins may read any order; for shoppers another shopper's order is a 404.
+         * @description Items with their snapshots, the address snapshot, and a timestamp per reached status; the money given back by after-sales (refundedCents: confirmed refunds; refunds; openAfterSaleNo). Admins may read any order; for shoppers another shopper's order is a 404.
          */
         get: operations["MallFeaturesOrdersGetOrderEndpoint"];
         put?: never;
@@ -396,7 +464,7 @@ export interface paths {
         put?: never;
         /**
          * Ship a paid order (admin)
-         * @description Paid → Shipped; the shopper's open pages are told over SignalR (OrderStatusChanged).
+         * @description Paid → Shipped with the carrier and its tracking number (both required), recorded in the audit log (order.ship); the shopper's open pages are told over SignalR (OrderStatusChanged).
          */
         post: operations["MallFeaturesOrdersAdminShipOrderEndpoint"];
         delete?: never;
@@ -413,12 +481,112 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * All orders (admin)
-         * @description Every shopper's orders, newest first, optionally of one status; each with its userId.
+         * Search all orders (admin)
+         * @description Every shopper's orders, newest first, narrowed by any of: orderNo (exact), account (the shopper's, in any spelling of it) or userId, status, kind (normal/seckill), from/to (placed at or after / before, ISO 8601 instants). total counts at most 10,000 matches; totalIsExact is false when it stopped there.
          */
         get: operations["MallFeaturesOrdersAdminListAllOrdersEndpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/{orderNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One order in full (admin)
+         * @description Any shopper's order with its items, address, the shopper (id, account), its payments, a timeline (created, paid, shipped, received, cancelled/expired/closed, refunded: when, by whom, why where known), shipping carrier and tracking number, and the operators' remarks.
+         */
+        get: operations["MallFeaturesOrdersAdminGetOrderDetailEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Order dashboard (admin)
+         * @description Today and each of the 7 days before it, midnight to midnight in the shop's time zone (Orders:Dashboard:TimeZone, Asia/Shanghai by default): orders created, how many of them were paid (conversion) or cancelled, payments received and paid GMV in cents; and the top 10 products by paid units and by paid GMV over those days. Today is always live; finished days, and today's hours that have settled, are added up once by each instance, as they no longer change.
+         */
+        get: operations["MallFeaturesOrdersAdminGetDashboardEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export orders as CSV (admin)
+         * @description The orders GET admin/orders would find (same filters, no paging), newest first, as a CSV file streamed while it is read (chunked, no Content-Length). UTF-8 with a byte-order mark (Excel opens the Chinese right), a header row in the caller's language, amounts in yuan with two decimals, times in UTC; cells beginning with = + - @ are prefixed with ' so a spreadsheet never runs them as formulas.
+         */
+        get: operations["MallFeaturesOrdersAdminExportOrdersEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/{orderNo}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an unpaid order (admin)
+         * @description PendingPayment → Cancelled by an operator, with a reason (cancelReason 'operator', the reason in cancelNote and the timeline), recorded in the audit log (order.close). The stock comes back exactly as on the shopper's cancel: a normal order's held units at once, a seckill order's unit to its activity within one seckill expiry pass. Repeating it (or racing another operator) is a 409: nothing is returned twice. Open payments are closed by the payments housekeeping.
+         */
+        post: operations["MallFeaturesOrdersAdminCloseOrderEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/{orderNo}/remarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an operator's remark to an order (admin)
+         * @description A note for other operators (never shown to the shopper), listed in the order's detail; recorded in the audit log (order.remark).
+         */
+        post: operations["MallFeaturesOrdersAdminAddOrderRemarkEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -783,6 +951,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search members (admin)
+         * @description Accounts, newest first, optionally those whose account begins with (match=prefix, the default) or contains (match=contains) the given text, and enabled or disabled ones only. total counts at most 10,000.
+         */
+        get: operations["MallFeaturesAuthAdminListMembersEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operators' audit log (admin)
+         * @description Every change an operator made, newest first: who (actorId, actorAccount), what (action, entity, entityId), the entity before and after, from where (clientIp, traceId). Filter by entity (and entityId), actor (account) or actorId, action. total counts at most 10,000.
+         */
+        get: operations["MallFeaturesAuthAdminListAuditEntriesEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One member (admin)
+         * @description The account, whether it is enabled, its points balance, its newest orders and points ledger entries.
+         */
+        get: operations["MallFeaturesAuthAdminGetMemberEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/accounts/{id}/enable": {
         parameters: {
             query?: never;
@@ -794,7 +1022,7 @@ export interface paths {
         put?: never;
         /**
          * Enable a disabled account (admin)
-         * @description The account signs in again at once. Repeating it is harmless.
+         * @description The account signs in again at once. Repeating it is harmless. Recorded in the audit log (account.enable).
          */
         post: operations["MallFeaturesAuthAdminEnableAccountEndpoint"];
         delete?: never;
@@ -814,9 +1042,169 @@ export interface paths {
         put?: never;
         /**
          * Disable an account (admin)
-         * @description Sign-in answers 403, refresh 401, and the access tokens the account holds stop working at once. Repeating it is harmless. Admin accounts cannot be disabled here.
+         * @description Sign-in answers 403, refresh 401, and the access tokens the account holds stop working at once. Repeating it is harmless. Admin accounts cannot be disabled here. Recorded in the audit log (account.disable).
          */
         post: operations["MallFeaturesAuthAdminDisableAccountEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderNo}/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a refund of a paid order
+         * @description Before shipping (order Paid) the money goes back at once: the after-sale starts Refunding and the order is Refunding until the provider confirms. After shipping (Shipped, Completed) it is a return request: AwaitingReview (order AfterSale) until an admin approves (→ refund) or rejects it. amountCents is at most what was paid minus what is already refunded or asked for; partial refunds are fine, one open after-sale per order at a time. Items (optional) go back to stock when the refund succeeds; points earned on the refunded money are taken back.
+         */
+        post: operations["MallFeaturesAfterSalesRequestAfterSaleEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My after-sales
+         * @description Newest first, optionally of one status.
+         */
+        get: operations["MallFeaturesAfterSalesListAfterSalesEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{afterSaleNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my after-sales
+         * @description Its items, photos, the admin's note and its refund. Another shopper's after-sale is a 404.
+         */
+        get: operations["MallFeaturesAfterSalesGetAfterSaleEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{afterSaleNo}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw my after-sale
+         * @description Only while it awaits review: AwaitingReview → Cancelled, and the order goes back to Shipped/Completed. A refund already under way cannot be withdrawn.
+         */
+        post: operations["MallFeaturesAfterSalesCancelAfterSaleEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/after-sales/{afterSaleNo}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a return request (admin)
+         * @description AwaitingReview → Rejected with a note for the shopper; the order goes back to Shipped/Completed and nothing is refunded. The shopper may ask again. Audited as aftersale.reject.
+         */
+        post: operations["MallFeaturesAfterSalesAdminRejectAfterSaleEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All after-sales (admin)
+         * @description Every shopper's after-sales, newest first, optionally of one status (AwaitingReview: the review queue); each with its userId.
+         */
+        get: operations["MallFeaturesAfterSalesAdminListAllAfterSalesEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/after-sales/{afterSaleNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One after-sale (admin)
+         * @description Any shopper's after-sale with its items, photos, review and refund, and the shopper's userId.
+         */
+        get: operations["MallFeaturesAfterSalesAdminGetAnyAfterSaleEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/after-sales/{afterSaleNo}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a return request (admin)
+         * @description AwaitingReview → Refunding (order AfterSale → Refunding) and the money goes back through the provider that took it; the after-sale becomes Refunded (and the order Refunded, or back to Shipped/Completed for a partial refund) once the provider confirms. Audited as aftersale.approve.
+         */
+        post: operations["MallFeaturesAfterSalesAdminApproveAfterSaleEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1019,6 +1407,112 @@ export interface components {
             /** Format: int64 */
             stockInRedis?: number;
         };
+        AdminActivityPage: {
+            items?: components["schemas"]["AdminActivity"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+        };
+        AdminActivity: {
+            /** Format: int64 */
+            id?: number;
+            title?: string;
+            /** @enum {string} */
+            status?: "Draft" | "Scheduled" | "Live" | "SoldOut" | "Ended" | "Cancelled";
+            sku?: components["schemas"]["AdminActivitySku"];
+            /** Format: int64 */
+            priceCents?: number;
+            /** Format: int32 */
+            stock?: number;
+            /** Format: int64 */
+            sold?: number;
+            /** Format: int64 */
+            remaining?: number;
+            /** Format: int64 */
+            releasedToSku?: number;
+            /** Format: int32 */
+            limitPerUser?: number;
+            /** Format: int32 */
+            challengeBits?: number;
+            /** Format: int32 */
+            paymentSeconds?: number | null;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt?: string;
+            /** Format: date-time */
+            publishedAt?: string | null;
+            /** Format: date-time */
+            cancelledAt?: string | null;
+            /** Format: date-time */
+            closedAt?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        AdminActivitySku: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            productId?: number;
+            productTitle?: string;
+            specs?: {
+                [key: string]: string;
+            };
+            /** Format: int64 */
+            priceCents?: number;
+        };
+        ListAllActivitiesRequest: Record<string, never>;
+        GetLivePanelResponse: {
+            activities?: components["schemas"]["GetLivePanelPanelActivity"][];
+            /** Format: int64 */
+            serverTimeMs?: number;
+        };
+        GetLivePanelPanelActivity: {
+            /** Format: int64 */
+            id?: number;
+            title?: string;
+            /** @enum {string} */
+            status?: "Draft" | "Scheduled" | "Live" | "SoldOut" | "Ended" | "Cancelled";
+            /** Format: int32 */
+            stock?: number;
+            /** Format: int64 */
+            remaining?: number;
+            attempts?: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            accepted?: number;
+            /** Format: int64 */
+            written?: number;
+            /** Format: int64 */
+            backlog?: number;
+            /** Format: int64 */
+            drift?: number | null;
+        };
+        GetLivePanelRequest: Record<string, never>;
+        GetActivityDetailResponse: {
+            activity?: components["schemas"]["AdminActivity"];
+            reconciliation?: components["schemas"]["GetActivityDetailFigures"];
+        };
+        GetActivityDetailFigures: {
+            /** Format: int64 */
+            initialStock?: number;
+            /** Format: int64 */
+            redisRemaining?: number;
+            /** Format: int64 */
+            pendingReservations?: number;
+            /** Format: int64 */
+            liveOrders?: number;
+            /** Format: int64 */
+            releasedToSku?: number;
+            /** Format: int64 */
+            drift?: number;
+        };
         CreateActivityResponse: {
             /** Format: int64 */
             id?: number;
@@ -1041,6 +1535,21 @@ export interface components {
             challengeBits?: number;
             /** Format: int32 */
             paymentSeconds?: number | null;
+        };
+        CancelActivityResponse: {
+            /** Format: int64 */
+            id?: number;
+            /** @enum {string} */
+            status?: "Draft" | "Scheduled" | "Live" | "SoldOut" | "Ended" | "Cancelled";
+            /** Format: date-time */
+            cancelledAt?: string;
+            /** Format: int64 */
+            releasedToSku?: number;
+            alreadyCancelled?: boolean;
+        };
+        NotifyWeChatPayRefundFailure: {
+            code?: string;
+            message?: string;
         };
         NotifyWeChatPayFailure: {
             code?: string;
@@ -1156,7 +1665,7 @@ export interface components {
             /** @enum {string} */
             kind?: "normal" | "seckill";
             /** @enum {string} */
-            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "Refunding" | "Refunded";
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
             /** Format: int64 */
             totalCents?: number;
             /** Format: int32 */
@@ -1176,7 +1685,7 @@ export interface components {
             /** @enum {string} */
             kind?: "normal" | "seckill";
             /** @enum {string} */
-            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "Refunding" | "Refunded";
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
             /** Format: int64 */
             totalCents?: number;
             items?: components["schemas"]["OrderItemView"][];
@@ -1196,6 +1705,10 @@ export interface components {
             cancelledAt?: string | null;
             /** Format: int64 */
             userId?: number | null;
+            /** Format: int64 */
+            refundedCents?: number;
+            refunds?: components["schemas"]["OrderRefundView"][] | null;
+            openAfterSaleNo?: string | null;
         };
         OrderItemView: {
             /** Format: int64 */
@@ -1222,10 +1735,21 @@ export interface components {
             district?: string;
             detail?: string;
         };
+        OrderRefundView: {
+            refundNo?: string;
+            afterSaleNo?: string;
+            /** Format: int64 */
+            amountCents?: number;
+            status?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            succeededAt?: string | null;
+        };
         CheckoutResponse: {
             orderNo?: string;
             /** @enum {string} */
-            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "Refunding" | "Refunded";
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
             /** Format: int64 */
             totalCents?: number;
             /** Format: date-time */
@@ -1236,6 +1760,179 @@ export interface components {
             fromCart?: boolean;
             /** Format: int64 */
             addressId?: number;
+        };
+        AdminOrderDetail: {
+            orderNo?: string;
+            /** @enum {string} */
+            kind?: "normal" | "seckill";
+            /** @enum {string} */
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
+            /** Format: int64 */
+            totalCents?: number;
+            items?: components["schemas"]["OrderItemView"][];
+            address?: components["schemas"]["AddressSnapshot"] | null;
+            /** Format: int64 */
+            userId?: number;
+            shopper?: components["schemas"]["OrderShopper"];
+            payments?: components["schemas"]["OrderPaymentView"][];
+            shipment?: components["schemas"]["OrderShipment"] | null;
+            timeline?: components["schemas"]["OrderTimelineEntry"][];
+            remarks?: components["schemas"]["OrderRemark"][];
+            cancelReason?: string | null;
+            cancelNote?: string | null;
+            /** Format: int64 */
+            activityId?: number | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: date-time */
+            paidAt?: string | null;
+            /** Format: date-time */
+            shippedAt?: string | null;
+            /** Format: date-time */
+            completedAt?: string | null;
+            /** Format: date-time */
+            cancelledAt?: string | null;
+        };
+        OrderShopper: {
+            /** Format: int64 */
+            id?: number;
+            account?: string;
+            nickname?: string;
+            disabled?: boolean;
+        };
+        OrderPaymentView: {
+            paymentNo?: string;
+            provider?: string;
+            channel?: string;
+            /** Format: int64 */
+            amountCents?: number;
+            status?: string;
+            providerTradeNo?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            paidAt?: string | null;
+            /** Format: date-time */
+            closedAt?: string | null;
+            /** Format: date-time */
+            refundedAt?: string | null;
+        };
+        OrderShipment: {
+            carrier?: string | null;
+            trackingNo?: string | null;
+            /** Format: date-time */
+            shippedAt?: string;
+        };
+        OrderTimelineEntry: {
+            /** @enum {string} */
+            event?: "created" | "paid" | "shipped" | "received" | "cancelled" | "expired" | "closed" | "refunded";
+            /** Format: date-time */
+            at?: string;
+            /** @enum {string} */
+            by?: "shopper" | "operator" | "system";
+            /** Format: int64 */
+            actorId?: number | null;
+            actorAccount?: string | null;
+            note?: string | null;
+        };
+        OrderRemark: {
+            /** Format: int64 */
+            id?: number;
+            text?: string;
+            /** Format: int64 */
+            authorId?: number;
+            authorAccount?: string;
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        ShipOrderRequest: {
+            carrier: string;
+            trackingNo: string;
+        };
+        ListAllOrdersResponse: {
+            items?: components["schemas"]["ListAllOrdersItem"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+            totalIsExact?: boolean;
+        };
+        ListAllOrdersItem: {
+            orderNo?: string;
+            /** @enum {string} */
+            kind?: "normal" | "seckill";
+            /** @enum {string} */
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
+            /** Format: int64 */
+            totalCents?: number;
+            /** Format: int32 */
+            itemCount?: number;
+            title?: string;
+            image?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: int64 */
+            userId?: number;
+            account?: string;
+        };
+        ListAllOrdersRequest: components["schemas"]["OrderFilter"] & Record<string, never>;
+        OrderFilter: Record<string, never>;
+        GetDashboardResponse: {
+            timeZone?: string;
+            /** Format: date-time */
+            generatedAt?: string;
+            today?: components["schemas"]["GetDashboardDayFigures"];
+            days?: components["schemas"]["GetDashboardDayFigures"][];
+            topProducts?: components["schemas"]["GetDashboardTopProducts"];
+        };
+        GetDashboardDayFigures: {
+            date?: string;
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            /** Format: int64 */
+            ordersCreated?: number;
+            /** Format: int64 */
+            createdThenPaid?: number;
+            /** Format: double */
+            conversion?: number;
+            /** Format: int64 */
+            cancelled?: number;
+            /** Format: int64 */
+            ordersPaid?: number;
+            /** Format: int64 */
+            paidCents?: number;
+        };
+        GetDashboardTopProducts: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            byUnits?: components["schemas"]["GetDashboardTopProduct"][];
+            byGmv?: components["schemas"]["GetDashboardTopProduct"][];
+        };
+        GetDashboardTopProduct: {
+            /** Format: int64 */
+            productId?: number;
+            title?: string;
+            /** Format: int64 */
+            paidUnits?: number;
+            /** Format: int64 */
+            paidCents?: number;
+        };
+        ExportOrdersRequest: components["schemas"]["OrderFilter"] & Record<string, never>;
+        CloseOrderRequest: {
+            reason: string;
+        };
+        AddOrderRemarkRequest: {
+            text: string;
         };
         IssueChallengeResponse: {
             challengeId?: string | null;
@@ -1487,10 +2184,186 @@ export interface components {
             x?: string | null;
             y?: string | null;
         };
+        ListMembersResponse: {
+            items?: components["schemas"]["ListMembersMember"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+            totalIsExact?: boolean;
+        };
+        ListMembersMember: {
+            /** Format: int64 */
+            id?: number;
+            account?: string;
+            nickname?: string;
+            role?: string;
+            /** Format: int64 */
+            points?: number;
+            disabled?: boolean;
+            /** Format: date-time */
+            disabledAt?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        ListMembersRequest: Record<string, never>;
+        ListAuditEntriesResponse: {
+            items?: components["schemas"]["ListAuditEntriesEntry"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+            totalIsExact?: boolean;
+        };
+        ListAuditEntriesEntry: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: int64 */
+            actorId?: number;
+            actorAccount?: string;
+            action?: string;
+            entity?: string;
+            entityId?: string;
+            before?: unknown;
+            after?: unknown;
+            clientIp?: string | null;
+            traceId?: string | null;
+        };
+        ListAuditEntriesRequest: Record<string, never>;
+        GetMemberResponse: {
+            /** Format: int64 */
+            id?: number;
+            account?: string;
+            nickname?: string;
+            role?: string;
+            disabled?: boolean;
+            /** Format: date-time */
+            disabledAt?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: int64 */
+            pointsBalance?: number;
+            /** Format: int64 */
+            orderCount?: number;
+            recentOrders?: components["schemas"]["GetMemberRecentOrder"][];
+            recentPoints?: components["schemas"]["GetMemberPointsEntry"][];
+        };
+        GetMemberRecentOrder: {
+            orderNo?: string;
+            kind?: string;
+            status?: string;
+            /** Format: int64 */
+            totalCents?: number;
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        GetMemberPointsEntry: {
+            orderNo?: string | null;
+            reason?: string;
+            /** Format: int64 */
+            points?: number;
+            /** Format: date-time */
+            createdAt?: string;
+        };
         AccountState: {
             /** Format: int64 */
             id?: number;
             disabled?: boolean;
+        };
+        AfterSaleDetail: {
+            afterSaleNo?: string;
+            orderNo?: string;
+            /** @enum {string} */
+            kind?: "refund" | "return";
+            /** @enum {string} */
+            status?: "AwaitingReview" | "Refunding" | "Refunded" | "Rejected" | "Cancelled";
+            reason?: string;
+            /** Format: int64 */
+            amountCents?: number;
+            items?: components["schemas"]["AfterSaleItemView"][];
+            photoUrls?: string[];
+            reviewNote?: string | null;
+            refund?: components["schemas"]["AfterSaleRefundView"] | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            reviewedAt?: string | null;
+            /** Format: date-time */
+            refundedAt?: string | null;
+            /** Format: date-time */
+            closedAt?: string | null;
+            /** Format: int64 */
+            userId?: number | null;
+        };
+        AfterSaleItemView: {
+            /** Format: int64 */
+            skuId?: number;
+            /** Format: int64 */
+            productId?: number;
+            title?: string;
+            /** Format: int32 */
+            quantity?: number;
+        };
+        AfterSaleRefundView: {
+            refundNo?: string;
+            /** @enum {string} */
+            status?: "Pending" | "Processing" | "Succeeded";
+            /** Format: int64 */
+            amountCents?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            succeededAt?: string | null;
+        };
+        RequestAfterSaleRequest: {
+            reason: string;
+            /** Format: int64 */
+            amountCents?: number;
+            items?: components["schemas"]["RequestAfterSaleItemRequest"][] | null;
+            photoUrls: string[];
+        };
+        RequestAfterSaleItemRequest: {
+            /** Format: int64 */
+            skuId?: number;
+            /** Format: int32 */
+            quantity?: number;
+        };
+        AfterSalePage: {
+            items?: components["schemas"]["AfterSaleSummary"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+        };
+        AfterSaleSummary: {
+            afterSaleNo?: string;
+            orderNo?: string;
+            /** @enum {string} */
+            kind?: "refund" | "return";
+            /** @enum {string} */
+            status?: "AwaitingReview" | "Refunding" | "Refunded" | "Rejected" | "Cancelled";
+            /** Format: int64 */
+            amountCents?: number;
+            reason?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: int64 */
+            userId?: number | null;
+        };
+        AfterSalePageRequest: Record<string, never>;
+        RejectAfterSaleRequest: {
+            note: string;
+        };
+        ApproveAfterSaleRequest: {
+            note?: string | null;
         };
         AddressView: {
             /** Format: int64 */
@@ -1606,7 +2479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Sold out, or the activity has ended. */
+            /** @description Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled). */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1831,7 +2704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Sold out, or the activity has ended. */
+            /** @description Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled). */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,6 +2733,64 @@ export interface operations {
             };
             /** @description Redis is unreachable; retry shortly (Retry-After). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesSeckillAdminGetActivityDetailEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The activity and its figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetActivityDetailResponse"];
+                };
+            };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such activity (code seckill.activity_not_found). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1920,7 +2851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description No such activity. */
+            /** @description No such activity (code seckill.activity_not_found). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1929,7 +2860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Already started, or not enough SKU stock for the increase. */
+            /** @description Refused, with a code: seckill.started (it has started), seckill.ended, seckill.cancelled, seckill.sku_stock_insufficient (not enough SKU stock for the increase). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2045,8 +2976,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description No such activity. */
+            /** @description No such activity (code seckill.activity_not_found). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Refused, with a code: seckill.already_published, seckill.ended, seckill.cancelled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesSeckillAdminListAllActivitiesEndpoint: {
+        parameters: {
+            query: {
+                status?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActivityPage"];
+                };
+            };
+            /** @description Unknown status or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2105,7 +3096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description No such SKU. */
+            /** @description No such SKU (code seckill.sku_not_found). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2114,13 +3105,174 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description The SKU has not enough available stock. */
+            /** @description The SKU has not enough available stock (code seckill.sku_stock_insufficient). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesSeckillAdminGetLivePanelEndpoint: {
+        parameters: {
+            query: {
+                recentMinutes: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The panel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLivePanelResponse"];
+                };
+            };
+            /** @description recentMinutes outside 1–1440. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesSeckillAdminCancelActivityEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled (or already cancelled: alreadyCancelled = true). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelActivityResponse"];
+                };
+            };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such activity (code seckill.activity_not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The activity has ended (code seckill.ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesPaymentsNotifyWeChatPayRefundEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged (processed now or before). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Verified but refused (wrong merchant, unknown out_refund_no, not a refund event): {"code":"FAIL"}. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyWeChatPayRefundFailure"];
+                };
+            };
+            /** @description Signature, serial, timestamp or nonce check failed: {"code":"FAIL"}. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyWeChatPayRefundFailure"];
+                };
+            };
+            /** @description Could not be processed now (e.g. the database is down); WeChat Pay retries: {"code":"FAIL"}. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyWeChatPayRefundFailure"];
                 };
             };
         };
@@ -2666,7 +3818,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipOrderRequest"];
+            };
+        };
         responses: {
             /** @description Shipped; the order as it is now. */
             200: {
@@ -2674,7 +3830,131 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["AdminOrderDetail"];
+                };
+            };
+            /** @description Malformed order number, missing or invalid carrier or tracking number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such order (order.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not Paid: unpaid, already shipped, cancelled, … (order.not_paid). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersAdminListAllOrdersEndpoint: {
+        parameters: {
+            query: {
+                page: number;
+                pageSize: number;
+                orderNo?: string | null;
+                account?: string | null;
+                userId?: number | null;
+                status?: string | null;
+                kind?: string | null;
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllOrdersResponse"];
+                };
+            };
+            /** @description Unknown status or kind, malformed order number or instant, 'to' not after 'from', or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersAdminGetOrderDetailEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderDetail"];
                 };
             };
             /** @description Malformed order number. */
@@ -2704,17 +3984,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (order.not_found). */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not Paid (unpaid, already shipped, cancelled, …). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2724,12 +3995,54 @@ export interface operations {
             };
         };
     };
-    MallFeaturesOrdersAdminListAllOrdersEndpoint: {
+    MallFeaturesOrdersAdminGetDashboardEndpoint: {
         parameters: {
-            query: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDashboardResponse"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersAdminExportOrdersEndpoint: {
+        parameters: {
+            query?: {
+                orderNo?: string | null;
+                account?: string | null;
+                userId?: number | null;
                 status?: string | null;
-                page: number;
-                pageSize: number;
+                kind?: string | null;
+                from?: string | null;
+                to?: string | null;
             };
             header?: never;
             path?: never;
@@ -2737,16 +4050,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of orders. */
+            /** @description The CSV file (text/csv). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderPage"];
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown status or bad paging. */
+            /** @description The same refusals as the order search. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2766,6 +4079,139 @@ export interface operations {
             };
             /** @description Signed in, but without the role this endpoint needs. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersAdminCloseOrderEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Closed; the order as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderDetail"];
+                };
+            };
+            /** @description Malformed order number, missing or over-long reason. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such order (order.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not PendingPayment: paid, shipped, already cancelled, … (order.not_pending). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesOrdersAdminAddOrderRemarkEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddOrderRemarkRequest"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderRemark"];
+                };
+            };
+            /** @description Malformed order number, empty or over-long text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such order (order.not_found). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3620,13 +5066,179 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The public keys (RS256, or ES256 when an EC key is configured), by kid. */
+            /** @description The public keys (RS256, or ES256 when an EC key is configured), by kid: the current key, and during a rotation the retiring one. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GetJwksResponse"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthAdminListMembersEndpoint: {
+        parameters: {
+            query: {
+                account?: string | null;
+                match: string;
+                status?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMembersResponse"];
+                };
+            };
+            /** @description Unknown match or status, or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthAdminListAuditEntriesEndpoint: {
+        parameters: {
+            query: {
+                entity?: string | null;
+                entityId?: string | null;
+                actor?: string | null;
+                actorId?: number | null;
+                action?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditEntriesResponse"];
+                };
+            };
+            /** @description Over-long filters, an entityId without its entity, or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthAdminGetMemberEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMemberResponse"];
+                };
+            };
+            /** @description Invalid id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such account (member.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
         };
@@ -3746,6 +5358,468 @@ export interface operations {
                 };
             };
             /** @description The account is an admin's. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesRequestAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestAfterSaleRequest"];
+            };
+        };
+        responses: {
+            /** @description Asked: Refunding (not shipped: refunded without review) or AwaitingReview (shipped). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Invalid reason, amount, items or photos; aftersale.amount_exceeds_paid (args.max: what may still be asked), aftersale.item_not_in_order, aftersale.item_quantity_exceeded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such order of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description aftersale.not_paid (unpaid or cancelled), aftersale.already_open (one is open), aftersale.fully_refunded. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesListAfterSalesEndpoint: {
+        parameters: {
+            query: {
+                status?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of after-sales. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalePage"];
+                };
+            };
+            /** @description Unknown status or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesGetAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afterSaleNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The after-sale. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Malformed after-sale number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such after-sale of yours (aftersale.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesCancelAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afterSaleNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; the after-sale as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Malformed after-sale number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such after-sale of yours (aftersale.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not awaiting review (aftersale.not_awaiting_review). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesAdminRejectAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afterSaleNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectAfterSaleRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected; the after-sale as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Malformed after-sale number, or the note is missing or too long. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such after-sale (aftersale.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not awaiting review (aftersale.not_awaiting_review). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesAdminListAllAfterSalesEndpoint: {
+        parameters: {
+            query: {
+                status?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of after-sales. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalePage"];
+                };
+            };
+            /** @description Unknown status or bad paging. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesAdminGetAnyAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afterSaleNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The after-sale. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Malformed after-sale number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such after-sale (aftersale.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesAfterSalesAdminApproveAfterSaleEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afterSaleNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveAfterSaleRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved; the after-sale as it is now (Refunding, or Refunded if the provider confirmed at once). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDetail"];
+                };
+            };
+            /** @description Malformed after-sale number or note too long. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such after-sale (aftersale.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not awaiting review (aftersale.not_awaiting_review), or no settled payment (aftersale.not_paid). */
             409: {
                 headers: {
                     [name: string]: unknown;
