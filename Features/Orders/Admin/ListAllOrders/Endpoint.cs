@@ -8,16 +8,19 @@ namespace Mall.Features.Orders.Admin.ListAllOrders;
 
 public sealed class Endpoint(MySqlDataSource db) : Endpoint<Request, Response>
 {
+    // A deferred join: the page's ids come from the filter's index alone ((status, created_at), (kind, created_at),
+    // (created_at), … each ending in the primary key), then only those rows are read. Reading whole rows while skipping
+    // to a deep page, or while testing a date range row by row, took seconds at 1,000,000 orders on MariaDB.
     private const string PageOf = """
         SELECT o.order_no AS OrderNo, o.kind AS Kind, o.status AS Status, o.total_cents AS TotalCents, o.user_id AS UserId,
                COALESCE(u.account, '') AS Account, o.created_at AS CreatedAt, o.expires_at AS ExpiresAt,
                (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS SIGNED) FROM order_items i WHERE i.order_id = o.id) AS ItemCount,
                COALESCE((SELECT i.title FROM order_items i WHERE i.order_id = o.id ORDER BY i.id LIMIT 1), '') AS Title,
                COALESCE((SELECT i.image FROM order_items i WHERE i.order_id = o.id ORDER BY i.id LIMIT 1), '') AS Image
-        FROM orders o LEFT JOIN users u ON u.id = o.user_id
-        WHERE {0}
-        ORDER BY o.created_at DESC, o.id DESC
-        LIMIT @Limit OFFSET @Offset;
+        FROM (SELECT o.id FROM orders o WHERE {0} ORDER BY o.created_at DESC, o.id DESC LIMIT @Limit OFFSET @Offset) page
+        JOIN orders o ON o.id = page.id
+        LEFT JOIN users u ON u.id = o.user_id
+        ORDER BY o.created_at DESC, o.id DESC;
 
         SELECT COUNT(*) FROM (SELECT 1 FROM orders o WHERE {0} LIMIT @CountUpTo) capped;
         """;
