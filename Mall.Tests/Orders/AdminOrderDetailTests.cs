@@ -65,7 +65,7 @@ public sealed class AdminOrderDetailTests(MallApp app) : IClassFixture<MallApp>
         Assert.Equal("韩梅梅", detail.Address!.Receiver);
         Assert.Equal((shopper.UserId, shopper.Account), (detail.Shopper.Id, detail.Shopper.Account));
         Assert.Equal(shopper.UserId, detail.UserId);
-        Assert.Equal(("wechatpay", "Paid", 5_000L), (detail.Payments.Single().Provider, detail.Payments.Single().Status, detail.Payments.Single().AmountCents));
+        Assert.Equal(("wechatpay", "Paid", 5_000L + fee), (detail.Payments.Single().Provider, detail.Payments.Single().Status, detail.Payments.Single().AmountCents));
         Assert.Equal(("顺丰速运", "SF-0001-2026"), (detail.Shipment!.Carrier, detail.Shipment.TrackingNo));
         Assert.Equal("顾客来电：放门卫", detail.Remarks.Single().Text);
         Assert.Equal((admin.UserId, "admin@mall.local"), (detail.Remarks.Single().AuthorId, detail.Remarks.Single().AuthorAccount));
