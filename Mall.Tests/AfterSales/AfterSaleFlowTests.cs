@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Dapper;
 using Mall.Features.Payments.Sandbox;
 using Mall.Tests.Infrastructure;
@@ -72,6 +73,15 @@ public sealed class AfterSaleFlowTests(PaymentsApp app) : IClassFixture<Payments
         // 129 points for 129.00 yuan; 79.00 yuan kept → 79 points.
         Assert.Equal(79, (await app.MoneyAsync(orderNo)).Points);
         Assert.Equal(5_000, (await app.Service<SandboxStore>().FindAsync("wechatpay", paymentNo))!.RefundedCents);
+        // The console's order detail shows the refund, its total and a timeline step.
+        using (var detail = JsonDocument.Parse(await admin.Client.GetStringAsync($"/api/v1/admin/orders/{orderNo}")))
+        {
+            Assert.Equal(5_000, detail.RootElement.GetProperty("refundedCents").GetInt64());
+            var refund = Assert.Single(detail.RootElement.GetProperty("refunds").EnumerateArray());
+            Assert.Equal((asked.AfterSaleNo, "Succeeded"), (refund.GetProperty("afterSaleNo").GetString(), refund.GetProperty("status").GetString()));
+            Assert.Contains(detail.RootElement.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("event").GetString() == "refunded"
+                && e.GetProperty("note").GetString()!.Contains(asked.AfterSaleNo));
+        }
         await using var db = await app.OpenDbAsync();
         Assert.Equal(1, await db.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM admin_audit WHERE action = 'aftersale.approve' AND entity_id = @No AND before_json LIKE '%AwaitingReview%' AND after_json LIKE '%Refunding%'",

@@ -17,5 +17,7 @@ internal static class AdminOrderExamples
             new(TimelineEvent.Shipped, Placed.AddHours(3), TimelineActor.Operator, 1, "admin@mall.local", "顺丰速运 SF1234567890123"),
         ],
         [new OrderRemark(7, "顾客来电要求周末送达", 1, "admin@mall.local", Placed.AddHours(1))],
-        null, null, null, Placed, Placed.AddMinutes(15), Placed.AddMinutes(2), Placed.AddHours(3), null, null);
+        null, null, null, Placed, Placed.AddMinutes(15), Placed.AddMinutes(2), Placed.AddHours(3), null, null,
+        [new OrderRefundView("RF20261126090000123456", "AS20261126085900123456", 5000, "Succeeded", Placed.AddDays(1), Placed.AddDays(1).AddSeconds(3))],
+        5000);
 }

@@ -44,7 +44,7 @@ public sealed record AdminOrderDetail(string OrderNo, [ValuesOf(typeof(OrderKind
     long TotalCents, IReadOnlyList<OrderItemView> Items, AddressSnapshot? Address, long UserId, OrderShopper Shopper,
     IReadOnlyList<OrderPaymentView> Payments, OrderShipment? Shipment, IReadOnlyList<OrderTimelineEntry> Timeline, IReadOnlyList<OrderRemark> Remarks,
     string? CancelReason, string? CancelNote, long? ActivityId, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt, DateTime? ShippedAt,
-    DateTime? CompletedAt, DateTime? CancelledAt);
+    DateTime? CompletedAt, DateTime? CancelledAt, IReadOnlyList<OrderRefundView> Refunds, long RefundedCents);
 
 /// <summary>What an operator's change is recorded as in the audit log, before and after.</summary>
 public sealed record AuditedOrder(string OrderNo, string Status, string? Carrier, string? TrackingNo, string? CancelReason, string? CancelNote,
@@ -82,6 +82,10 @@ public static class AdminOrders
         FROM order_remarks r LEFT JOIN users u ON u.id = r.author_id WHERE r.order_id = @OrderId ORDER BY r.id;
 
         SELECT id AS Id, account AS Account FROM users WHERE id IN @Operators;
+
+        SELECT r.refund_no AS RefundNo, a.after_sale_no AS AfterSaleNo, r.amount_cents AS AmountCents, r.status AS Status,
+               r.created_at AS CreatedAt, r.succeeded_at AS SucceededAt
+        FROM refunds r JOIN after_sales a ON a.id = r.after_sale_id WHERE r.order_id = @OrderId ORDER BY r.id;
         """;
 
     private const string StateForUpdate = """
@@ -120,16 +124,19 @@ public static class AdminOrders
         }).ToList();
         var remarks = (await rest.ReadAsync<OrderRemark>()).Select(r => r with { CreatedAt = Utc(r.CreatedAt) }).ToList();
         var accounts = (await rest.ReadAsync<(long Id, string Account)>()).ToDictionary(a => a.Id, a => a.Account);
+        var refunds = (await rest.ReadAsync<OrderRefundView>())
+            .Select(r => r with { CreatedAt = Utc(r.CreatedAt), SucceededAt = Utc(r.SucceededAt) }).ToList();
         var address = string.IsNullOrEmpty(o.AddressSnapshot) ? null : JsonSerializer.Deserialize<AddressSnapshot>(o.AddressSnapshot, Json);
         var shipment = o.ShippedAt is null ? null : new OrderShipment(o.Carrier, o.TrackingNo, Utc(o.ShippedAt.Value));
         return new AdminOrderDetail(o.OrderNo, o.Kind, o.Status, o.TotalCents, items, address, o.UserId, shopper, payments, shipment,
-            Timeline(o, shopper, payments, accounts), remarks, o.CancelReason, o.CancelNote, o.ActivityId, Utc(o.CreatedAt), Utc(o.ExpiresAt),
-            Utc(o.PaidAt), Utc(o.ShippedAt), Utc(o.CompletedAt), Utc(o.CancelledAt));
+            Timeline(o, shopper, payments, refunds, accounts), remarks, o.CancelReason, o.CancelNote, o.ActivityId, Utc(o.CreatedAt), Utc(o.ExpiresAt),
+            Utc(o.PaidAt), Utc(o.ShippedAt), Utc(o.CompletedAt), Utc(o.CancelledAt),
+            refunds, refunds.Where(r => r.Status == "Succeeded").Sum(r => r.AmountCents));
     }
 
     /// <summary>One entry per step the order took, oldest first, from its own timestamps and its payments.</summary>
     private static List<OrderTimelineEntry> Timeline(OrderRow o, OrderShopper shopper, IReadOnlyList<OrderPaymentView> payments,
-        IReadOnlyDictionary<long, string> operators)
+        IReadOnlyList<OrderRefundView> refunds, IReadOnlyDictionary<long, string> operators)
     {
         string? AccountOf(long? id) => id is { } known && operators.TryGetValue(known, out var account) ? account : null;
         var timeline = new List<OrderTimelineEntry> { new(TimelineEvent.Created, Utc(o.CreatedAt), TimelineActor.Shopper, shopper.Id, shopper.Account, null) };
@@ -154,6 +161,10 @@ public static class AdminOrders
             });
         foreach (var refund in payments.Where(p => p.RefundedAt is not null))
             timeline.Add(new(TimelineEvent.Refunded, refund.RefundedAt!.Value, TimelineActor.System, null, null, $"{refund.Provider} {refund.PaymentNo}"));
+        // After-sale refunds (partial or whole), each once the provider confirmed it.
+        foreach (var refund in refunds.Where(r => r.SucceededAt is not null))
+            timeline.Add(new(TimelineEvent.Refunded, refund.SucceededAt!.Value, TimelineActor.System, null, null,
+                $"{refund.RefundNo} ({refund.AfterSaleNo}) {refund.AmountCents / 100m:0.00}"));
         return timeline.OrderBy(e => e.At).ToList();
     }
 
