@@ -9,7 +9,7 @@ namespace Mall.Tests.Orders;
 public sealed class DashboardApp() : MallApp(TestHost.FakeClock, TestHost.ManualOrderExpiry);
 
 public sealed record DashboardDay(string Date, DateTime From, DateTime To, long OrdersCreated, long CreatedThenPaid, double Conversion,
-    long Cancelled, long OrdersPaid, long PaidCents);
+    long Cancelled, long OrdersPaid, long PaidCents, long Refunds, long RefundedCents);
 public sealed record DashboardProduct(long ProductId, string Title, long PaidUnits, long PaidCents);
 public sealed record DashboardTop(DateTime From, DateTime To, DashboardProduct[] ByUnits, DashboardProduct[] ByGmv);
 public sealed record Dashboard(string TimeZone, DateTime GeneratedAt, DashboardDay Today, DashboardDay[] Days, DashboardTop TopProducts);
@@ -86,7 +86,7 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         var localToday = (app.FakeClock!.GetUtcNow().UtcDateTime + DashboardSeed.Shanghai).Date;
         Assert.Equal(localToday.ToString("yyyy-MM-dd"), board.Today.Date);
         Assert.Equal((t0, t0 + day), (board.Today.From, board.Today.To));
-        Assert.Equal(new DashboardDay(board.Today.Date, t0, t0 + day, 3, 1, 0.3333, 1, 2, 2 * 1000 + 5000), board.Today);
+        Assert.Equal(new DashboardDay(board.Today.Date, t0, t0 + day, 3, 1, 0.3333, 1, 2, 2 * 1000 + 5000, 0, 0), board.Today);
 
         Assert.Equal(7, board.Days.Length);
         for (var back = 1; back <= 7; back++)
@@ -146,6 +146,36 @@ public sealed class DashboardCacheTests(DashboardApp app) : IClassFixture<Dashbo
         Assert.Equal(first.Days, second.Days);
         var delta = Assert.Single(second.TopProducts.ByUnits);
         Assert.Equal((sku.ProductId, 4L, 2800L), (delta.ProductId, delta.PaidUnits, delta.PaidCents));
+    }
+}
+
+/// <summary>Refunds count on the day the provider confirmed them (a shop of its own: no other test's refunds).</summary>
+public sealed class DashboardRefundTests(DashboardApp app) : IClassFixture<DashboardApp>
+{
+    [Fact]
+    public async Task Confirmed_refunds_count_on_the_day_they_succeeded_and_pending_ones_not_at_all()
+    {
+        var t0 = DashboardSeed.TodayStart(app);
+        var now = app.FakeClock!.GetUtcNow().UtcDateTime;
+        await using (var db = await app.OpenDbAsync())
+        {
+            var refunds = new (long AfterSaleId, long Cents, string Status, DateTime CreatedAt, DateTime? SucceededAt)[]
+            {
+                (1, 1_500, "Succeeded", t0.AddHours(-3), t0.AddHours(-3).AddSeconds(5)), // yesterday evening, Shanghai time
+                (2, 2_000, "Succeeded", t0.AddHours(-1), t0.AddMinutes(1)),              // asked yesterday, confirmed today
+                (3, 9_900, "Processing", now, null),                                     // not confirmed: not counted
+            };
+            foreach (var r in refunds)
+                await db.ExecuteAsync("""
+                    INSERT INTO refunds (refund_no, after_sale_id, order_id, payment_no, provider, amount_cents, payment_cents, status, created_at, updated_at, succeeded_at)
+                    VALUES (@RefundNo, @AfterSaleId, @AfterSaleId, 'P1', 'wechatpay', @Cents, 20000, @Status, @CreatedAt, @CreatedAt, @SucceededAt)
+                    """, new { RefundNo = $"RF{Guid.NewGuid():N}"[..24], r.AfterSaleId, r.Cents, r.Status, r.CreatedAt, r.SucceededAt });
+        }
+
+        var dashboard = await DashboardSeed.ReadAsync(await app.AdminAsync());
+        Assert.Equal((1L, 2_000L), (dashboard.Today.Refunds, dashboard.Today.RefundedCents));
+        Assert.Equal((1L, 1_500L), (dashboard.Days[0].Refunds, dashboard.Days[0].RefundedCents));
+        Assert.All(dashboard.Days.Skip(1), d => Assert.Equal(0L, d.RefundedCents));
     }
 }
 

@@ -11,14 +11,15 @@ public sealed record DayTotals(DayFigures Figures, IReadOnlyDictionary<long, (lo
 /// and per product units and cents). Slices of the same day add up.
 /// </summary>
 public sealed record Slice(IReadOnlyDictionary<string, long> CreatedByStatus, long PaidOrders, long PaidCents,
-    IReadOnlyDictionary<long, (long Units, long Cents)> Products)
+    IReadOnlyDictionary<long, (long Units, long Cents)> Products, long Refunds, long RefundedCents)
 {
-    public static readonly Slice Empty = new(new Dictionary<string, long>(), 0, 0, new Dictionary<long, (long, long)>());
+    public static readonly Slice Empty = new(new Dictionary<string, long>(), 0, 0, new Dictionary<long, (long, long)>(), 0, 0);
 
     public Slice Plus(Slice other) => new(
         CreatedByStatus.Concat(other.CreatedByStatus).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)),
         PaidOrders + other.PaidOrders, PaidCents + other.PaidCents,
-        Products.Concat(other.Products).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => (g.Sum(p => p.Value.Units), g.Sum(p => p.Value.Cents))));
+        Products.Concat(other.Products).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => (g.Sum(p => p.Value.Units), g.Sum(p => p.Value.Cents))),
+        Refunds + other.Refunds, RefundedCents + other.RefundedCents);
 }
 
 /// <summary>The settled part of today: orders created before <paramref name="CreatedUpTo"/>, payments made before <paramref name="PaidUpTo"/>.</summary>

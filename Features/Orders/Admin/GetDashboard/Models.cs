@@ -18,8 +18,10 @@ public sealed record Response(string TimeZone, DateTime GeneratedAt, DayFigures 
 /// <param name="Cancelled">of the orders placed that day, the ones cancelled (by the shopper or unpaid past their deadline)</param>
 /// <param name="OrdersPaid">payments received that day</param>
 /// <param name="PaidCents">their order totals (GMV, cents)</param>
+/// <param name="Refunds">after-sale refunds the provider confirmed that day</param>
+/// <param name="RefundedCents">the money they gave back (cents)</param>
 public sealed record DayFigures(string Date, DateTime From, DateTime To, long OrdersCreated, long CreatedThenPaid, double Conversion,
-    long Cancelled, long OrdersPaid, long PaidCents);
+    long Cancelled, long OrdersPaid, long PaidCents, long Refunds, long RefundedCents);
 
 /// <summary>The products of the orders paid from <paramref name="From"/> (7 days ago) until now, top 10 each way.</summary>
 public sealed record TopProducts(DateTime From, DateTime To, IReadOnlyList<TopProduct> ByUnits, IReadOnlyList<TopProduct> ByGmv);
