@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using StackExchange.Redis;
@@ -91,11 +92,16 @@ public static class ProblemDetailsExtensions
             return next(http);
         });
 
-        var maxBodyBytes = MaxBodyBytes(app.Configuration);
-        app.Use((http, next) => http.Request.ContentLength > maxBodyBytes
-            ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"The request body may not exceed {maxBodyBytes} bytes.", code: "request.too_large", args: new Dictionary<string, object?> { ["max"] = maxBodyBytes }).ExecuteAsync(http)
-            : next(http));
+        // An endpoint may allow more (an image upload: IRequestSizeLimitMetadata, which routing also hands to Kestrel).
+        var defaultMaxBodyBytes = MaxBodyBytes(app.Configuration);
+        app.Use((http, next) =>
+        {
+            var maxBodyBytes = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMaxBodyBytes;
+            return http.Request.ContentLength > maxBodyBytes
+                ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"The request body may not exceed {maxBodyBytes} bytes.", code: "request.too_large", args: new Dictionary<string, object?> { ["max"] = maxBodyBytes }).ExecuteAsync(http)
+                : next(http);
+        });
     }
 
     /// <summary>Redis unreachable or timing out, or a MySQL error its driver calls transient (connection lost, deadlock, lock wait).</summary>

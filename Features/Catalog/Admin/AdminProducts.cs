@@ -12,6 +12,9 @@ public sealed record AdminSkuView(long Id, Dictionary<string, string> Specs, lon
 /// </summary>
 public sealed record ProductImageView(long Id, string Url, int Position, string ContentType, int? Width, int? Height, long? Bytes);
 
+/// <summary>A product's images in display order (what every image slice of the console answers).</summary>
+public sealed record ProductImageList(long ProductId, IReadOnlyList<ProductImageView> Images);
+
 /// <summary>
 /// A product as the console shows it, off shelf or not: every SKU with its counters, the images, and the
 /// <c>version</c> an edit must name. It is also what the audit log records before and after a change.
@@ -40,6 +43,11 @@ public static class AdminProducts
 
     private const string InsertLinkedImage = """
         INSERT INTO product_images (product_id, url, position, content_type, created_at) VALUES (@ProductId, @Url, @Position, '', @Now)
+        """;
+
+    private const string ImagesOf = """
+        SELECT id AS Id, url AS Url, position AS Position, content_type AS ContentType, width AS Width, height AS Height, bytes AS Bytes
+        FROM product_images WHERE product_id = @Id ORDER BY position, id
         """;
 
     private const string ImageUrls = "SELECT url FROM product_images WHERE product_id = @Id ORDER BY position, id";
@@ -78,6 +86,10 @@ public static class AdminProducts
                     new { ProductId = id, Url = linked[i], Position = i, Now = now }, tx, cancellationToken: ct));
         return row.Version;
     }
+
+    /// <summary>The product's images in display order.</summary>
+    public static async Task<ProductImageList> ImagesAsync(DbConnection connection, DbTransaction? tx, long id, CancellationToken ct) =>
+        new(id, (await connection.QueryAsync<ProductImageView>(new CommandDefinition(ImagesOf, new { Id = id }, tx, cancellationToken: ct))).ToList());
 
     /// <summary>Writes the image URLs, in order, into products.images: what cart, checkout, seckill and the shop read.</summary>
     public static async Task SyncImagesJsonAsync(DbConnection connection, DbTransaction tx, long id, DateTime now, CancellationToken ct)
