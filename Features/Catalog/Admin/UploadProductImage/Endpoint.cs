@@ -33,7 +33,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, ProductImag
         Summary(s =>
         {
             s.Summary = "Upload an image of a product (admin)";
-            s.Description = "multipart/form-data with the image in the field 'file': JPEG, PNG or WebP, told by the content " +
+            s.Description = "Body: multipart/form-data with the image in the field 'file' (any other body is refused after " +
+                            "authorization, 415 or 400). JPEG, PNG or WebP, told by the content " +
                             "(a PNG named .jpg is stored as PNG; anything else is refused whatever its name). At most " +
                             "Catalog:Images:MaxBytes (5 MB), MaxPixels (24 MP) and MaxSide (8000 px); not animated. The image " +
                             "is decoded and encoded again without its EXIF/XMP, stored under a content-hash name and served " +
@@ -48,7 +49,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, ProductImag
             s.Responses[415] = "Not a JPEG, PNG or WebP image, or an animated one (product.image_type); or not a multipart form.";
             s.Responses[422] = "Too many pixels or too long a side (product.image_dimensions).";
         });
-        Description(d => d.Accepts<Request>("multipart/form-data").Produces<ProductImageList>(201).ProducesProblems(400, 404, 409, 413, 415, 422),
+        // No Accepts("multipart/form-data"): routing would then answer other content types 415 before authorization, and
+        // every endpoint answers 401/403 first. The form binding itself takes nothing else.
+        Description(d => d.Produces<ProductImageList>(201).ProducesProblems(400, 404, 409, 413, 415, 422),
             clearDefaults: true);
     }
 
