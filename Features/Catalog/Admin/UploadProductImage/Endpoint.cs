@@ -3,7 +3,6 @@ using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
-using Microsoft.AspNetCore.Mvc;
 using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.UploadProductImage;
@@ -27,9 +26,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, ProductImag
         Post("products/{id}/images");
         Group<AdminGroup>();
         AllowFileUploads();
-        // Configure runs once at start, before the constructor's services exist: the limit comes from configuration.
-        var maxBytes = Config.GetValue<long?>("Catalog:Images:MaxBytes") ?? new ProductImageOptions().MaxBytes;
-        Options(b => b.WithMetadata(new RequestSizeLimitAttribute(maxBytes + FormOverheadBytes)));
+        // The body may be as large as the largest image accepted (a setting; Configure runs before any service exists).
+        Options(b => b.WithMetadata(new ConfiguredBodyLimit("Catalog:Images:MaxBytes", new ProductImageOptions().MaxBytes, FormOverheadBytes)));
         Summary(s =>
         {
             s.Summary = "Upload an image of a product (admin)";
