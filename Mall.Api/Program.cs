@@ -43,6 +43,7 @@ var app = builder.Build();
 app.UseMallForwardedHeaders();
 app.UseMallLocalization();
 app.UseStaticFiles();
+app.UseCatalogMedia();
 // Logging and metrics wrap the problem-details handler, so they record the answer the client got (a 503 for an
 // unreachable dependency), not the exception on its way out.
 app.UseMallRequestLogging();

@@ -20,5 +20,6 @@ ENV MALL_SPA_ROOT=/usr/share/nginx/mall \
     MALL_WEB_PORT=8080 \
     MALL_API_UPSTREAM=api:8080 \
     MALL_NGINX_SITE=/etc/nginx/mall-site.conf \
+    MALL_MEDIA_ROOT=/var/lib/mall/media \
     NGINX_ENVSUBST_FILTER=^MALL_
 EXPOSE 8080

@@ -15,6 +15,13 @@ public static class CatalogRules
 
     public const int MaxSpecsJsonLength = 500;
 
+    /// <summary>Images one product may have (uploaded and linked together).</summary>
+    public const int MaxImages = 10;
+
+    /// <summary>An image or icon is a path on this site (/media/...), never another origin.</summary>
+    public static bool IsSitePath(string? path) => path is not null && path.StartsWith('/') && !path.StartsWith("//")
+                                                   && !path.Contains('\\') && !path.Any(char.IsControl);
+
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, StoredJson);
 
     public static string[] ParseImages(string json) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using StackExchange.Redis;
@@ -98,11 +99,21 @@ public static class ProblemDetailsExtensions
             return next(http);
         });
 
-        var maxBodyBytes = MaxBodyBytes(app.Configuration);
-        app.Use((http, next) => http.Request.ContentLength > maxBodyBytes
-            ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"The request body may not exceed {maxBodyBytes} bytes.", code: "request.too_large", args: new Dictionary<string, object?> { ["max"] = maxBodyBytes }).ExecuteAsync(http)
-            : next(http));
+        // An endpoint may allow more (an image upload, ConfiguredBodyLimit): here and in Kestrel's own count.
+        var defaultMaxBodyBytes = MaxBodyBytes(app.Configuration);
+        app.Use((http, next) =>
+        {
+            var maxBodyBytes = defaultMaxBodyBytes;
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ConfiguredBodyLimit>() is { } configured)
+            {
+                maxBodyBytes = configured.Resolve(app.Configuration);
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel) kestrel.MaxRequestBodySize = maxBodyBytes;
+            }
+            return http.Request.ContentLength > maxBodyBytes
+                ? Problem.Of(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"The request body may not exceed {maxBodyBytes} bytes.", code: "request.too_large", args: new Dictionary<string, object?> { ["max"] = maxBodyBytes }).ExecuteAsync(http)
+                : next(http);
+        });
     }
 
     /// <summary>Redis unreachable or timing out, or a MySQL error its driver calls transient (connection lost, deadlock, lock wait).</summary>
@@ -114,6 +125,15 @@ public static class ProblemDetailsExtensions
     };
 
     public static string TraceId(HttpContext http) => Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+}
+
+/// <summary>
+/// Endpoint metadata: this endpoint takes bodies up to the size a setting names (plus <paramref name="OverheadBytes"/>)
+/// instead of Kestrel:MaxRequestBodyBytes. Read per request, so each host reads its own configuration.
+/// </summary>
+public sealed record ConfiguredBodyLimit(string Setting, long DefaultBytes, long OverheadBytes)
+{
+    public long Resolve(IConfiguration configuration) => (configuration.GetValue<long?>(Setting) ?? DefaultBytes) + OverheadBytes;
 }
 
 /// <summary>Builds the problem responses slices send for expected outcomes (404, 409, 429, …).</summary>

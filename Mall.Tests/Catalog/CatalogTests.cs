@@ -270,7 +270,7 @@ public sealed class CatalogTests(DemoCatalogApp app) : IClassFixture<DemoCatalog
             var categoryId = await db.ExecuteScalarAsync<long>("SELECT category_id FROM products WHERE id = @Id", new { Id = sku.ProductId });
             var update = await admin.Client.PutAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}", new
             {
-                categoryId, title = "新名", subtitle = "副标题", images = new[] { "/media/products/wok.svg" },
+                version = 1, categoryId, title = "新名", subtitle = "副标题",
                 skus = new object[] { new { id = sku.SkuId, specs = new { 颜色 = "红" }, priceCents = 2500 } },
             });
             update.EnsureSuccessStatusCode();

@@ -94,7 +94,7 @@ public sealed class NearCacheLocalEvictionTests(DeafNearCacheApp app) : NearCach
 
         (await admin.Client.PutAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}", new
         {
-            categoryId, title = "新名", images = new[] { "/media/products/wok.svg" },
+            version = 1, categoryId, title = "新名",
             skus = new object[] { new { id = sku.SkuId, specs = new { 颜色 = "红" }, priceCents = 2500 } },
         })).EnsureSuccessStatusCode();
         Assert.Equal("新名", (await GetAsync<Product>(detailUrl)).Title);
@@ -170,7 +170,7 @@ public sealed class NearCacheTests(NearCacheApp app) : NearCacheTestBase(app), I
         peerAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.AccessToken);
         (await peerAdmin.PutAsJsonAsync($"/api/v1/admin/products/{sku.ProductId}", new
         {
-            categoryId, title = "乙", skus = new object[] { new { id = sku.SkuId, specs = new { 颜色 = "蓝" }, priceCents = 990 } },
+            version = 1, categoryId, title = "乙", skus = new object[] { new { id = sku.SkuId, specs = new { 颜色 = "蓝" }, priceCents = 990 } },
         })).EnsureSuccessStatusCode();
         var created = await (await peerAdmin.PostAsJsonAsync("/api/v1/admin/categories", new { name = "邻类" })).ReadAsync<ShopFixtures.IdBody>(HttpStatusCode.Created);
 

@@ -35,13 +35,15 @@ npm_ci_if_stale "$ROOT/vue-client" || { bad "npm ci"; finish; }
 # 1. The nginx site renders both ways and nginx accepts it; over TLS (the opt-in template) it answers with HSTS.
 check_nginx() {
   local dir; dir=$(mktemp -d)
-  mkdir -p "$dir/temp" "$dir/spa"
+  mkdir -p "$dir/temp" "$dir/spa" "$dir/media/products/7"
   echo '<div id="app"></div>' >"$dir/spa/index.html"
+  local image=/media/products/7/0123456789abcdef0123456789abcdef.png
+  printf 'not really a png' >"$dir$image"
   local site=$ROOT/docker/nginx/mall-site.conf
   sed -e 's#${MALL_API_UPSTREAM}#127.0.0.1:5999#g' -e "s#\${MALL_SPA_ROOT}#$dir/spa#g" -e "s#\${MALL_WEB_PORT}#$CHECK_PORT#g" \
-      -e "s#\${MALL_NGINX_SITE}#$site#g" "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
-  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=$CHECK_PORT MALL_NGINX_SITE=$site \
-    envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT} ${MALL_NGINX_SITE}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
+      -e "s#\${MALL_NGINX_SITE}#$site#g" -e "s#\${MALL_MEDIA_ROOT}#$dir/media#g" "$ROOT/docker/nginx/mall.conf.template" >"$dir/sed.conf"
+  MALL_API_UPSTREAM=127.0.0.1:5999 MALL_SPA_ROOT=$dir/spa MALL_WEB_PORT=$CHECK_PORT MALL_NGINX_SITE=$site MALL_MEDIA_ROOT=$dir/media \
+    envsubst '${MALL_API_UPSTREAM} ${MALL_SPA_ROOT} ${MALL_WEB_PORT} ${MALL_NGINX_SITE} ${MALL_MEDIA_ROOT}' <"$ROOT/docker/nginx/mall.conf.template" >"$dir/envsubst.conf"
   cmp -s "$dir/sed.conf" "$dir/envsubst.conf" || { echo "sed and envsubst render differently"; diff "$dir/sed.conf" "$dir/envsubst.conf" | head; return 1; }
   grep -q '\$http_upgrade' "$site" || { echo "nginx variables were eaten by the rendering"; return 1; }
   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1 \
@@ -73,13 +75,17 @@ NGINX
     grep -q '^HTTP/[0-9.]* 200' <<<"$tls" && grep -qi '^strict-transport-security: max-age=31536000; includeSubDomains' <<<"$tls" \
       || { echo "over TLS: no 200 with HSTS: $tls"; rc=1; }
     ! grep -qi '^strict-transport-security' <<<"$plain" || { echo "plain HTTP sent HSTS"; rc=1; }
+    # An uploaded product image comes from the media folder, cached for good; a name that is not a content hash does not.
+    local media; media=$(curl -s -D - -o /dev/null "http://127.0.0.1:$CHECK_PORT$image" 2>/dev/null | tr -d '\r')
+    grep -q '^HTTP/[0-9.]* 200' <<<"$media" && grep -qi '^cache-control: public, max-age=31536000, immutable' <<<"$media" \
+      || { echo "an uploaded image is not served from the media folder as immutable: $media"; rc=1; }
     "$nginx_bin" -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log" -s quit 2>/dev/null
     local deadline=$((SECONDS + 10)); while [ -f "$dir/nginx.pid" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
   fi
   rm -rf "$dir"
   return $rc
 }
-if check_nginx; then ok "nginx site renders (sed = envsubst), passes nginx -t, and over TLS answers with HSTS"; else bad "nginx site"; fi
+if check_nginx; then ok "nginx site renders (sed = envsubst), passes nginx -t, over TLS answers with HSTS, serves uploaded images as immutable"; else bad "nginx site"; fi
 # The compose file is what a Docker host runs (no engine here): it must stay valid for docker-compose.
 if MALL_DB_PASSWORD=x MALL_DB_ROOT_PASSWORD=x MALL_REDIS_PASSWORD=x MALL_ADMIN_PASSWORD=x \
     docker-compose -f "$ROOT/docker/compose.yml" -f "$ROOT/docker/compose.tls.yml" config --quiet; then

@@ -2,7 +2,8 @@ using FluentValidation;
 
 namespace Mall.Features.Catalog.Admin;
 
-/// <summary>A SKU as the admin sends it. On update, an <c>id</c> edits that SKU (specs, price); no id adds one.</summary>
+/// <summary>A SKU as the admin sends it. On update, an <c>id</c> edits that SKU (specs, price, and stock when given);
+/// no id adds one.</summary>
 public sealed record SkuInput(long? Id, Dictionary<string, string> Specs, long PriceCents, int? Stock);
 
 public sealed record SkuOutput(long Id, Dictionary<string, string> Specs, long PriceCents, int Stock);
@@ -14,14 +15,14 @@ public interface IProductInput
     string Title { get; }
     string? Subtitle { get; }
     string? Description { get; }
-    string[]? Images { get; }
     SkuInput[] Skus { get; }
 }
 
 /// <summary>What create and update check in MySQL before writing: the product's category exists.</summary>
 public static class ProductInputRules
 {
-    public const string CategoryExists = "SELECT COUNT(*) FROM categories WHERE id = @CategoryId";
+    /// <summary>Inside the write's transaction: the shared lock keeps the category from being deleted until it commits.</summary>
+    public const string CategoryExists = "SELECT COUNT(*) FROM categories WHERE id = @CategoryId LOCK IN SHARE MODE";
 }
 
 public sealed class ProductInputRules<T> : AbstractValidator<T> where T : IProductInput
@@ -37,10 +38,6 @@ public sealed class ProductInputRules<T> : AbstractValidator<T> where T : IProdu
         RuleFor(r => r.Title).NotEmpty().MaximumLength(120).Must(NoControl).WithMessage("Title must not contain control characters.");
         RuleFor(r => r.Subtitle).MaximumLength(200);
         RuleFor(r => r.Description).MaximumLength(20_000);
-        RuleFor(r => r.Images).Must(i => i is null || i.Length <= 10).WithMessage("At most 10 images.")
-            .Must(i => i is null || CatalogRules.ToJson(i).Length <= 60_000).WithMessage("Image paths are too long.");
-        RuleForEach(r => r.Images).NotEmpty().MaximumLength(300)
-            .Must(u => u.StartsWith('/') && !u.StartsWith("//")).WithMessage("Images are site-local paths such as /media/products/x.svg.");
         RuleFor(r => r.Skus).NotEmpty().Must(s => s.Length <= MaxSkus).WithMessage($"At most {MaxSkus} SKUs.");
         RuleForEach(r => r.Skus).NotNull().ChildRules(sku =>
         {

@@ -8,7 +8,7 @@ namespace Mall.Features.Catalog.ListCategories;
 public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointWithoutRequest<Response>
 {
     private const string AllCategories = """
-        SELECT id AS Id, parent_id AS ParentId, name AS Name FROM categories ORDER BY sort_order, id
+        SELECT id AS Id, parent_id AS ParentId, name AS Name, icon AS Icon FROM categories ORDER BY sort_order, id
         """;
 
     public override void Configure()
@@ -19,7 +19,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
         {
             s.Summary = "The category tree";
             s.Description = "Two levels: top categories with their subcategories, in display order. Cached in Redis.";
-            s.ResponseExamples[200] = new Response([new CategoryNode(1, "数码", [new CategoryNode(4, "手机", [])])]);
+            s.ResponseExamples[200] = new Response([new CategoryNode(1, "数码", "/media/icons/digital.svg", [new CategoryNode(4, "手机", "", [])])]);
             s.Responses[200] = "The tree.";
         });
         Description(d => d.Produces<Response>(200), clearDefaults: true);
@@ -40,9 +40,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : EndpointW
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(AllCategories, cancellationToken: ct))).ToList();
         var children = rows.Where(r => r.ParentId is not null).ToLookup(r => r.ParentId!.Value);
         return new Response(rows.Where(r => r.ParentId is null)
-            .Select(r => new CategoryNode(r.Id, r.Name, children[r.Id].Select(c => new CategoryNode(c.Id, c.Name, [])).ToList()))
+            .Select(r => new CategoryNode(r.Id, r.Name, r.Icon, children[r.Id].Select(c => new CategoryNode(c.Id, c.Name, c.Icon, [])).ToList()))
             .ToList());
     }
 
-    private sealed record Row(long Id, long? ParentId, string Name);
+    private sealed record Row(long Id, long? ParentId, string Name, string Icon);
 }

@@ -7,12 +7,12 @@ using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.CreateCategory;
 
-public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<Request, Response>
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, AdminAudit audit) : Endpoint<Request, Response>
 {
     private const string FindParent = "SELECT parent_id AS ParentId FROM categories WHERE id = @ParentId";
 
     private const string Insert = """
-        INSERT INTO categories (parent_id, name, sort_order) VALUES (@ParentId, @Name, @SortOrder);
+        INSERT INTO categories (parent_id, name, sort_order, icon) VALUES (@ParentId, @Name, @SortOrder, @Icon);
         SELECT LAST_INSERT_ID();
         """;
 
@@ -23,8 +23,9 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
         Summary(s =>
         {
             s.Summary = "Create a category (admin)";
-            s.Description = "Two levels: without parentId a top category, with it a subcategory of a top category.";
-            s.ExampleRequest = new Request("耳机", 1, 20);
+            s.Description = "Two levels: without parentId a top category, with it a subcategory of a top category. " +
+                            "Audited as category.create.";
+            s.ExampleRequest = new Request("耳机", 1, 20, "/media/icons/earbuds.svg");
             s.ResponseExamples[201] = new Response(7, "耳机", 1);
             s.Responses[201] = "Created.";
             s.Responses[400] = "Invalid name, or the parent is itself a subcategory.";
@@ -50,8 +51,12 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
                 return;
             }
         }
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Insert,
-            new { req.ParentId, Name = req.Name.Trim(), req.SortOrder }, cancellationToken: ct));
+            new { req.ParentId, Name = req.Name.Trim(), req.SortOrder, Icon = req.Icon ?? "" }, tx, cancellationToken: ct));
+        await audit.WriteAsync(connection, tx, HttpContext, "category.create", "category", id, null,
+            await AdminCategories.FindAsync(connection, tx, id, forUpdate: false, ct), ct);
+        await tx.CommitAsync(ct);
         await cache.ProductChangedAsync();
         await Send.ResponseAsync(new Response(id, req.Name.Trim(), req.ParentId), StatusCodes.Status201Created, ct);
     }

@@ -7,7 +7,7 @@ using MySqlConnector;
 
 namespace Mall.Features.Catalog.Admin.CreateProduct;
 
-public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvider clock) : Endpoint<Request, Response>
+public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, AdminAudit audit, TimeProvider clock) : Endpoint<Request, Response>
 {
     private const string InsertProduct = """
         INSERT INTO products (category_id, title, subtitle, description, images, on_shelf, sales, created_at, updated_at)
@@ -28,7 +28,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
         Summary(s =>
         {
             s.Summary = "Create a product with its SKUs (admin)";
-            s.Description = "The product goes on shelf at once. Images are site-local paths (e.g. /media/products/x.svg).";
+            s.Description = "The product goes on shelf at once, at version 1. Images are site-local paths (e.g. /media/products/x.svg); " +
+                            "uploads go through POST products/{id}/images. Audited as product.create.";
             s.ExampleRequest = new Request(4, "星河 X5 智能手机", "6.7 英寸 OLED", "旗舰影像", ["/media/products/phone-x5.svg"],
                 [new SkuInput(null, new() { ["颜色"] = "曜石黑", ["容量"] = "256G" }, 299900, 100)]);
             s.ResponseExamples[201] = new Response(1, [new SkuOutput(11, new() { ["颜色"] = "曜石黑", ["容量"] = "256G" }, 299900, 100)]);
@@ -43,12 +44,12 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProductInputRules.CategoryExists, new { req.CategoryId }, cancellationToken: ct)) == 0)
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(ProductInputRules.CategoryExists, new { req.CategoryId }, tx, cancellationToken: ct)) == 0)
         {
             await Send.ResultAsync(Problem.NotFound("The category"));
             return;
         }
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var productId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertProduct, new
         {
             req.CategoryId, Title = req.Title.Trim(), Subtitle = req.Subtitle?.Trim() ?? "", Description = req.Description ?? "",
@@ -63,6 +64,8 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, TimeProvide
             }, tx, cancellationToken: ct));
             skus.Add(new SkuOutput(skuId, sku.Specs, sku.PriceCents, sku.Stock ?? 0));
         }
+        await audit.WriteAsync(connection, tx, HttpContext, "product.create", "product", productId, null,
+            await AdminProducts.FindAsync(connection, tx, productId, ct), ct);
         await tx.CommitAsync(ct);
         // A shopper may have probed this id before it existed: drop the "missing" marker with the list pages.
         await cache.ProductChangedAsync(productId);

@@ -1,0 +1,19 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Mall.Features.Catalog.Admin.DeleteProductImage;
+
+public sealed class Request
+{
+    public long Id { get; init; }
+    public long ImageId { get; init; }
+}
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.Id).InclusiveBetween(1, CatalogRules.MaxId);
+        RuleFor(r => r.ImageId).InclusiveBetween(1, CatalogRules.MaxId);
+    }
+}
