@@ -522,7 +522,7 @@ export interface paths {
         };
         /**
          * Order dashboard (admin)
-         * @description Today and each of the 7 days before it, midnight to midnight in the shop's time zone (Orders:Dashboard:TimeZone, Asia/Shanghai by default): orders created, how many of them were paid (conversion) or cancelled, payments received and paid GMV in cents; and the top 10 products by paid units and by paid GMV over those days. Today is always live; finished days, and today's hours that have settled, are added up once by each instance, as they no longer change.
+         * @description Today and each of the 7 days before it, midnight to midnight in the shop's time zone (Orders:Dashboard:TimeZone, Asia/Shanghai by default): orders created, how many of them were paid (conversion) or cancelled, payments received and paid GMV in cents, after-sale refunds confirmed and the money they gave back; and the top 10 products by paid units and by paid GMV over those days. Today is always live; finished days, and today's hours that have settled, are added up once by each instance, as they no longer change.
          */
         get: operations["MallFeaturesOrdersAdminGetDashboardEndpoint"];
         put?: never;
@@ -673,7 +673,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's images in display order (admin)
+         * @description Uploaded images carry their type, pixel size and bytes; linked ones (paths given at creation) an empty contentType. The first is the product's cover in lists, carts and orders.
+         */
+        get: operations["MallFeaturesCatalogAdminListProductImagesEndpoint"];
+        put?: never;
+        /**
+         * Upload an image of a product (admin)
+         * @description Body: multipart/form-data with the image in the field 'file' (any other body is refused after authorization, 415 or 400). JPEG, PNG or WebP, told by the content (a PNG named .jpg is stored as PNG; anything else is refused whatever its name). At most Catalog:Images:MaxBytes (5 MB), MaxPixels (24 MP) and MaxSide (8000 px); not animated. The image is decoded and encoded again without its EXIF/XMP, stored under a content-hash name and served from /media/products/ as immutable. It goes last in the order; a product has at most 10 images. The shop's product pages show it at once; audited as product.image.add.
+         */
+        post: operations["MallFeaturesCatalogAdminUploadProductImageEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product as the console sees it (admin)
+         * @description On or off shelf, never cached: every SKU with stock, locked, sold and available, the images in display order with their ids, and the version an edit must name (also sent as the ETag).
+         */
+        get: operations["MallFeaturesCatalogAdminGetProductDetailEndpoint"];
+        /**
+         * Edit a product and its SKUs (admin)
+         * @description Replaces the product fields; SKUs with an id get new specs, price and (when given) stock, SKUs without one are added. version must be the product's current version: a stale edit is refused (409 product.version_conflict) and overwrites nothing; of two edits made from the same version exactly one wins. Images have endpoints of their own (an images field is ignored). Placed orders keep their snapshots; the product's cache keys and the list pages are invalidated; audited as product.update.
+         */
+        put: operations["MallFeaturesCatalogAdminUpdateProductEndpoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/categories/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -682,10 +730,34 @@ export interface paths {
         };
         get?: never;
         /**
-         * Edit a product and its SKUs (admin)
-         * @description Replaces the product fields; SKUs with an id get new specs/price, SKUs without one are added. Placed orders keep their snapshots. The product's cache keys and the list pages are invalidated.
+         * Rename, reorder or set the icon of a category (admin)
+         * @description Only the fields sent change. Siblings are shown by sortOrder ascending, ties by id. The category tree and the list pages are invalidated; audited as category.update with before and after.
          */
-        put: operations["MallFeaturesCatalogAdminUpdateProductEndpoint"];
+        put: operations["MallFeaturesCatalogAdminUpdateCategoryEndpoint"];
+        post?: never;
+        /**
+         * Delete an empty category (admin)
+         * @description Only a category without products (on or off shelf) and without subcategories can go; otherwise 409 category.not_empty with the counts. Audited as category.delete.
+         */
+        delete: operations["MallFeaturesCatalogAdminDeleteCategoryEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/products/{id}/images/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder a product's images (admin)
+         * @description imageIds names every image of the product once, in the new order; the first becomes the cover in lists, carts and new orders. The shop's pages follow at once; audited as product.image.reorder.
+         */
+        put: operations["MallFeaturesCatalogAdminSortProductImagesEndpoint"];
         post?: never;
         delete?: never;
         options?: never;
@@ -703,7 +775,7 @@ export interface paths {
         get?: never;
         /**
          * Set a SKU's total stock (admin)
-         * @description stock is the total ever sellable; available = stock − locked − sold. It cannot go below locked + sold.
+         * @description stock is the total ever sellable; available = stock − locked − sold. It cannot go below locked + sold. Moves the product's version on (an edit made before is refused); audited as sku.stock.
          */
         put: operations["MallFeaturesCatalogAdminSetStockEndpoint"];
         post?: never;
@@ -724,7 +796,7 @@ export interface paths {
         put?: never;
         /**
          * Put a product on or off shelf (admin)
-         * @description Off-shelf products disappear from lists and detail (404) and cannot be ordered; carts flag them.
+         * @description Off-shelf products disappear from lists and detail (404) and cannot be ordered; carts flag them. Audited as product.shelf.
          */
         post: operations["MallFeaturesCatalogAdminSetShelfEndpoint"];
         delete?: never;
@@ -740,11 +812,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List and search products, off shelf included (admin)
+         * @description Filters: q (part of the title), categoryId (a top category includes its subcategories), shelf on | off | all (default all), stock any | lowStock (some SKU has at most lowStockThreshold available, default 10) | outOfStock (nothing available). Sort newest | updated | price_asc | price_desc | stock_asc | stock_desc | sales; page ≥ 1, 1 ≤ pageSize ≤ 100. Never cached.
+         */
+        get: operations["MallFeaturesCatalogAdminListAllProductsEndpoint"];
         put?: never;
         /**
          * Create a product with its SKUs (admin)
-         * @description The product goes on shelf at once. Images are site-local paths (e.g. /media/products/x.svg).
+         * @description The product goes on shelf at once, at version 1. Images are site-local paths (e.g. /media/products/x.svg); uploads go through POST products/{id}/images. Audited as product.create.
          */
         post: operations["MallFeaturesCatalogAdminCreateProductEndpoint"];
         delete?: never;
@@ -760,14 +836,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The category tree with what the console edits (admin)
+         * @description Top categories and their subcategories in display order, with sortOrder, icon and the number of products (on or off shelf) each holds itself. Never cached.
+         */
+        get: operations["MallFeaturesCatalogAdminListAllCategoriesEndpoint"];
         put?: never;
         /**
          * Create a category (admin)
-         * @description Two levels: without parentId a top category, with it a subcategory of a top category.
+         * @description Two levels: without parentId a top category, with it a subcategory of a top category. Audited as category.create.
          */
         post: operations["MallFeaturesCatalogAdminCreateCategoryEndpoint"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/products/{id}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an image of a product (admin)
+         * @description The images after it move up one place. An uploaded file no other image of the product uses is removed from disk (browsers may keep their cached copy). Audited as product.image.delete.
+         */
+        delete: operations["MallFeaturesCatalogAdminDeleteProductImageEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1794,6 +1894,9 @@ export interface components {
             completedAt?: string | null;
             /** Format: date-time */
             cancelledAt?: string | null;
+            refunds?: components["schemas"]["OrderRefundView"][];
+            /** Format: int64 */
+            refundedCents?: number;
         };
         OrderShopper: {
             /** Format: int64 */
@@ -1909,6 +2012,10 @@ export interface components {
             ordersPaid?: number;
             /** Format: int64 */
             paidCents?: number;
+            /** Format: int64 */
+            refunds?: number;
+            /** Format: int64 */
+            refundedCents?: number;
         };
         GetDashboardTopProducts: {
             /** Format: date-time */
@@ -1979,6 +2086,7 @@ export interface components {
             /** Format: int64 */
             id?: number;
             name?: string;
+            icon?: string;
             children?: components["schemas"]["ListCategoriesCategoryNode"][];
         };
         GetProductResponse: {
@@ -2009,9 +2117,30 @@ export interface components {
             /** Format: int32 */
             available?: number;
         };
+        ProductImageList: {
+            /** Format: int64 */
+            productId?: number;
+            images?: components["schemas"]["ProductImageView"][];
+        };
+        ProductImageView: {
+            /** Format: int64 */
+            id?: number;
+            url?: string;
+            /** Format: int32 */
+            position?: number;
+            contentType?: string;
+            /** Format: int32 */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            /** Format: int64 */
+            bytes?: number | null;
+        };
         UpdateProductResponse: {
             /** Format: int64 */
             id?: number;
+            /** Format: int32 */
+            version?: number;
             skus?: components["schemas"]["SkuOutput"][];
         };
         SkuOutput: {
@@ -2026,12 +2155,13 @@ export interface components {
             stock?: number;
         };
         UpdateProductRequest: {
+            /** Format: int32 */
+            version: number;
             /** Format: int64 */
             categoryId?: number;
             title: string;
             subtitle?: string | null;
             description?: string | null;
-            images: string[];
             skus: components["schemas"]["SkuInput"][];
         };
         SkuInput: {
@@ -2044,6 +2174,25 @@ export interface components {
             priceCents?: number;
             /** Format: int32 */
             stock?: number | null;
+        };
+        CategoryView: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            parentId?: number | null;
+            name?: string;
+            /** Format: int32 */
+            sortOrder?: number;
+            icon?: string;
+        };
+        UpdateCategoryRequest: {
+            name?: string | null;
+            /** Format: int32 */
+            sortOrder?: number | null;
+            icon?: string | null;
+        };
+        SortProductImagesRequest: {
+            imageIds: number[];
         };
         SetStockResponse: {
             /** Format: int64 */
@@ -2068,6 +2217,94 @@ export interface components {
         };
         SetShelfRequest: {
             onShelf: boolean;
+        };
+        ListAllProductsResponse: {
+            items?: components["schemas"]["ListAllProductsProductRow"][];
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            pageSize?: number;
+            /** Format: int64 */
+            total?: number;
+        };
+        ListAllProductsProductRow: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            categoryId?: number;
+            title?: string;
+            image?: string;
+            onShelf?: boolean;
+            /** Format: int64 */
+            minPriceCents?: number;
+            /** Format: int64 */
+            maxPriceCents?: number;
+            /** Format: int32 */
+            skuCount?: number;
+            /** Format: int64 */
+            stock?: number;
+            /** Format: int64 */
+            available?: number;
+            /** Format: int64 */
+            sales?: number;
+            /** Format: int32 */
+            version?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ListAllProductsRequest: Record<string, never>;
+        ListAllCategoriesResponse: {
+            categories?: components["schemas"]["ListAllCategoriesCategoryNode"][];
+        };
+        ListAllCategoriesCategoryNode: {
+            /** Format: int64 */
+            id?: number;
+            name?: string;
+            /** Format: int32 */
+            sortOrder?: number;
+            icon?: string;
+            /** Format: int64 */
+            productCount?: number;
+            children?: components["schemas"]["ListAllCategoriesCategoryNode"][];
+        };
+        AdminProductDetail: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            categoryId?: number;
+            title?: string;
+            subtitle?: string;
+            description?: string;
+            onShelf?: boolean;
+            /** Format: int64 */
+            sales?: number;
+            /** Format: int32 */
+            version?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            images?: components["schemas"]["ProductImageView"][];
+            skus?: components["schemas"]["AdminSkuView"][];
+        };
+        AdminSkuView: {
+            /** Format: int64 */
+            id?: number;
+            specs?: {
+                [key: string]: string;
+            };
+            /** Format: int64 */
+            priceCents?: number;
+            /** Format: int32 */
+            stock?: number;
+            /** Format: int32 */
+            locked?: number;
+            /** Format: int32 */
+            sold?: number;
+            /** Format: int32 */
+            available?: number;
         };
         CreateProductResponse: {
             /** Format: int64 */
@@ -2096,6 +2333,7 @@ export interface components {
             parentId?: number | null;
             /** Format: int32 */
             sortOrder?: number;
+            icon?: string | null;
         };
         CartResponse: {
             lines?: components["schemas"]["CartLine"][];
@@ -4359,6 +4597,216 @@ export interface operations {
             };
         };
     };
+    MallFeaturesCatalogAdminListProductImagesEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImageList"];
+                };
+            };
+            /** @description The id is not a number in range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminUploadProductImageEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored; the product's images in display order. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImageList"];
+                };
+            };
+            /** @description Invalid id, or no file. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The product has its 10 images already (product.image_limit). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The file is larger than allowed (product.image_too_large) or the whole request is (request.too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP image, or an animated one (product.image_type); or not a multipart form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Too many pixels or too long a side (product.image_dimensions). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminGetProductDetailEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProductDetail"];
+                };
+            };
+            /** @description The id is not a number in range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     MallFeaturesCatalogAdminUpdateProductEndpoint: {
         parameters: {
             query?: never;
@@ -4374,7 +4822,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated; all SKUs of the product. */
+            /** @description Updated; the new version (also the ETag) and all SKUs of the product. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,7 +4831,7 @@ export interface operations {
                     "application/json": components["schemas"]["UpdateProductResponse"];
                 };
             };
-            /** @description Invalid fields. */
+            /** @description Invalid fields, or no version. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4411,6 +4859,204 @@ export interface operations {
                 };
             };
             /** @description No such product, category or SKU of this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The product changed since the version named (product.version_conflict), or a stock below what unpaid orders hold plus what is sold (product.stock_below_committed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminUpdateCategoryEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCategoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The category as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"];
+                };
+            };
+            /** @description Invalid id, name, sortOrder or icon, or nothing to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such category. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminDeleteCategoryEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a number in range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such category. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The category still holds products or subcategories (category.not_empty). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminSortProductImagesEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SortProductImagesRequest"];
+            };
+        };
+        responses: {
+            /** @description Reordered; the images in their new order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImageList"];
+                };
+            };
+            /** @description Invalid ids, or imageIds is not exactly the product's images. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such product. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4554,6 +5200,62 @@ export interface operations {
             };
         };
     };
+    MallFeaturesCatalogAdminListAllProductsEndpoint: {
+        parameters: {
+            query: {
+                q?: string | null;
+                categoryId?: number | null;
+                shelf?: string | null;
+                stock?: string | null;
+                lowStockThreshold: number;
+                sort?: string | null;
+                page: number;
+                pageSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products and the total count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllProductsResponse"];
+                };
+            };
+            /** @description Bad paging, filter, sort, category id or keyword. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     MallFeaturesCatalogAdminCreateProductEndpoint: {
         parameters: {
             query?: never;
@@ -4614,6 +5316,44 @@ export interface operations {
             };
         };
     };
+    MallFeaturesCatalogAdminListAllCategoriesEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllCategoriesResponse"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     MallFeaturesCatalogAdminCreateCategoryEndpoint: {
         parameters: {
             query?: never;
@@ -4664,6 +5404,65 @@ export interface operations {
                 };
             };
             /** @description No such parent. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminDeleteProductImageEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the product's images as they are now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImageList"];
+                };
+            };
+            /** @description An id is not a number in range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such product, or no such image of it. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -97,6 +97,7 @@ export type PaymentState = Sent<S['GetPaymentResponse']>
 
 export type NewProduct = S['CreateProductRequest']
 export type ProductUpdate = S['UpdateProductRequest']
+export type AdminProduct = Sent<S['AdminProductDetail']>
 export type CreatedProduct = Sent<S['CreateProductResponse']>
 export type UpdatedProduct = Sent<S['UpdateProductResponse']>
 export type ShelfState = Sent<S['SetShelfResponse']>

@@ -7,6 +7,7 @@ import type * as T from '@/api/types'
 
 export const admin = {
   catalog: {
+    product: (id: number) => read(http.GET('/api/v1/admin/products/{id}', { params: { path: { id: String(id) } } })).as<T.AdminProduct>(),
     createProduct: (body: T.NewProduct) => read(http.POST('/api/v1/admin/products', { body })).as<T.CreatedProduct>(),
     updateProduct: (id: number, body: T.ProductUpdate) =>
       read(http.PUT('/api/v1/admin/products/{id}', { params: { path: { id } }, body })).as<T.UpdatedProduct>(),
