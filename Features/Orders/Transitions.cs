@@ -121,7 +121,8 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
     {
         var order = await OrderQueries.FindAsync(connection, orderNo, ownerId, ct);
         return order is null
-            ? Problem.NotFound("The order")
-            : Problem.Conflict($"The order is {order.Status}{(order.Kind == "normal" ? "" : $" ({order.Kind})")}; it cannot be {wanted} now.");
+            ? Problem.NotFound("The order", code: "order.not_found")
+            : Problem.Conflict($"The order is {order.Status}{(order.Kind == "normal" ? "" : $" ({order.Kind})")}; it cannot be {wanted} now.",
+                code: "order.wrong_state", args: new Dictionary<string, object?> { ["status"] = order.Status });
     }
 }

@@ -156,8 +156,8 @@ public static class Problem
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
     }
 
-    public static IResult NotFound(string what, string? code = null) =>
-        Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.", code: code);
+    public static IResult NotFound(string what, string? code = null, IReadOnlyDictionary<string, object?>? args = null) =>
+        Of(StatusCodes.Status404NotFound, "Not found", $"{what} was not found.", code: code, args: args);
 
     public static IResult Conflict(string detail, string? code = null, IReadOnlyDictionary<string, object?>? args = null) =>
         Of(StatusCodes.Status409Conflict, "Conflict", detail, code: code, args: args);

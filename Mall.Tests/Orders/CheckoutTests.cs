@@ -151,8 +151,11 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         var shopper = await app.FastShopperAsync();
         var addressId = await shopper.AddressAsync();
         var sku = (await app.ProductAsync(stock: 5))[0];
-        await (await shopper.CheckoutAsync(new { items = new[] { new { skuId = 987654321, quantity = 1 } }, addressId }))
-            .ShouldBeNotFoundAsync("SKU 987654321");
+        var unknown = await (await shopper.CheckoutAsync(new { items = new[] { new { skuId = 987654321, quantity = 1 } }, addressId }))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(("orders.sku_not_found", "987654321"), (unknown.GetProperty("code").GetString(),
+            unknown.GetProperty("args").GetProperty("skuId").GetString()));
+        Assert.Equal("SKU 987654321 is not sold here (any more).", unknown.GetProperty("detail").GetString());
         var stranger = await app.FastShopperAsync();
         await (await stranger.CheckoutAsync(new { items = new[] { new { skuId = sku.SkuId, quantity = 1 } }, addressId }))
             .ShouldBeNotFoundAsync("The address");
@@ -170,7 +173,8 @@ public sealed class CheckoutTests(MallApp app) : IClassFixture<MallApp>
         {
             items = new[] { new { skuId = plenty.SkuId, quantity = 3 }, new { skuId = scarce.SkuId, quantity = 3 } }, addressId,
         })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        Assert.Contains("Not enough stock", problem.GetProperty("detail").GetString());
+        Assert.Equal("orders.insufficient_stock", problem.GetProperty("code").GetString());
+        Assert.Equal("Only 2 of '测试商品 (色0)' left (3 asked).", problem.GetProperty("detail").GetString());
         Assert.Equal(0, (await app.SkuCountersAsync(plenty.SkuId)).Locked);
         Assert.Equal(0, (await app.SkuCountersAsync(scarce.SkuId)).Locked);
     }

@@ -33,7 +33,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache) : Endpoint<
         // The cached response bytes go out as they are (the same JSON Send.OkAsync would write for Response).
         var product = await cache.GetOrLoadAsync(CatalogCache.ProductKey(req.Id), CacheKind.Product, cache.DetailTtl,
             c => LoadAsync(req.Id, c), ct);
-        if (!product.Found) await Send.ResultAsync(Problem.NotFound("The product"));
+        if (!product.Found) await Send.ResultAsync(Problem.NotFound("The product", code: "product.not_found"));
         else await HttpContext.SendCachedJsonAsync(product, ct);
     }
 

@@ -100,7 +100,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             if (earlier.RequestHash != requestHash)
             {
                 await Send.ResultAsync(Problem.Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
-                    "This Idempotency-Key was already used for a different request. Use a new key for a new order."));
+                    "This Idempotency-Key was already used for a different request. Use a new key for a new order.", code: "orders.idempotency_key_reused"));
                 return;
             }
             HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
@@ -112,7 +112,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         var lines = req.FromCart ? await CartLinesAsync(userId) : req.Items!.ToDictionary(i => i.SkuId, i => i.Quantity);
         if (lines.Count == 0)
         {
-            await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty."));
+            await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty.", "cart.empty"));
             return;
         }
         if (OrderPricing.CapIssues(lines, options).FirstOrDefault() is { } capExceeded)
@@ -132,7 +132,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             new { req.AddressId, UserId = userId }, tx, cancellationToken: ct));
         if (address is null)
         {
-            await Send.ResultAsync(Problem.NotFound("The address"));
+            await Send.ResultAsync(Problem.NotFound("The address", code: "address.not_found"));
             return;
         }
 
@@ -140,12 +140,13 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
         var unknown = lines.Keys.Where(id => !skus.ContainsKey(id)).Order().ToList();
         if (unknown.Count > 0)
         {
-            await Send.ResultAsync(Problem.NotFound($"SKU {string.Join(", ", unknown)}"));
+            await Send.ResultAsync(Problem.NotFound($"SKU {string.Join(", ", unknown)}", code: "orders.sku_not_found",
+                args: new Dictionary<string, object?> { ["skuId"] = string.Join(", ", unknown) }));
             return;
         }
         if (skus.Values.FirstOrDefault(s => !s.OnShelf) is { } offShelf)
         {
-            await Send.ResultAsync(Problem.Conflict($"'{offShelf.Title}' is off shelf."));
+            await Send.ResultAsync(Problem.Conflict($"'{offShelf.Title}' is off shelf.", code: "orders.off_shelf", args: new Dictionary<string, object?> { ["title"] = offShelf.Title }));
             return;
         }
 
@@ -157,7 +158,11 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             if (locked == 0)
             {
                 await tx.RollbackAsync(ct);
-                await Send.ResultAsync(Problem.Conflict($"Not enough stock for '{Describe(skus[skuId])}'."));
+                await Send.ResultAsync(Problem.Conflict($"Not enough stock for '{Describe(skus[skuId])}'.", code: "orders.insufficient_stock",
+                    args: new Dictionary<string, object?>
+                    {
+                        ["title"] = Describe(skus[skuId]), ["available"] = Math.Max(0, skus[skuId].Available), ["asked"] = quantity,
+                    }));
                 return;
             }
         }

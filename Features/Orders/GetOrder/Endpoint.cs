@@ -44,7 +44,7 @@ public sealed class Endpoint(MySqlDataSource db) : Endpoint<OrderNoRequest, Orde
         var order = await OrderQueries.FindAsync(connection, req.OrderNo, owner, ct);
         if (order is null)
         {
-            await Send.ResultAsync(Problem.NotFound("The order"));
+            await Send.ResultAsync(Problem.NotFound("The order", code: "order.not_found"));
             return;
         }
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(RefundsOf, new { req.OrderNo }, cancellationToken: ct));

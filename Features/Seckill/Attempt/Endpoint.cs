@@ -102,41 +102,41 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             case 410:
                 SeckillMetrics.Ended.Inc();
                 state.Count(AttemptResult.Ended);
-                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended.", code: "seckill.ended"));
                 return;
             case 404:
                 SeckillMetrics.Unknown.Inc();
-                await Send.ResultAsync(Problem.NotFound("The activity"));
+                await Send.ResultAsync(Problem.NotFound("The activity", code: "seckill.activity_not_found"));
                 return;
             case 429:
                 SeckillMetrics.RateLimited.Inc();
                 state.Count(AttemptResult.RateLimited);
                 await Send.ResultAsync(Problem.TooManyRequests(HttpContext, TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])),
-                    "Too many attempts. Slow down."));
+                    "Too many attempts. Slow down.", code: "seckill.attempts_throttled"));
                 return;
             case 425:
                 SeckillMetrics.NotStarted.Inc();
                 state.Count(AttemptResult.NotStarted);
-                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
+                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet.", code: "seckill.not_started"));
                 return;
             case 400:
                 SeckillMetrics.BadQuantity.Inc();
                 state.Count(AttemptResult.BadQuantity);
-                await Send.ResultAsync(Problem.Invalid("quantity", "The quantity exceeds the activity's per-user limit."));
+                await Send.ResultAsync(Problem.Invalid("quantity", "The quantity exceeds the activity's per-user limit.", "seckill.quantity_over_limit"));
                 return;
             case 403:
                 SeckillMetrics.BadToken.Inc();
                 state.Count(AttemptResult.BadToken);
                 await Send.ResultAsync(Problem.Of(StatusCodes.Status403Forbidden, "Invalid attempt token",
-                    "The attempt token is unknown, expired, already used or not yours. Get a new one."));
+                    "The attempt token is unknown, expired, already used or not yours. Get a new one.", code: "seckill.token_invalid"));
                 return;
             default:
                 SeckillMetrics.LimitReached.Inc();
                 state.Count(AttemptResult.LimitReached);
-                await Send.ResultAsync(Problem.Conflict("You have reached this activity's per-user limit."));
+                await Send.ResultAsync(Problem.Conflict("You have reached this activity's per-user limit.", code: "seckill.limit_reached"));
                 return;
         }
     }
 
-    private static IResult SoldOut => Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.");
+    private static IResult SoldOut => Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.", code: "seckill.sold_out");
 }

@@ -49,7 +49,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
         var known = states.TryGet(activityId, out var state);
         if (known && state.SoldOut)
         {
-            await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+            await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.", code: "seckill.sold_out"));
             return;
         }
         // An activity that asks for proof of work gives a token only for a fresh answer to one of its challenges: a bot pays
@@ -86,12 +86,13 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
         if ((int)result[0] == 200 && await coolingDown is { } cooldown)
         {
             await Send.ResultAsync(Problem.TooManyRequests(HttpContext, cooldown,
-                "Too many of your flash-sale orders went unpaid; flash sales are closed to you for a while."));
+                "Too many of your flash-sale orders went unpaid; flash sales are closed to you for a while.", code: "seckill.cooling_down"));
             return;
         }
         if ((int)result[0] == 200 && await unpaidOrders is var open && open >= unpaid.Cap)
         {
-            await Send.ResultAsync(Problem.Conflict($"You have {open} unpaid orders; pay or cancel one first (at most {unpaid.Cap})."));
+            await Send.ResultAsync(Problem.Conflict($"You have {open} unpaid orders; pay or cancel one first (at most {unpaid.Cap}).",
+                code: "orders.too_many_open_orders", args: new Dictionary<string, object?> { ["open"] = open, ["max"] = unpaid.Cap }));
             return;
         }
         switch ((int)result[0])
@@ -100,25 +101,25 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Acti
                 await Send.OkAsync(new Response(token, now + options.TokenLifetime), ct);
                 return;
             case 404:
-                await Send.ResultAsync(Problem.NotFound("The activity"));
+                await Send.ResultAsync(Problem.NotFound("The activity", code: "seckill.activity_not_found"));
                 return;
             case 429:
                 await Send.ResultAsync(Problem.TooManyRequests(HttpContext, TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])),
-                    "Too many token requests. Slow down."));
+                    "Too many token requests. Slow down.", code: "seckill.tokens_throttled"));
                 return;
             case 425:
                 HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)result[1] / 1000).ToString();
-                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet."));
+                await Send.ResultAsync(Problem.Of(425, "Not started", "The activity has not started yet.", code: "seckill.not_started"));
                 return;
             case 410 when (int)result[1] == 2:
                 await Send.ResultAsync(SeckillCancelled.Result);
                 return;
             case 410 when (int)result[1] == 1:
                 (known ? state : states.Get(activityId)).MarkSoldOut(generation);
-                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out."));
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Sold out", "The activity is sold out.", code: "seckill.sold_out"));
                 return;
             default:
-                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended."));
+                await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended.", code: "seckill.ended"));
                 return;
         }
     }
