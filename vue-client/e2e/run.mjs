@@ -705,9 +705,18 @@ test('console: an admin ships a paid order', async () => {
   await row.locator('[data-test=order-status][data-status=Paid]').waitFor()
   await shot(page, 'console-orders-paid')
   await row.locator('[data-test=order-ship]').click()
+  // The dialog asks for the carrier (picked from the common ones) and the tracking number; both go to the API.
+  await page.waitForSelector('[data-test=ship-form]')
+  await page.click('[data-test=ship-carrier]')
+  await page.click('.el-select-dropdown__item:visible:has-text("顺丰速运")')
+  const trackingNo = `SF${Date.now()}`
+  await page.fill('[data-test=ship-form] input[name=trackingNo]', trackingNo)
   const shipped = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${orderNo}/ship`))
-  await page.click('.el-message-box__btns .el-button--primary')
-  assert((await shipped).ok(), 'ship failed')
+  await page.click('[data-test=ship-submit]')
+  const shippedRes = await shipped
+  assert(shippedRes.ok(), `ship failed: ${shippedRes.status()} ${await shippedRes.text()}`)
+  const sent = JSON.parse(shippedRes.request().postData() ?? '{}')
+  assert(sent.carrier === '顺丰速运' && sent.trackingNo === trackingNo, `ship sent ${JSON.stringify(sent)}`)
   // Filtered by Paid, the shipped order leaves the list; under Shipped it is there.
   await row.waitFor({ state: 'detached' })
   await page.click('[data-test=order-filter-Shipped]')
@@ -715,6 +724,11 @@ test('console: an admin ships a paid order', async () => {
   await shot(page, 'console-order-shipped')
   const order = await call('GET', `/api/v1/orders/${orderNo}`, { token })
   assert(order.json?.status === 'Shipped', `the shopper sees the order as ${order.json?.status}`)
+  // Its detail shows the shipment as the operator typed it.
+  await row.locator('[data-test=order-row]').click()
+  await page.waitForSelector(`[data-test=order-detail][data-order="${orderNo}"]`)
+  const shipment = await page.textContent('[data-test=order-detail-shipment]')
+  assert(shipment.includes('顺丰速运') && shipment.includes(trackingNo), `the detail shows the shipment as ${shipment}`)
   await page.close()
   await context.clearCookies()
 })

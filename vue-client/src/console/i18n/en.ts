@@ -38,8 +38,16 @@ const en: typeof zh = {
     liveOrders: 'Live orders', releasedToSku: 'Released to SKU', drift: 'Drift',
   },
   orders: {
-    confirmShip: 'Mark order {orderNo} as shipped?', shipped: 'Shipped', orderNo: 'Order no.', items: 'Items', itemCount: '{n} items', total: 'Total',
+    shipped: 'Shipped', orderNo: 'Order no.', items: 'Items', itemCount: '{n} items', total: 'Total',
     user: 'User', kind: 'Kind', kinds: { normal: 'Normal', seckill: 'Flash sale' }, status: 'Status', ship: 'Ship',
+    shipTitle: 'Ship order {orderNo}', carrier: 'Carrier', carrierHint: 'Pick or type a carrier', trackingNo: 'Tracking no.',
+    account: 'Shopper account', allKinds: 'All kinds', from: 'From', to: 'To', export: 'Export CSV', view: 'Details', totalText: '{n} in all',
+    detailTitle: 'Order {orderNo}', shopper: 'Shopper', address: 'Address', shipment: 'Shipment', product: 'Product', specs: 'Specs', price: 'Price', quantity: 'Qty',
+    payments: 'Payments', paymentNo: 'Payment no.', provider: 'Provider', paidAt: 'Paid at', timeline: 'Timeline', remarks: 'Remarks', remark: 'Remark',
+    remarkHint: 'A remark only operators see', addRemark: 'Add remark', remarkAdded: 'Remark added', close: 'Close order', closeReason: 'Reason', closed: 'Order closed',
+    refunds: 'Refunds', refundNo: 'Refund no.',
+    events: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', received: 'Received', cancelled: 'Cancelled by the shopper', expired: 'Expired', closed: 'Closed by an operator', refunded: 'Refunded' },
+    by: { shopper: 'shopper', operator: 'operator', system: 'system' },
   },
   accounts: {
     id: 'Account ID', disable: 'Disable', enable: 'Enable', state: 'State', isDisabled: 'Disabled', isEnabled: 'Active',

@@ -37,8 +37,16 @@ export default {
     liveOrders: '有效订单', releasedToSku: '已退回 SKU', drift: '偏差',
   },
   orders: {
-    confirmShip: '确认订单 {orderNo} 已发货？', shipped: '已发货', orderNo: '订单号', items: '商品', itemCount: '等 {n} 件', total: '金额',
+    shipped: '已发货', orderNo: '订单号', items: '商品', itemCount: '等 {n} 件', total: '金额',
     user: '用户', kind: '类型', kinds: { normal: '普通', seckill: '秒杀' }, status: '状态', ship: '发货',
+    shipTitle: '发货 · 订单 {orderNo}', carrier: '快递公司', carrierHint: '选择或输入快递公司', trackingNo: '运单号',
+    account: '买家账号', allKinds: '全部类型', from: '开始日期', to: '结束日期', export: '导出 CSV', view: '详情', totalText: '共 {n} 条',
+    detailTitle: '订单 {orderNo}', shopper: '买家', address: '收货地址', shipment: '物流', product: '商品', specs: '规格', price: '单价', quantity: '数量',
+    payments: '支付记录', paymentNo: '支付单号', provider: '渠道', paidAt: '支付时间', timeline: '订单进度', remarks: '备注', remark: '备注',
+    remarkHint: '仅运营可见的备注', addRemark: '添加备注', remarkAdded: '备注已添加', close: '关闭订单', closeReason: '关闭原因', closed: '订单已关闭',
+    refunds: '退款', refundNo: '退款单号',
+    events: { created: '下单', paid: '支付', shipped: '发货', received: '确认收货', cancelled: '买家取消', expired: '超时关闭', closed: '运营关闭', refunded: '退款' },
+    by: { shopper: '买家', operator: '运营', system: '系统' },
   },
   accounts: {
     id: '账号 ID', disable: '停用', enable: '启用', state: '状态', isDisabled: '已停用', isEnabled: '正常',
