@@ -14,11 +14,13 @@ export interface ConsolePage {
   /** Route name: console-<path>. */
   name: string
   /** Menu group (i18n key under console.groups); pages of a group are listed together, in this order. */
-  group: 'catalog' | 'marketing' | 'trade' | 'users'
+  group: 'overview' | 'catalog' | 'marketing' | 'trade' | 'users'
   component: () => Promise<{ default: Component }>
 }
 
 export const consolePages: ConsolePage[] = [
+  // First: /admin opens it.
+  { path: 'dashboard', name: 'console-dashboard', group: 'overview', component: () => import('./pages/DashboardPage.vue') },
   { path: 'products', name: 'console-products', group: 'catalog', component: () => import('./pages/ProductsPage.vue') },
   { path: 'categories', name: 'console-categories', group: 'catalog', component: () => import('./pages/CategoriesPage.vue') },
   { path: 'activities', name: 'console-activities', group: 'marketing', component: () => import('./pages/ActivitiesPage.vue') },

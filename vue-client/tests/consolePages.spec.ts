@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { blankSearch, carriers, localMidnight, toFilter, totalText } from '@/console/pages/orders'
+import { percent } from '@/console/pages/dashboard'
 import { fileNameOf } from '@/console/download'
 
 describe('the orders search → the API filters', () => {
@@ -43,5 +44,17 @@ describe('the CSV file name from Content-Disposition', () => {
     [null, null],
   ])('%s → %s', (header, name) => {
     expect(fileNameOf(header)).toBe(name)
+  })
+})
+
+describe('the dashboard conversion', () => {
+  it.each([
+    [0, '0.0%'],
+    [1, '100.0%'],
+    [0.3333, '33.3%'],
+    [0.0005, '0.1%'],
+    [Number.NaN, '—'],
+  ])('%f → %s', (ratio, text) => {
+    expect(percent(ratio)).toBe(text)
   })
 })
