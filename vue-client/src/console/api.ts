@@ -48,6 +48,21 @@ export const admin = {
     },
     dashboard: () => read(http.GET('/api/v1/admin/dashboard')).as<T.Dashboard>(),
   },
+  members: {
+    list: (query: { account?: string; match: 'prefix' | 'contains'; status?: 'enabled' | 'disabled'; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/members', { params: { query } })).as<T.MemberPage>(),
+    detail: (id: number) => read(http.GET('/api/v1/admin/members/{id}', { params: { path: { id: String(id) } } })).as<T.Member>(),
+  },
+  afterSales: {
+    list: (query: { status?: T.AfterSaleStatus; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/after-sales', { params: { query } })).as<T.AfterSalePage>(),
+    detail: (afterSaleNo: string) =>
+      read(http.GET('/api/v1/admin/after-sales/{afterSaleNo}', { params: { path: { afterSaleNo } } })).as<T.AfterSale>(),
+    approve: (afterSaleNo: string, note?: string) =>
+      read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/approve', { params: { path: { afterSaleNo } }, body: { note: note || null } })).as<T.AfterSale>(),
+    reject: (afterSaleNo: string, note: string) =>
+      read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/reject', { params: { path: { afterSaleNo } }, body: { note } })).as<T.AfterSale>(),
+  },
   accounts: {
     disable: (id: number) => read(http.POST('/api/v1/admin/accounts/{id}/disable', { params: { path: { id: String(id) } } })).as<T.AccountState>(),
     enable: (id: number) => read(http.POST('/api/v1/admin/accounts/{id}/enable', { params: { path: { id: String(id) } } })).as<T.AccountState>(),

@@ -25,7 +25,7 @@ export const consolePages: ConsolePage[] = [
   { path: 'categories', name: 'console-categories', group: 'catalog', component: () => import('./pages/CategoriesPage.vue') },
   { path: 'activities', name: 'console-activities', group: 'marketing', component: () => import('./pages/ActivitiesPage.vue') },
   { path: 'orders', name: 'console-orders', group: 'trade', component: () => import('./pages/OrdersPage.vue') },
-  { path: 'accounts', name: 'console-accounts', group: 'users', component: () => import('./pages/AccountsPage.vue') },
+  { path: 'members', name: 'console-members', group: 'users', component: () => import('./pages/MembersPage.vue') },
 ]
 
 /** /admin and its pages: signed-in administrators only, in the console's own layout (no shop header or tab bar). */

@@ -5,7 +5,7 @@ const en: typeof zh = {
   backToShop: 'Back to the shop',
   signOut: 'Sign out',
   groups: { overview: 'Overview', catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users' },
-  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', accounts: 'Accounts' },
+  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', members: 'Members' },
   common: {
     confirm: 'Please confirm', ok: 'OK', cancel: 'Cancel', saved: 'Saved', created: 'Created', save: 'Save', create: 'Create', remove: 'Remove',
     search: 'Search', reset: 'Reset', refresh: 'Refresh', edit: 'Edit', actions: 'Actions', createdAt: 'Created', empty: 'No data',
@@ -57,6 +57,10 @@ const en: typeof zh = {
     refunds: 'Refunds', refundNo: 'Refund no.',
     events: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', received: 'Received', cancelled: 'Cancelled by the shopper', expired: 'Expired', closed: 'Closed by an operator', refunded: 'Refunded' },
     by: { shopper: 'shopper', operator: 'operator', system: 'system' },
+  },
+  members: {
+    account: 'Account', nickname: 'Nickname', role: 'Role', points: 'Points', prefix: 'Starts with', contains: 'Contains', anyState: 'Any state',
+    detailTitle: 'Member #{id}', orderCount: 'Orders', recentOrders: 'Recent orders', recentPoints: 'Points history', reason: 'Reason',
   },
   accounts: {
     id: 'Account ID', disable: 'Disable', enable: 'Enable', state: 'State', isDisabled: 'Disabled', isEnabled: 'Active',

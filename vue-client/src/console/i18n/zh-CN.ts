@@ -4,7 +4,7 @@ export default {
   backToShop: '返回商城',
   signOut: '退出登录',
   groups: { overview: '概览', catalog: '商品管理', marketing: '营销', trade: '交易', users: '用户' },
-  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', accounts: '账号' },
+  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', members: '会员' },
   common: {
     confirm: '请确认', ok: '确定', cancel: '取消', saved: '已保存', created: '已创建', save: '保存', create: '创建', remove: '删除',
     search: '搜索', reset: '重置', refresh: '刷新', edit: '编辑', actions: '操作', createdAt: '创建时间', empty: '暂无数据',
@@ -56,6 +56,10 @@ export default {
     refunds: '退款', refundNo: '退款单号',
     events: { created: '下单', paid: '支付', shipped: '发货', received: '确认收货', cancelled: '买家取消', expired: '超时关闭', closed: '运营关闭', refunded: '退款' },
     by: { shopper: '买家', operator: '运营', system: '系统' },
+  },
+  members: {
+    account: '账号', nickname: '昵称', role: '角色', points: '积分', prefix: '前缀匹配', contains: '包含', anyState: '全部状态',
+    detailTitle: '会员 #{id}', orderCount: '订单数', recentOrders: '最近订单', recentPoints: '积分记录', reason: '原因',
   },
   accounts: {
     id: '账号 ID', disable: '停用', enable: '启用', state: '状态', isDisabled: '已停用', isEnabled: '正常',
