@@ -714,8 +714,9 @@ test('console: an admin ships a paid order', async () => {
   await page.click('[data-test=ship-submit]')
   const shippedRes = await shipped
   assert(shippedRes.ok(), `ship failed: ${shippedRes.status()} ${await shippedRes.text()}`)
-  const sent = JSON.parse(shippedRes.request().postData() ?? '{}')
-  assert(sent.carrier === '顺丰速运' && sent.trackingNo === trackingNo, `ship sent ${JSON.stringify(sent)}`)
+  // What the API stored (the request body itself is not visible here: fetch streams it).
+  const stored = await call('GET', `/api/v1/admin/orders/${orderNo}`, { token: await nativeLogin(adminAccount, adminPassword) })
+  assert(stored.json?.shipment?.carrier === '顺丰速运' && stored.json?.shipment?.trackingNo === trackingNo, `the API stored ${JSON.stringify(stored.json?.shipment)}`)
   // Filtered by Paid, the shipped order leaves the list; under Shipped it is there.
   await row.waitFor({ state: 'detached' })
   await page.click('[data-test=order-filter-Shipped]')

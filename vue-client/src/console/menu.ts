@@ -25,6 +25,7 @@ export const consolePages: ConsolePage[] = [
   { path: 'categories', name: 'console-categories', group: 'catalog', component: () => import('./pages/CategoriesPage.vue') },
   { path: 'activities', name: 'console-activities', group: 'marketing', component: () => import('./pages/ActivitiesPage.vue') },
   { path: 'orders', name: 'console-orders', group: 'trade', component: () => import('./pages/OrdersPage.vue') },
+  { path: 'after-sales', name: 'console-after-sales', group: 'trade', component: () => import('./pages/AfterSalesPage.vue') },
   { path: 'members', name: 'console-members', group: 'users', component: () => import('./pages/MembersPage.vue') },
 ]
 

@@ -5,7 +5,7 @@ const en: typeof zh = {
   backToShop: 'Back to the shop',
   signOut: 'Sign out',
   groups: { overview: 'Overview', catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users' },
-  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', members: 'Members' },
+  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', 'after-sales': 'After-sales', members: 'Members' },
   common: {
     confirm: 'Please confirm', ok: 'OK', cancel: 'Cancel', saved: 'Saved', created: 'Created', save: 'Save', create: 'Create', remove: 'Remove',
     search: 'Search', reset: 'Reset', refresh: 'Refresh', edit: 'Edit', actions: 'Actions', createdAt: 'Created', empty: 'No data',
@@ -57,6 +57,12 @@ const en: typeof zh = {
     refunds: 'Refunds', refundNo: 'Refund no.',
     events: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', received: 'Received', cancelled: 'Cancelled by the shopper', expired: 'Expired', closed: 'Closed by an operator', refunded: 'Refunded' },
     by: { shopper: 'shopper', operator: 'operator', system: 'system' },
+  },
+  afterSales: {
+    no: 'After-sale no.', kind: 'Kind', kinds: { refund: 'Refund only', return: 'Return and refund' }, amount: 'Amount', reason: 'Reason', note: 'Review note', noteHint: 'Required to reject; the shopper sees it',
+    statuses: { AwaitingReview: 'Awaiting review', Refunding: 'Refunding', Refunded: 'Refunded', Rejected: 'Rejected', Cancelled: 'Withdrawn' },
+    detailTitle: 'After-sale {no}', reviewedAt: 'Reviewed', refund: 'Refund', approve: 'Approve and refund', reject: 'Reject',
+    confirmApprove: 'Approve this request and refund ¥{amount}? The refund starts at once.', approved: 'Approved, the refund has started', rejected: 'Rejected',
   },
   members: {
     account: 'Account', nickname: 'Nickname', role: 'Role', points: 'Points', prefix: 'Starts with', contains: 'Contains', anyState: 'Any state',

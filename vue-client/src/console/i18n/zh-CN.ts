@@ -4,7 +4,7 @@ export default {
   backToShop: '返回商城',
   signOut: '退出登录',
   groups: { overview: '概览', catalog: '商品管理', marketing: '营销', trade: '交易', users: '用户' },
-  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', members: '会员' },
+  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', 'after-sales': '售后', members: '会员' },
   common: {
     confirm: '请确认', ok: '确定', cancel: '取消', saved: '已保存', created: '已创建', save: '保存', create: '创建', remove: '删除',
     search: '搜索', reset: '重置', refresh: '刷新', edit: '编辑', actions: '操作', createdAt: '创建时间', empty: '暂无数据',
@@ -56,6 +56,12 @@ export default {
     refunds: '退款', refundNo: '退款单号',
     events: { created: '下单', paid: '支付', shipped: '发货', received: '确认收货', cancelled: '买家取消', expired: '超时关闭', closed: '运营关闭', refunded: '退款' },
     by: { shopper: '买家', operator: '运营', system: '系统' },
+  },
+  afterSales: {
+    no: '售后单号', kind: '类型', kinds: { refund: '仅退款', return: '退货退款' }, amount: '退款金额', reason: '原因', note: '审核说明', noteHint: '驳回时必填，买家可见',
+    statuses: { AwaitingReview: '待审核', Refunding: '退款中', Refunded: '已退款', Rejected: '已驳回', Cancelled: '已撤销' },
+    detailTitle: '售后 {no}', reviewedAt: '审核时间', refund: '退款', approve: '同意并退款', reject: '驳回',
+    confirmApprove: '同意该售后并退款 ¥{amount}？退款将立即发起。', approved: '已同意，退款已发起', rejected: '已驳回',
   },
   members: {
     account: '账号', nickname: '昵称', role: '角色', points: '积分', prefix: '前缀匹配', contains: '包含', anyState: '全部状态',
