@@ -58,3 +58,19 @@ describe('the dashboard conversion', () => {
     expect(percent(ratio)).toBe(text)
   })
 })
+
+describe('the console menu', () => {
+  it('has a title for every page in both languages', async () => {
+    const { i18n } = await import('@/i18n')
+    await import('@/console/i18n')
+    const { consolePages } = await import('@/console/menu')
+    for (const locale of ['zh-CN', 'en'] as const) {
+      for (const page of consolePages) {
+        const key = `console.menu.${page.path}`
+        expect(i18n.global.te(key, locale), `${locale} ${key}`).toBe(true)
+        expect(i18n.global.t(key, {}, { locale })).not.toBe(key)
+      }
+    }
+    expect(consolePages[0]!.path).toBe('dashboard')
+  })
+})
