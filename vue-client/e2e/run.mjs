@@ -577,6 +577,10 @@ test('console: an admin gets it under /admin in Chinese (English on the shared s
   assert(shown.includes(problem.title) && (!problem.detail || shown.includes(problem.detail)), `the problem is not shown as sent: ${shown} vs ${JSON.stringify(problem)}`)
   assert(!/[\u4e00-\u9fa5]/.test(problem.title), `the API answered in Chinese after the switch to English: ${problem.title}`)
   await shot(page, 'console-member-problem-en')
+  // The drawer covers the header: closed first, then the switch back to Chinese.
+  await page.keyboard.press('Escape')
+  await page.waitForURL((url) => !url.search.includes('member='))
+  await page.waitForSelector('[data-test=member-drawer]', { state: 'hidden' })
   await page.click('[data-test=console-language]')
   await page.waitForSelector('[data-test=console-menu-orders]:has-text("订单")')
   await page.close()
