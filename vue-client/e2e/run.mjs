@@ -679,7 +679,7 @@ test('console: an admin creates a seckill activity with the SKU picker and publi
   await context.clearCookies()
 })
 
-test('console: an admin ships a paid order', async () => {
+test('console: an admin ships a paid order through the dialog; the return the shopper then asks for is rejected with a note', async () => {
   await need('GET', '/api/v1/admin/orders', 'the admin order list', await nativeLogin(adminAccount, adminPassword))
   // A paid order: a shopper buys through the API and pays in the sandbox.
   const account = await newShopper()
@@ -733,6 +733,29 @@ test('console: an admin ships a paid order', async () => {
   await page.waitForSelector(`[data-test=order-detail][data-order="${orderNo}"]`)
   const shipment = await page.textContent('[data-test=order-detail-shipment]')
   assert(shipment.includes('顺丰速运') && shipment.includes(trackingNo), `the detail shows the shipment as ${shipment}`)
+
+  // The shopper asks to return it; the operator rejects the request with a note, from the review queue.
+  const requested = await call('POST', `/api/v1/orders/${orderNo}/after-sales`, {
+    token, body: { reason: '尺码不合适', amountCents: order.json.totalCents, photoUrls: [] },
+  })
+  if (requested.status === 404 || requested.status === 405) {
+    await page.close()
+    await context.clearCookies()
+    return
+  }
+  assert(requested.status === 201, `the return request answered ${requested.status}: ${JSON.stringify(requested.json)}`)
+  const { afterSaleNo } = requested.json
+  await page.goto(`${web}/admin/after-sales`)
+  await page.click(`[data-test=after-sale-row][data-no="${afterSaleNo}"]`)
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=AwaitingReview]')
+  await page.fill('[data-test=after-sale-review] textarea[name=note]', '商品已拆封，不支持退货')
+  const rejected = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/after-sales/${afterSaleNo}/reject`))
+  await page.click('[data-test=after-sale-reject]')
+  assert((await rejected).ok(), 'reject failed')
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=Rejected]')
+  await shot(page, 'console-after-sale-rejected')
+  const seen = await call('GET', `/api/v1/after-sales/${afterSaleNo}`, { token })
+  assert(seen.json?.status === 'Rejected' && seen.json?.reviewNote === '商品已拆封，不支持退货', `the shopper sees ${JSON.stringify(seen.json)}`)
   await page.close()
   await context.clearCookies()
 })
