@@ -551,13 +551,13 @@ test('console: an admin gets it under /admin in Chinese (English on the shared s
 
   await uiLogin(page, adminAccount, adminPassword)
   await page.goto(`${web}/admin`)
-  await page.waitForURL(/\/admin\/products$/)
-  await page.waitForSelector('[data-test=product-table]')
+  await page.waitForURL(/\/admin\/dashboard$/)
+  await page.waitForSelector('[data-test=dashboard]')
   const menu = await page.textContent('[data-test=console]')
   assert(menu.includes('运营后台') && menu.includes('秒杀活动') && menu.includes('订单'), `the console is not in Chinese: ${menu.slice(0, 200)}`)
   assert(!(await page.isVisible('.van-tabbar')) && !(await page.isVisible('[data-test=brand]')), "the shop's header or tab bar shows in the console")
-  await shot(page, 'console-products')
-  for (const path of ['categories', 'activities', 'orders', 'accounts']) {
+  await shot(page, 'console-dashboard')
+  for (const path of ['products', 'categories', 'activities', 'orders', 'members']) {
     await page.click(`[data-test=console-menu-${path}]`)
     await page.waitForURL(new RegExp(`/admin/${path}$`))
     await page.waitForLoadState('networkidle')
@@ -566,10 +566,9 @@ test('console: an admin gets it under /admin in Chinese (English on the shared s
   // One language for the shop and its console: the switch here is the shop's, and the API answers in it.
   await page.click('[data-test=console-language]')
   await page.waitForSelector('[data-test=console-menu-orders]:has-text("Orders")')
-  await page.goto(`${web}/admin/accounts`)
-  await page.fill('[data-test=account-form] input[name=accountId]', '999999999')
-  const refused = page.waitForResponse((r) => r.url().includes('/api/v1/admin/accounts/999999999/enable'))
-  await page.click('[data-test=account-enable]')
+  // A member that does not exist, opened by its link: the 404 is shown as the API worded it.
+  const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/admin/members/999999999'))
+  await page.goto(`${web}/admin/members?member=999999999`)
   const refusedRes = await refused
   assert((await refusedRes.request().headerValue('accept-language')) === 'en', 'the console did not ask for English')
   await page.waitForSelector('[data-test=problem]')
@@ -577,7 +576,11 @@ test('console: an admin gets it under /admin in Chinese (English on the shared s
   const shown = await page.textContent('[data-test=problem]')
   assert(shown.includes(problem.title) && (!problem.detail || shown.includes(problem.detail)), `the problem is not shown as sent: ${shown} vs ${JSON.stringify(problem)}`)
   assert(!/[\u4e00-\u9fa5]/.test(problem.title), `the API answered in Chinese after the switch to English: ${problem.title}`)
-  await shot(page, 'console-accounts-problem-en')
+  await shot(page, 'console-member-problem-en')
+  // The drawer covers the header: closed first, then the switch back to Chinese.
+  await page.keyboard.press('Escape')
+  await page.waitForURL((url) => !url.search.includes('member='))
+  await page.waitForSelector('[data-test=member-drawer]', { state: 'hidden' })
   await page.click('[data-test=console-language]')
   await page.waitForSelector('[data-test=console-menu-orders]:has-text("订单")')
   await page.close()
@@ -664,7 +667,7 @@ test('console: an admin creates a seckill activity with the SKU picker and publi
   const published = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/seckill/activities/${id}/publish`))
   await row.locator('[data-test=activity-publish]').click()
   assert((await published).ok(), 'publish failed')
-  await row.locator('[data-test=activity-status][data-status=Upcoming]').waitFor()
+  await row.locator('[data-test=activity-status][data-status=Scheduled]').waitFor()
   await row.locator('[data-test=activity-reconcile]').click()
   await page.waitForSelector('[data-test=reconcile-drift]')
   assert((await page.textContent('[data-test=reconcile-drift]')).trim() === '0', 'a fresh activity does not reconcile to 0')
@@ -676,7 +679,7 @@ test('console: an admin creates a seckill activity with the SKU picker and publi
   await context.clearCookies()
 })
 
-test('console: an admin ships a paid order', async () => {
+test('console: an admin ships a paid order through the dialog; the return the shopper then asks for is rejected with a note', async () => {
   await need('GET', '/api/v1/admin/orders', 'the admin order list', await nativeLogin(adminAccount, adminPassword))
   // A paid order: a shopper buys through the API and pays in the sandbox.
   const account = await newShopper()
@@ -705,9 +708,19 @@ test('console: an admin ships a paid order', async () => {
   await row.locator('[data-test=order-status][data-status=Paid]').waitFor()
   await shot(page, 'console-orders-paid')
   await row.locator('[data-test=order-ship]').click()
+  // The dialog asks for the carrier (picked from the common ones) and the tracking number; both go to the API.
+  await page.waitForSelector('[data-test=ship-form]')
+  await page.click('[data-test=ship-carrier]')
+  await page.click('.el-select-dropdown__item:visible:has-text("顺丰速运")')
+  const trackingNo = `SF${Date.now()}`
+  await page.fill('[data-test=ship-form] input[name=trackingNo]', trackingNo)
   const shipped = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${orderNo}/ship`))
-  await page.click('.el-message-box__btns .el-button--primary')
-  assert((await shipped).ok(), 'ship failed')
+  await page.click('[data-test=ship-submit]')
+  const shippedRes = await shipped
+  assert(shippedRes.ok(), `ship failed: ${shippedRes.status()} ${await shippedRes.text()}`)
+  // What the API stored (the request body itself is not visible here: fetch streams it).
+  const stored = await call('GET', `/api/v1/admin/orders/${orderNo}`, { token: await nativeLogin(adminAccount, adminPassword) })
+  assert(stored.json?.shipment?.carrier === '顺丰速运' && stored.json?.shipment?.trackingNo === trackingNo, `the API stored ${JSON.stringify(stored.json?.shipment)}`)
   // Filtered by Paid, the shipped order leaves the list; under Shipped it is there.
   await row.waitFor({ state: 'detached' })
   await page.click('[data-test=order-filter-Shipped]')
@@ -715,6 +728,165 @@ test('console: an admin ships a paid order', async () => {
   await shot(page, 'console-order-shipped')
   const order = await call('GET', `/api/v1/orders/${orderNo}`, { token })
   assert(order.json?.status === 'Shipped', `the shopper sees the order as ${order.json?.status}`)
+  // Its detail shows the shipment as the operator typed it.
+  await row.locator('[data-test=order-row]').click()
+  await page.waitForSelector(`[data-test=order-detail][data-order="${orderNo}"]`)
+  const shipment = await page.textContent('[data-test=order-detail-shipment]')
+  assert(shipment.includes('顺丰速运') && shipment.includes(trackingNo), `the detail shows the shipment as ${shipment}`)
+
+  // The shopper asks to return it; the operator rejects the request with a note, from the review queue.
+  const requested = await call('POST', `/api/v1/orders/${orderNo}/after-sales`, {
+    token, body: { reason: '尺码不合适', amountCents: order.json.totalCents, photoUrls: [] },
+  })
+  if (requested.status === 404 || requested.status === 405) {
+    await page.close()
+    await context.clearCookies()
+    return
+  }
+  assert(requested.status === 201, `the return request answered ${requested.status}: ${JSON.stringify(requested.json)}`)
+  const { afterSaleNo } = requested.json
+  await page.goto(`${web}/admin/after-sales`)
+  await page.click(`[data-test=after-sale-row][data-no="${afterSaleNo}"]`)
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=AwaitingReview]')
+  await page.fill('[data-test=after-sale-review] textarea[name=note]', '商品已拆封，不支持退货')
+  const rejected = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/after-sales/${afterSaleNo}/reject`))
+  await page.click('[data-test=after-sale-reject]')
+  assert((await rejected).ok(), 'reject failed')
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=Rejected]')
+  await shot(page, 'console-after-sale-rejected')
+  const seen = await call('GET', `/api/v1/after-sales/${afterSaleNo}`, { token })
+  assert(seen.json?.status === 'Rejected' && seen.json?.reviewNote === '商品已拆封，不支持退货', `the shopper sees ${JSON.stringify(seen.json)}`)
+  await page.close()
+  await context.clearCookies()
+})
+
+/** A pending order of a new shopper, placed through the API. */
+async function pendingOrder() {
+  const account = await newShopper()
+  const token = await nativeLogin(account, password)
+  const { sku } = await someSku()
+  const cart = await call('PUT', `/api/v1/cart/items/${sku.id}`, { token, body: { quantity: 1 } })
+  assert(cart.status === 200, `adding to the cart answered ${cart.status}`)
+  const address = await call('POST', '/api/v1/addresses', {
+    token, body: { receiver: '李小三', phone: '13900139000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 2 号' },
+  })
+  assert(address.status === 201, `creating the address answered ${address.status}`)
+  const placed = await call('POST', '/api/v1/orders', { token, body: { fromCart: true, addressId: address.json.id }, headers: { 'idempotency-key': unique() } })
+  assert(placed.status === 201, `placing the order answered ${placed.status}: ${JSON.stringify(placed.json)}`)
+  return { account, token, orderNo: placed.json.orderNo }
+}
+
+test('console: the orders search finds an order by its number; its detail takes a remark and closes it with a reason', async () => {
+  await need('GET', '/api/v1/admin/orders/0', 'the admin order detail', await nativeLogin(adminAccount, adminPassword))
+  const { orderNo, token } = await pendingOrder()
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin/orders`)
+  await page.waitForSelector('[data-test=order-table]')
+  await page.fill('[data-test=order-search] input[name=orderNo]', orderNo)
+  const searched = page.waitForResponse((r) => r.url().includes('/api/v1/admin/orders?') && r.url().includes(`orderNo=${orderNo}`))
+  await page.click('[data-test=order-search-submit]')
+  assert((await searched).ok(), 'the search failed')
+  await page.waitForFunction((no) => {
+    const rows = [...document.querySelectorAll('[data-test=order-row]')]
+    return rows.length === 1 && rows[0].getAttribute('data-order') === no
+  }, orderNo)
+  assert((await page.textContent('[data-test=order-total]')).includes('1'), 'the total does not say 1')
+  await page.click(`[data-test=order-row][data-order="${orderNo}"]`)
+  await page.waitForSelector(`[data-test=order-detail][data-order="${orderNo}"] [data-test=order-detail-status][data-status=PendingPayment]`)
+  assert((await page.textContent('[data-test=order-drawer]')).includes('李小三'), 'the detail does not show the address')
+  await page.fill('[data-test=order-remark-form] input[name=remark]', '买家来电要求改地址')
+  const remarked = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${orderNo}/remarks`))
+  await page.click('[data-test=order-remark-add]')
+  assert((await remarked).status() === 201, 'the remark was not added')
+  await page.waitForSelector('[data-test=order-remarks] li:has-text("买家来电要求改地址")')
+  await page.click('[data-test=order-close]')
+  await page.fill('[data-test=order-close-form] input[name=reason]', '买家要求关闭')
+  const closed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${orderNo}/close`))
+  await page.click('[data-test=order-close-submit]')
+  assert((await closed).ok(), 'close failed')
+  await page.waitForSelector('[data-test=order-detail-status][data-status=Cancelled]')
+  await page.waitForSelector('[data-test=order-timeline] :text("买家要求关闭")')
+  await shot(page, 'console-order-detail-closed')
+  const order = await call('GET', `/api/v1/orders/${orderNo}`, { token })
+  assert(order.json?.status === 'Cancelled', `the shopper sees the order as ${order.json?.status}`)
+  await page.close()
+  await context.clearCookies()
+})
+
+test("console: the dashboard is the console's home and shows today's figures", async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  await need('GET', '/api/v1/admin/dashboard', 'the dashboard', adminToken)
+  const before = await call('GET', '/api/v1/admin/dashboard', { token: adminToken })
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin`)
+  await page.waitForURL(/\/admin\/dashboard$/)
+  await page.waitForSelector('[data-test=dashboard]')
+  const shown = Number(await page.getAttribute('[data-test=dashboard-orders]', 'data-value'))
+  // Figures only grow while the suite runs; finished hours are cached, the current one is not.
+  assert(shown >= before.json.today.ordersCreated && shown > 0, `today's orders shown as ${shown}, the API said ${before.json.today.ordersCreated}`)
+  const paidCents = Number(await page.getAttribute('[data-test=dashboard-gmv]', 'data-value'))
+  assert(paidCents >= before.json.today.paidCents, `today's GMV shown as ${paidCents} cents`)
+  assert((await page.textContent('[data-test=dashboard-gmv]')).includes('¥'), 'the GMV is not in yuan')
+  assert(/%/.test(await page.textContent('[data-test=dashboard-conversion]')), 'the conversion is not a percentage')
+  assert((await page.locator('[data-test=dashboard-days] tbody tr').count()) === before.json.days.length, 'the 7-day table has the wrong number of rows')
+  await shot(page, 'console-dashboard-today')
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin cancels a live activity after confirming; the live panel shows it', async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  await need('GET', '/api/v1/admin/seckill/live?recentMinutes=60', 'the live panel', adminToken)
+  const title = `E2E 取消 ${unique()}`
+  const { id, startsAt } = await createActivity(adminToken, { startsInMs: 1_500, stock: 2, title })
+  while ((await serverNow()) < startsAt + 300) await new Promise((r) => setTimeout(r, 200))
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin/activities`)
+  const row = page.locator('tr', { has: page.locator(`[data-test=activity-row][data-id="${id}"]`) })
+  await row.locator('[data-test=activity-status][data-status=Live]').waitFor()
+  await page.waitForSelector(`[data-test=live-panel] [data-test=live-row][data-id="${id}"]`)
+  await shot(page, 'console-activity-live')
+  await row.locator('[data-test=activity-cancel]').click()
+  await page.waitForSelector('.el-message-box')
+  assert((await page.textContent('.el-message-box')).includes(title), 'the confirmation does not name the activity')
+  const cancelled = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/seckill/activities/${id}/cancel`))
+  await page.click('.el-message-box__btns .el-button--primary')
+  const cancelledRes = await cancelled
+  assert(cancelledRes.ok(), `cancel answered ${cancelledRes.status()}`)
+  await row.locator('[data-test=activity-status][data-status=Cancelled]').waitFor()
+  const shopper = await call('GET', `/api/v1/seckill/activities/${id}`)
+  assert(shopper.status === 410 || shopper.status === 404 || shopper.json?.status !== 'Live', `shoppers still see it live: ${shopper.status} ${JSON.stringify(shopper.json)}`)
+  await page.close()
+  await context.clearCookies()
+})
+
+test('console: an admin finds a member by account, opens the detail and disables then enables the account from the row', async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  await need('GET', '/api/v1/admin/members?match=prefix&page=1&pageSize=1', 'the member list', adminToken)
+  const account = await newShopper()
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await page.goto(`${web}/admin/members`)
+  await page.waitForSelector('[data-test=member-table]')
+  await page.fill('[data-test=member-search] input[name=account]', account)
+  await page.click('[data-test=member-search-submit]')
+  const link = page.locator('[data-test=member-row]', { hasText: account })
+  await link.waitFor()
+  const row = page.locator('tr', { has: link })
+  await row.locator('[data-test=member-disable]').click()
+  const disabled = page.waitForResponse((r) => /\/api\/v1\/admin\/accounts\/\d+\/disable$/.test(r.url()))
+  await page.click('.el-message-box__btns .el-button--primary')
+  assert((await disabled).ok(), 'disable failed')
+  await row.locator('[data-test=member-state][data-disabled=true]').waitFor()
+  await row.locator('[data-test=member-enable]').click()
+  await row.locator('[data-test=member-state][data-disabled=false]').waitFor()
+  await link.click()
+  await page.waitForSelector('[data-test=member-detail]')
+  assert((await page.textContent('[data-test=member-drawer]')).includes(account), 'the detail does not show the account')
+  await shot(page, 'console-member-detail')
   await page.close()
   await context.clearCookies()
 })

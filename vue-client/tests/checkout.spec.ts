@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -37,6 +37,10 @@ async function open(url: string) {
   await flushPromises()
   return { page, router }
 }
+
+// Vant's submit bar measures its safe-area height on timers up to 300 ms after mounting; on a loaded machine the last
+// test ends sooner, the DOM environment is torn down, and the timer throws "window is not defined".
+afterAll(() => new Promise((resolve) => setTimeout(resolve, 400)))
 
 beforeEach(() => {
   setActivePinia(createPinia())

@@ -16,7 +16,7 @@ describe('payment channel', () => {
 
 describe('order timeline', () => {
   const order = (status: OrderDetail['status'], extra: Partial<OrderDetail> = {}): OrderDetail => ({
-    orderNo: '1', kind: 'normal', status, totalCents: 100, items: [], createdAt: '2026-11-25T08:00:00Z', expiresAt: '2026-11-25T08:15:00Z', ...extra,
+    orderNo: '1', kind: 'normal', status, totalCents: 100, items: [], createdAt: '2026-11-25T08:00:00Z', expiresAt: '2026-11-25T08:15:00Z', refundedCents: 0, ...extra,
   })
 
   it('marks the steps reached', () => {

@@ -4,6 +4,7 @@
 import { http } from '@/api/client'
 import { read } from '@/api/index'
 import type * as T from '@/api/types'
+import { fileNameOf } from './download'
 
 export const admin = {
   catalog: {
@@ -23,16 +24,49 @@ export const admin = {
       read(http.PUT('/api/v1/admin/seckill/activities/{id}', { params: { path: { id } }, body })).as<T.UpdatedActivity>(),
     publishActivity: (id: number) =>
       read(http.POST('/api/v1/admin/seckill/activities/{id}/publish', { params: { path: { id: String(id) } } })).as<T.PublishedActivity>(),
+    activities: (query: { status?: T.AdminActivityStatus; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/seckill/activities', { params: { query } })).as<T.AdminActivityPage>(),
+    cancelActivity: (id: number) =>
+      read(http.POST('/api/v1/admin/seckill/activities/{id}/cancel', { params: { path: { id: String(id) } } })).as<T.CancelledActivity>(),
+    live: (recentMinutes = 60) => read(http.GET('/api/v1/admin/seckill/live', { params: { query: { recentMinutes } } })).as<T.LivePanel>(),
     reconcile: (id: number) =>
       read(http.GET('/api/v1/admin/seckill/activities/{id}/reconcile', { params: { path: { id: String(id) } } })).as<T.Reconcile>(),
   },
   orders: {
-    list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
-      read(http.GET('/api/v1/admin/orders', { params: { query } })).as<T.OrderPage>(),
-    ship: (orderNo: string) => read(http.POST('/api/v1/admin/orders/{orderNo}/ship', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
+    list: (query: T.AdminOrderFilter & { page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/orders', { params: { query } })).as<T.AdminOrderPage>(),
+    detail: (orderNo: string) => read(http.GET('/api/v1/admin/orders/{orderNo}', { params: { path: { orderNo } } })).as<T.AdminOrderDetail>(),
+    ship: (orderNo: string, body: T.ShipRequest) =>
+      read(http.POST('/api/v1/admin/orders/{orderNo}/ship', { params: { path: { orderNo } }, body })).as<T.AdminOrderDetail>(),
+    close: (orderNo: string, reason: string) =>
+      read(http.POST('/api/v1/admin/orders/{orderNo}/close', { params: { path: { orderNo } }, body: { reason } })).as<T.AdminOrderDetail>(),
+    addRemark: (orderNo: string, text: string) =>
+      read(http.POST('/api/v1/admin/orders/{orderNo}/remarks', { params: { path: { orderNo } }, body: { text } })).as<T.OrderRemark>(),
+    /** The CSV of every order the filters match, through the session (bearer token, refresh), as a file to save. */
+    export: async (query: T.AdminOrderFilter) => {
+      const { data, response } = await http.GET('/api/v1/admin/orders/export', { params: { query }, parseAs: 'blob' })
+      return { blob: data as unknown as Blob, fileName: fileNameOf(response.headers.get('content-disposition')) ?? 'orders.csv' }
+    },
+    dashboard: () => read(http.GET('/api/v1/admin/dashboard')).as<T.Dashboard>(),
+  },
+  members: {
+    list: (query: { account?: string; match: 'prefix' | 'contains'; status?: 'enabled' | 'disabled'; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/members', { params: { query } })).as<T.MemberPage>(),
+    detail: (id: number) => read(http.GET('/api/v1/admin/members/{id}', { params: { path: { id: String(id) } } })).as<T.Member>(),
+  },
+  afterSales: {
+    list: (query: { status?: T.AfterSaleStatus; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/after-sales', { params: { query } })).as<T.AfterSalePage>(),
+    detail: (afterSaleNo: string) =>
+      read(http.GET('/api/v1/admin/after-sales/{afterSaleNo}', { params: { path: { afterSaleNo } } })).as<T.AfterSale>(),
+    approve: (afterSaleNo: string, note?: string) =>
+      read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/approve', { params: { path: { afterSaleNo } }, body: { note: note || null } })).as<T.AfterSale>(),
+    reject: (afterSaleNo: string, note: string) =>
+      read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/reject', { params: { path: { afterSaleNo } }, body: { note } })).as<T.AfterSale>(),
   },
   accounts: {
     disable: (id: number) => read(http.POST('/api/v1/admin/accounts/{id}/disable', { params: { path: { id: String(id) } } })).as<T.AccountState>(),
     enable: (id: number) => read(http.POST('/api/v1/admin/accounts/{id}/enable', { params: { path: { id: String(id) } } })).as<T.AccountState>(),
   },
 }
+

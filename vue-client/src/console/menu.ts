@@ -14,16 +14,19 @@ export interface ConsolePage {
   /** Route name: console-<path>. */
   name: string
   /** Menu group (i18n key under console.groups); pages of a group are listed together, in this order. */
-  group: 'catalog' | 'marketing' | 'trade' | 'users'
+  group: 'overview' | 'catalog' | 'marketing' | 'trade' | 'users'
   component: () => Promise<{ default: Component }>
 }
 
 export const consolePages: ConsolePage[] = [
+  // First: /admin opens it.
+  { path: 'dashboard', name: 'console-dashboard', group: 'overview', component: () => import('./pages/DashboardPage.vue') },
   { path: 'products', name: 'console-products', group: 'catalog', component: () => import('./pages/ProductsPage.vue') },
   { path: 'categories', name: 'console-categories', group: 'catalog', component: () => import('./pages/CategoriesPage.vue') },
   { path: 'activities', name: 'console-activities', group: 'marketing', component: () => import('./pages/ActivitiesPage.vue') },
   { path: 'orders', name: 'console-orders', group: 'trade', component: () => import('./pages/OrdersPage.vue') },
-  { path: 'accounts', name: 'console-accounts', group: 'users', component: () => import('./pages/AccountsPage.vue') },
+  { path: 'after-sales', name: 'console-after-sales', group: 'trade', component: () => import('./pages/AfterSalesPage.vue') },
+  { path: 'members', name: 'console-members', group: 'users', component: () => import('./pages/MembersPage.vue') },
 ]
 
 /** /admin and its pages: signed-in administrators only, in the console's own layout (no shop header or tab bar). */

@@ -47,7 +47,7 @@ const en: typeof zh = {
     title: 'My orders', detail: 'Order details', orderNo: 'Order no.', empty: 'No orders yet', pay: 'Pay now', cancel: 'Cancel order',
     cancelled: 'Order cancelled', receipt: 'Confirm receipt', createdAt: 'Placed at', expiresAt: 'Pay before {time}', timeline: 'Progress',
     all: 'All', moreItems: 'and more ({n} items)', status: {
-      PendingPayment: 'Awaiting payment', Paid: 'Paid', Shipped: 'Shipped', Completed: 'Completed', Cancelled: 'Cancelled', Refunding: 'Refunding', Refunded: 'Refunded',
+      PendingPayment: 'Awaiting payment', Paid: 'Paid', Shipped: 'Shipped', Completed: 'Completed', Cancelled: 'Cancelled', AfterSale: 'After-sale', Refunding: 'Refunding', Refunded: 'Refunded',
     },
     steps: { created: 'Placed', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', cancelled: 'Cancelled' },
   },

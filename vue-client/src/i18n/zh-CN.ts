@@ -44,7 +44,7 @@ export default {
     title: '我的订单', detail: '订单详情', orderNo: '订单号', empty: '还没有订单', pay: '去支付', cancel: '取消订单',
     cancelled: '订单已取消', receipt: '确认收货', createdAt: '下单时间', expiresAt: '请在 {time} 前支付', timeline: '订单进度',
     all: '全部', moreItems: '等 {n} 件商品', status: {
-      PendingPayment: '待支付', Paid: '已支付', Shipped: '已发货', Completed: '已完成', Cancelled: '已取消', Refunding: '退款中', Refunded: '已退款',
+      PendingPayment: '待支付', Paid: '已支付', Shipped: '已发货', Completed: '已完成', Cancelled: '已取消', AfterSale: '售后中', Refunding: '退款中', Refunded: '已退款',
     },
     steps: { created: '下单', paid: '支付', shipped: '发货', completed: '完成', cancelled: '已取消' },
   },
