@@ -1,5 +1,5 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import Vant from 'vant'
@@ -38,9 +38,9 @@ async function open(url: string) {
   return { page, router }
 }
 
-// Vant's submit bar measures its safe-area height on timers up to 300 ms after mounting; on a loaded machine the last
-// test ends sooner, the DOM environment is torn down, and the timer throws "window is not defined".
-afterAll(() => new Promise((resolve) => setTimeout(resolve, 400)))
+// Each page is unmounted after its test, so no component (Vant's submit bar measures its safe area on timers) outlives
+// the DOM environment.
+enableAutoUnmount(afterEach)
 
 beforeEach(() => {
   setActivePinia(createPinia())
