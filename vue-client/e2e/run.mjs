@@ -487,7 +487,8 @@ test('seckill: a sold-out sale shows the sold-out state', async () => {
   await need('GET', '/api/v1/products', 'the catalog')
   const adminToken = await nativeLogin(adminAccount, adminPassword)
   await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
-  const { id } = await createActivity(adminToken, { startsInMs: 1_500, stock: 1, title: `E2E 售罄 ${unique()}` })
+  const title = `E2E 售罄 ${unique()}`
+  const { id } = await createActivity(adminToken, { startsInMs: 1_500, stock: 1, title })
   // Someone else takes the only unit through the API, as soon as the sale starts: the token endpoint answers 425
   // until then (polled 4 times a second, under its limit of 5 tokens per shopper and second).
   const rival = await nativeLogin(await newShopper(), password)
@@ -504,6 +505,13 @@ test('seckill: a sold-out sale shows the sold-out state', async () => {
   await page.goto(`${web}/seckill/${id}`)
   await page.waitForSelector('[data-test=seckill-button][data-state=sold-out]')
   await shot(page, 'seckill-sold-out')
+  // The home page's banner says so too (已售罄), not "live · 0 left".
+  await poll(async () => {
+    await page.goto(`${web}/`)
+    const banner = page.locator('[data-test=activity-banner]', { hasText: title })
+    await banner.waitFor()
+    return (await banner.locator('[data-test=activity-sold-out]').count()) === 1 && !(await banner.innerText()).includes('剩余 0')
+  }, { timeoutMs: 15_000, message: 'the home banner of the sold-out sale to say 已售罄' })
   await page.close()
   await context.clearCookies()
 })

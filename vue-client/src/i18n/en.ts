@@ -24,7 +24,7 @@ const en: typeof zh = {
     securityCheck: 'Security check…', accountCreated: 'Your account was created, but signing you in automatically did not work. Please sign in here.',
   },
   home: {
-    seckillLive: 'Live now', seckillUpcoming: 'Coming up', startsIn: 'Starts in {time}', endsIn: 'Ends in {time}',
+    seckillLive: 'Live now', seckillSoldOut: 'Sold out', seckillUpcoming: 'Coming up', startsIn: 'Starts in {time}', endsIn: 'Ends in {time}',
     categories: 'Categories', products: 'For you', searchPlaceholder: 'Search products', noActivities: 'No flash sales right now',
   },
   product: {

@@ -21,7 +21,7 @@ export default {
     securityCheck: '安全验证中…', accountCreated: '账号已创建，但自动登录没有成功，请在这里登录。',
   },
   home: {
-    seckillLive: '正在秒杀', seckillUpcoming: '即将开始', startsIn: '距开始 {time}', endsIn: '距结束 {time}',
+    seckillLive: '正在秒杀', seckillSoldOut: '已售罄', seckillUpcoming: '即将开始', startsIn: '距开始 {time}', endsIn: '距结束 {time}',
     categories: '商品分类', products: '为你推荐', searchPlaceholder: '搜索商品', noActivities: '暂无秒杀活动',
   },
   product: {
