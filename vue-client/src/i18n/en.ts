@@ -2,6 +2,11 @@ import type zh from './zh-CN'
 
 const en: typeof zh = {
   app: { name: 'Mall', language: 'Language', switchLanguage: '中文' },
+  titles: {
+    home: 'Home', products: 'Products', product: 'Product', seckill: 'Flash sale', cart: 'Cart', checkout: 'Checkout', orders: 'My orders',
+    order: 'Order', pay: 'Payment', account: 'Me', addresses: 'Addresses', login: 'Sign in', register: 'Register', forbidden: 'Not allowed',
+    'not-found': 'Page not found',
+  },
   nav: { home: 'Home', categories: 'Categories', cart: 'Cart', orders: 'Orders', account: 'Me', admin: 'Admin', seckill: 'Flash sale' },
   common: {
     loading: 'Loading…', empty: 'Nothing here yet', retry: 'Retry', save: 'Save', cancel: 'Cancel', delete: 'Delete', edit: 'Edit',

@@ -1,5 +1,10 @@
 export default {
   app: { name: 'Mall 商城', language: '语言', switchLanguage: 'English' },
+  titles: {
+    home: '首页', products: '商品列表', product: '商品详情', seckill: '限时秒杀', cart: '购物车', checkout: '确认订单', orders: '我的订单',
+    order: '订单详情', pay: '支付', account: '我的', addresses: '收货地址', login: '登录', register: '注册', forbidden: '无权访问',
+    'not-found': '页面不存在',
+  },
   nav: { home: '首页', categories: '分类', cart: '购物车', orders: '订单', account: '我的', admin: '管理', seckill: '秒杀' },
   common: {
     loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消', delete: '删除', edit: '编辑',

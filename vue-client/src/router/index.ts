@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { consoleRoutes } from '@/console/menu'
+import { installPageTitles } from '@/lib/pageTitle'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -51,5 +52,6 @@ export function createMallRouter() {
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
   })
   installGuards(router)
+  installPageTitles(router)
   return router
 }
