@@ -656,9 +656,9 @@ async function freshProduct(adminToken, title) {
 async function findInConsole(page, title) {
   await page.goto(`${web}/admin/products`)
   await page.waitForSelector('[data-test=product-table]')
-  await page.fill('[data-test=product-search] input', title)
+  await page.fill('input[data-test=product-search]', title)
   const searched = page.waitForResponse((r) => r.url().includes('/api/v1/admin/products?') && r.url().includes(`q=${encodeURIComponent(title)}`))
-  await page.press('[data-test=product-search] input', 'Enter')
+  await page.press('input[data-test=product-search]', 'Enter')
   assert((await searched).ok(), 'the admin product search failed')
 }
 
@@ -683,7 +683,7 @@ test('console: an admin takes a product off shelf, finds it with the shelf filte
   // A fresh list: the off-shelf product is found again through the shelf filter, and only off-shelf ones are listed.
   await page.goto(`${web}/admin/products`)
   await page.waitForSelector('[data-test=product-table]')
-  await page.fill('[data-test=product-search] input', title)
+  await page.fill('input[data-test=product-search]', title)
   await page.click('[data-test=product-shelf]')
   const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/admin/products?') && r.url().includes('shelf=off'))
   await page.click('[data-test=product-shelf-off]')
