@@ -647,6 +647,112 @@ test('console: an admin creates a product with prices typed in yuan and sees it 
   await context.clearCookies()
 })
 
+/** A product of its own for a console flow, created through the admin API (on shelf, one SKU in stock). */
+async function freshProduct(adminToken, title) {
+  const tree = await call('GET', '/api/v1/categories')
+  const top = tree.json?.categories?.[0]
+  assert(top, `no category to put a product in: ${JSON.stringify(tree.json)}`)
+  const created = await call('POST', '/api/v1/admin/products', {
+    token: adminToken,
+    body: { categoryId: top.children?.[0]?.id ?? top.id, title, subtitle: null, description: null, images: [], skus: [{ specs: { 颜色: '白' }, priceCents: 990, stock: 20 }] },
+  })
+  assert(created.status === 201, `creating a product answered ${created.status}: ${JSON.stringify(created.json)}`)
+  return created.json.id
+}
+
+/** Opens the console's product list searched by a title. */
+async function findInConsole(page, title) {
+  await page.goto(`${web}/admin/products`)
+  await page.waitForSelector('[data-test=product-table]')
+  await page.fill('input[data-test=product-search]', title)
+  const searched = page.waitForResponse((r) => r.url().includes('/api/v1/admin/products?') && r.url().includes(`q=${encodeURIComponent(title)}`))
+  await page.press('input[data-test=product-search]', 'Enter')
+  assert((await searched).ok(), 'the admin product search failed')
+}
+
+test('console: an admin takes a product off shelf, finds it with the shelf filter "off" and puts it back on shelf', async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  await need('GET', '/api/v1/admin/products?page=1&pageSize=1&lowStockThreshold=10', 'the admin product list', adminToken)
+  const title = `E2E 下架 ${unique()}`
+  const id = await freshProduct(adminToken, title)
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await findInConsole(page, title)
+  const row = page.locator('tr', { has: page.locator(`[data-test=product-row][data-id="${id}"]`) })
+  await row.locator('[data-test=product-on-shelf]').waitFor()
+  await row.locator('[data-test=product-take-off]').click()
+  const off = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/products/${id}/shelf`))
+  await page.click('.el-message-box__btns .el-button--primary')
+  assert((await off).ok(), 'taking it off shelf failed')
+  await row.locator('[data-test=product-off-shelf]').waitFor()
+  const shop = await call('GET', `/api/v1/products?page=1&pageSize=20&q=${encodeURIComponent(title)}`)
+  assert(!(shop.json?.items ?? []).some((p) => p.id === id), 'the shop still lists the product taken off shelf')
+
+  // A fresh list: the off-shelf product is found again through the shelf filter, and only off-shelf ones are listed.
+  await page.goto(`${web}/admin/products`)
+  await page.waitForSelector('[data-test=product-table]')
+  await page.fill('input[data-test=product-search]', title)
+  await page.click('[data-test=product-shelf]')
+  const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/admin/products?') && r.url().includes('shelf=off'))
+  await page.click('[data-test=product-shelf-off]')
+  assert((await filtered).ok(), 'the shelf filter failed')
+  const found = page.locator('tr', { has: page.locator(`[data-test=product-row][data-id="${id}"]`) })
+  await found.locator('[data-test=product-off-shelf]').waitFor()
+  assert((await page.locator('[data-test=product-table] [data-test=product-on-shelf]').count()) === 0, 'the "off" filter lists products on shelf')
+  await shot(page, 'console-products-off-shelf')
+  const on = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/products/${id}/shelf`))
+  await found.locator('[data-test=product-put-on]').click()
+  assert((await on).ok(), 'putting it back on shelf failed')
+  await found.locator('[data-test=product-on-shelf]').waitFor()
+  const detail = await call('GET', `/api/v1/admin/products/${id}`, { token: adminToken })
+  assert(detail.json?.onShelf === true, `the product is not on shelf: ${JSON.stringify(detail.json)}`)
+  await poll(async () => (await call('GET', `/api/v1/products/${id}`)).status === 200, { message: 'the shop to show the product again' })
+  await page.close()
+  await context.clearCookies()
+})
+
+// A 1×1 PNG (valid CRCs), small enough to keep in the test.
+const tinyPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+
+test("console: an admin uploads a PNG to a product (a text file is refused with the server's problem); the shop's product page shows it", async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  const title = `E2E 图片 ${unique()}`
+  const id = await freshProduct(adminToken, title)
+  await need('GET', `/api/v1/admin/products/${id}/images`, 'the product images', adminToken)
+  const page = await openPage()
+  await uiLogin(page, adminAccount, adminPassword)
+  await findInConsole(page, title)
+  const row = page.locator('tr', { has: page.locator(`[data-test=product-row][data-id="${id}"]`) })
+  await row.locator('[data-test=product-edit]').click()
+  await page.waitForSelector('[data-test=product-images]')
+  assert((await page.locator('[data-test=product-image]').count()) === 0, 'a fresh product shows images')
+
+  const refused = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/products/${id}/images`) && r.request().method() === 'POST')
+  await page.setInputFiles('[data-test=image-file]', { name: 'not-an-image.png', mimeType: 'image/png', buffer: Buffer.from('just some text, not a picture') })
+  assert((await refused).status() === 415, 'a text file named .png was not refused with 415')
+  await page.waitForSelector('[data-test=product-images] [data-test=problem][data-code="product.image_type"]')
+
+  const uploaded = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/products/${id}/images`) && r.request().method() === 'POST')
+  await page.setInputFiles('[data-test=image-file]', { name: 'dot.png', mimeType: 'image/png', buffer: tinyPng })
+  const uploadedRes = await uploaded
+  assert(uploadedRes.status() === 201, `the upload answered ${uploadedRes.status()}: ${await uploadedRes.text()}`)
+  const thumb = page.locator('[data-test=product-image]')
+  await thumb.waitFor()
+  assert(!(await page.isVisible('[data-test=product-images] [data-test=problem]')), 'the refusal is still shown after an upload that worked')
+  const url = await thumb.getAttribute('data-url')
+  assert(/^\/media\/products\/\d+\/[0-9a-f]{32}\.png$/.test(url), `the stored image is at ${url}`)
+  await shot(page, 'console-product-image')
+
+  await page.goto(`${web}/products/${id}`)
+  await page.waitForSelector('[data-test=product-title]')
+  const img = page.locator(`img[src="${url}"]`).first()
+  await img.waitFor({ state: 'attached' })
+  await poll(() => img.evaluate((el) => el.complete && el.naturalWidth === 1), { message: `the shop's product page to load ${url}` })
+  await shot(page, 'product-uploaded-image')
+  await page.close()
+  await context.clearCookies()
+})
+
 test('console: an admin creates a seckill activity with the SKU picker and publishes it', async () => {
   await need('GET', '/api/v1/products', 'the catalog')
   const page = await openPage()

@@ -6,8 +6,24 @@ import { read } from '@/api/index'
 import type * as T from '@/api/types'
 import { fileNameOf } from './download'
 
+export type ShelfFilter = 'all' | 'on' | 'off'
+export type StockFilter = 'any' | 'lowStock' | 'outOfStock'
+export type ProductSort = 'newest' | 'updated' | 'price_asc' | 'price_desc' | 'stock_asc' | 'stock_desc' | 'sales'
+export interface AdminProductQuery {
+  q?: string
+  categoryId?: number
+  shelf?: ShelfFilter
+  stock?: StockFilter
+  sort?: ProductSort
+  page: number
+  pageSize: number
+}
+
 export const admin = {
   catalog: {
+    /** Every product, off shelf included (the shop's GET /products lists only those on shelf). */
+    products: (query: AdminProductQuery) =>
+      read(http.GET('/api/v1/admin/products', { params: { query: { lowStockThreshold: 10, ...query } } })).as<T.AdminProductPage>(),
     product: (id: number) => read(http.GET('/api/v1/admin/products/{id}', { params: { path: { id: String(id) } } })).as<T.AdminProduct>(),
     createProduct: (body: T.NewProduct) => read(http.POST('/api/v1/admin/products', { body })).as<T.CreatedProduct>(),
     updateProduct: (id: number, body: T.ProductUpdate) =>
@@ -16,6 +32,18 @@ export const admin = {
       read(http.POST('/api/v1/admin/products/{id}/shelf', { params: { path: { id } }, body: { onShelf } })).as<T.ShelfState>(),
     setStock: (skuId: number, stock: number) =>
       read(http.PUT('/api/v1/admin/skus/{id}/stock', { params: { path: { id: skuId } }, body: { stock } })).as<T.SkuStock>(),
+    /** A multipart upload (field `file`); the API reads the type from the content, so the file's name does not matter. */
+    uploadImage: (id: number, file: Blob, fileName = 'image') => {
+      const form = new FormData()
+      form.append('file', file, fileName)
+      // The schema documents no request body for the upload (a form file): the form goes as it is, boundary and all.
+      return read(http.POST('/api/v1/admin/products/{id}/images', { params: { path: { id: String(id) } }, body: form as never, bodySerializer: (b: unknown) => b as FormData }))
+        .as<T.ProductImageList>()
+    },
+    sortImages: (id: number, imageIds: number[]) =>
+      read(http.PUT('/api/v1/admin/products/{id}/images/order', { params: { path: { id } }, body: { imageIds } })).as<T.ProductImageList>(),
+    deleteImage: (id: number, imageId: number) =>
+      read(http.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id: String(id), imageId: String(imageId) } } })).as<T.ProductImageList>(),
     createCategory: (body: T.NewCategory) => read(http.POST('/api/v1/admin/categories', { body })).as<T.CreatedCategory>(),
   },
   seckill: {
