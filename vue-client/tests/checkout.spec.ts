@@ -38,9 +38,15 @@ async function open(url: string) {
   return { page, router }
 }
 
-// Each page is unmounted after its test, so no component (Vant's submit bar measures its safe area on timers) outlives
-// the DOM environment.
+// Vant's submit bar measures its height on timers it never clears (100–300 ms after mounting); run for real they can
+// fire after this file's DOM environment is gone. Timers are fake here and dropped after each test; promises and
+// flushPromises (setImmediate) stay real.
 enableAutoUnmount(afterEach)
+beforeEach(() => { vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }) })
+afterEach(() => {
+  vi.clearAllTimers()
+  vi.useRealTimers()
+})
 
 beforeEach(() => {
   setActivePinia(createPinia())
