@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Mall.Features.Payments.WeChatPay;
@@ -39,64 +37,16 @@ public sealed class Endpoint(PaymentSettlement settlement, NotificationNonces no
             await FailAsync(404, "not configured", "WeChat Pay is not configured");
             return;
         }
-        using var buffer = new MemoryStream();
-        await HttpContext.Request.Body.CopyToAsync(buffer, ct);
-        var raw = buffer.ToArray();
-        var headers = WeChatPaySignedHeaders.From(name => HttpContext.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null);
-
-        var verdict = WeChatPayVerifier.Verify(settings.VerifyKeys, clock.GetUtcNow(), headers, raw);
-        if (verdict != WeChatPayVerdict.Valid)
-        {
-            await FailAsync(401, verdict.ToString(), "签名验证失败 / signature verification failed: " + verdict);
-            return;
-        }
-        if (!await nonces.TryClaimAsync(Providers.WeChatPay, headers.Nonce!))
-        {
-            await FailAsync(401, nameof(WeChatPayVerdict.ReplayedNonce), "重放的通知 / replayed notification");
-            return;
-        }
-
-        try
-        {
-            var (status, reason) = await ProcessAsync(settings, raw, ct);
-            if (status == 204)
-            {
-                await Send.NoContentAsync(ct);
-                return;
-            }
-            await FailAsync(status, "rejected", reason);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // Let WeChat's retry of this very delivery through: the nonce was never used to any effect.
-            logger.LogWarning(e, "WeChat Pay notification could not be processed; WeChat Pay will retry");
-            try { await nonces.ReleaseAsync(Providers.WeChatPay, headers.Nonce!); }
-            catch (Exception release) { logger.LogWarning(release, "Could not release notification nonce"); }
-            await FailAsync(500, "processing", "处理失败，请重试 / processing failed, retry later");
-        }
+        var answer = await WeChatPayNotification.ReceiveAsync(HttpContext.Request, settings, nonces, clock, logger, "WeChat Pay notification",
+            (eventType, plain, token) => HandleEventAsync(settings, eventType, plain, token), ct);
+        if (answer.Status == 204) await Send.NoContentAsync(ct);
+        else await FailAsync(answer.Status, answer.MetricReason, answer.Message);
     }
 
-    private async Task<(int Status, string Reason)> ProcessAsync(WeChatPaySettings settings, byte[] raw, CancellationToken ct)
+    private async Task<(int Status, string Reason)> HandleEventAsync(WeChatPaySettings settings, string? eventType, JsonNode plain,
+        CancellationToken ct)
     {
-        JsonNode? envelope;
-        try { envelope = JsonNode.Parse(raw); }
-        catch (JsonException) { return (400, "body is not JSON"); }
-        var resource = envelope?["resource"];
-        if (resource?["algorithm"]?.GetValue<string>() != "AEAD_AES_256_GCM") return (400, "resource.algorithm must be AEAD_AES_256_GCM");
-
-        JsonNode? plain;
-        try
-        {
-            plain = JsonNode.Parse(WeChatPayCrypto.Decrypt(settings.ApiV3Key, resource["nonce"]?.GetValue<string>() ?? "",
-                resource["associated_data"]?.GetValue<string>(), resource["ciphertext"]?.GetValue<string>() ?? ""));
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
-        {
-            return (400, "resource could not be decrypted");
-        }
-        if (plain?["mchid"]?.GetValue<string>() != settings.MchId) return (400, "mchid is not this merchant");
-
-        switch (envelope!["event_type"]?.GetValue<string>())
+        switch (eventType)
         {
             case "TRANSACTION.SUCCESS":
             {
@@ -122,7 +72,7 @@ public sealed class Endpoint(PaymentSettlement settlement, NotificationNonces no
             }
             default:
                 // REFUND.ABNORMAL / REFUND.CLOSED need a person; the payment stays Refunding and shows up in the logs.
-                logger.LogWarning("WeChat Pay notification {EventType} acknowledged without action", envelope["event_type"]?.ToString());
+                logger.LogWarning("WeChat Pay notification {EventType} acknowledged without action", eventType);
                 return (204, "");
         }
     }
