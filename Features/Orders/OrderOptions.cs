@@ -19,6 +19,24 @@ public sealed class OrderOptions
     public int IdempotencyKeyDays { get; set; } = 7;
 
     public ShippingOptions Shipping { get; set; } = new();
+
+    public CheckoutOptions Checkout { get; set; } = new();
+}
+
+/// <summary>Group commit of normal checkout (<c>Orders:Checkout</c>; see CheckoutGroups).</summary>
+public sealed class CheckoutOptions
+{
+    /// <summary>Independent queues; an order goes to the lane of its lowest SKU id, so one SKU's orders always meet.</summary>
+    public int Lanes { get; set; } = 8;
+
+    /// <summary>Transactions one lane runs at once: the next group inserts while the previous one holds the stock row.</summary>
+    public int GroupsInFlightPerLane { get; set; } = 2;
+
+    /// <summary>At most this many orders in one transaction.</summary>
+    public int MaxGroupSize { get; set; } = 64;
+
+    /// <summary>Checkouts waiting per lane before new ones wait to be queued.</summary>
+    public int QueuePerLane { get; set; } = 10_000;
 }
 
 /// <summary>One flat fee per order, waived from a subtotal on (<c>Orders:Shipping</c>).</summary>

@@ -20,5 +20,7 @@ public static class OrdersFeature
         builder.Services.AddSingleton<OrderExpiry>();
         builder.Services.AddSingleton<UnpaidOrders>();
         builder.Services.AddHostedService<OrderExpirySweeper>();
+        builder.Services.AddSingleton<Checkout.CheckoutGroups>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Checkout.CheckoutGroups>());
     }
 }
