@@ -58,6 +58,10 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         """;
 
     private Channel<Pending>[] _lanes = [];
+    private long _groupsCommitted;
+
+    /// <summary>Transactions this instance committed with at least one order in them.</summary>
+    internal long GroupsCommitted => Interlocked.Read(ref _groupsCommitted);
 
     /// <summary>Places one checkout with whatever else is queued for its lane; completes once its group committed.</summary>
     public async Task<CheckoutOutcome> PlaceAsync(CheckoutAttempt attempt, CancellationToken ct)
@@ -100,7 +104,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         }
     }
 
-    private async Task PlaceGroupSafelyAsync(List<Pending> group, CancellationToken ct)
+    internal async Task PlaceGroupSafelyAsync(List<Pending> group, CancellationToken ct)
     {
         try
         {
@@ -178,6 +182,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         }
         await tx.CommitAsync(ct);
         GroupOrders.Observe(placed.Count);
+        if (placed.Count > 0) Interlocked.Increment(ref _groupsCommitted);
 
         foreach (var candidate in placed)
             outcomes[candidate.Index] = CheckoutOutcome.Placed(candidate.Response, candidate.Attempt.Lines.Keys.Select(id => skus[id].ProductId).Distinct().ToArray());
