@@ -59,6 +59,9 @@ test('console: a shopper returns a shipped order, the admin approves it, the san
   const shopperPage = await openPage()
   await uiLogin(shopperPage, account)
   await payInSandbox(shopperPage, orderNo)
+  // One browser profile: the shopper signs out (cookies cleared) before the operator signs in, and back in at the end.
+  await shopperPage.close()
+  await context.clearCookies()
   const paidSku = await skuOf(adminToken, productId)
   assert(paidSku.sold === 1 && paidSku.available === 19, `after the payment the SKU is ${JSON.stringify(paidSku)}`)
   const pointsPaid = await pointsOf(token)
@@ -96,16 +99,16 @@ test('console: a shopper returns a shipped order, the admin approves it, the san
   // WeChat Pay (the sandbox's first provider) answers a refund PROCESSING: the money is back only when REFUND.SUCCESS arrives.
   assert(['Refunding', 'Refunded'].includes(afterApprove.status), `approved, the after-sale is ${afterApprove.status}`)
 
-  // The console: the after-sale becomes Refunded once the sandbox's notification is in (refreshed until a deadline).
-  await page.click('[data-test=after-sale-filter-all]')
+  // The console: the open request turns Refunded by itself once the sandbox's notification is booked (the drawer
+  // reads a Refunding one again until then), and so does its row.
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=Refunded] [data-test=after-sale-refund][data-status=Succeeded]', { timeout: 45_000 })
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('[data-test=after-sale-drawer]', { state: 'hidden' })
+  await page.click('[data-test=after-sale-filter-Refunded]')
   const row = page.locator('tr', { has: page.locator(`[data-test=after-sale-row][data-no="${afterSaleNo}"]`) })
-  await poll(async () => {
-    await page.click('[data-test=after-sale-refresh]')
-    await page.waitForLoadState('networkidle')
-    return (await row.locator('[data-test=after-sale-status]').getAttribute('data-status').catch(() => null)) === 'Refunded'
-  }, { timeoutMs: 45_000, intervalMs: 1_000, message: 'the console to show the after-sale refunded' })
+  await row.locator('[data-test=after-sale-status][data-status=Refunded]').waitFor()
   await row.locator('[data-test=after-sale-row]').click()
-  await page.waitForSelector('[data-test=after-sale-detail][data-status=Refunded] [data-test=after-sale-refund][data-status=Succeeded]')
+  await page.waitForSelector('[data-test=after-sale-detail][data-status=Refunded]')
   const refundText = await page.textContent('[data-test=after-sale-refund]')
   assert(refundText.includes('退款成功') && refundText.includes((totalCents / 100).toFixed(2)), `the refund reads ${refundText}`)
   await shot(page, 'console-after-sale-refunded')
@@ -121,21 +124,24 @@ test('console: a shopper returns a shipped order, the admin approves it, the san
   await shot(page, 'console-order-refunded')
 
   // The shopper's order page says refunded too.
+  await page.close()
+  await context.clearCookies()
+  const mine = await openPage()
+  await uiLogin(mine, account)
   await poll(async () => {
-    await shopperPage.goto(`${web}/orders/${orderNo}`)
-    await shopperPage.waitForSelector('[data-test=order-status]')
-    return (await shopperPage.getAttribute('[data-test=order-status]', 'data-status')) === 'Refunded'
+    await mine.goto(`${web}/orders/${orderNo}`)
+    await mine.waitForSelector('[data-test=order-status]')
+    return (await mine.getAttribute('[data-test=order-status]', 'data-status')) === 'Refunded'
   }, { timeoutMs: 20_000, intervalMs: 1_000, message: "the shopper's order to show Refunded" })
-  assert((await shopperPage.textContent('[data-test=order-status]')).includes('已退款'), 'the shopper does not read 已退款')
-  await shot(shopperPage, 'order-refunded')
+  assert((await mine.textContent('[data-test=order-status]')).includes('已退款'), 'the shopper does not read 已退款')
+  await shot(mine, 'order-refunded')
 
   // Exactly once: the unit is back on the SKU and the points earned on the money are taken back.
   const back = await skuOf(adminToken, productId)
   assert(back.sold === 0 && back.available === 20, `after the refund the SKU is ${JSON.stringify(back)}`)
   const pointsAfter = await pointsOf(token)
   assert(pointsAfter === pointsBefore, `points ${pointsBefore} → ${pointsPaid} paid → ${pointsAfter} refunded`)
-  await shopperPage.close()
-  await page.close()
+  await mine.close()
   await context.clearCookies()
 })
 
