@@ -123,6 +123,12 @@ test('console: a shopper returns a shipped order, the admin approves it, the san
   assert((await page.textContent('[data-test=order-timeline]')).includes(afterSaleNo), 'the timeline does not show the refund')
   await shot(page, 'console-order-refunded')
 
+  // Today's figures on the dashboard count the money given back.
+  await page.goto(`${web}/admin/dashboard`)
+  await page.waitForSelector('[data-test=dashboard-refunds]')
+  const refundedToday = Number(await page.getAttribute('[data-test=dashboard-refunds]', 'data-value'))
+  assert(refundedToday >= totalCents, `the dashboard counts ${refundedToday} cents refunded today`)
+
   // The shopper's order page says refunded too.
   await page.close()
   await context.clearCookies()

@@ -35,6 +35,7 @@ const en: typeof zh = {
   },
   skuPicker: { title: 'Pick a SKU', chooseProduct: 'Click a product on the left to see its SKUs', pick: 'Pick' },
   activities: {
+    results: { accepted: 'accepted', sold_out: 'sold out', sold_out_local: 'sold out (this instance)', ended: 'ended', not_started: 'not started', limit_reached: 'over the limit', bad_token: 'bad token', bad_quantity: 'bad quantity', rate_limited: 'rate limited', cancelled: 'cancelled', unavailable: 'unavailable' },
     edit: 'Edit', editTitle: 'Edit activity #{id} (until it starts)',
     create: 'New flash sale', searchHint: 'Filter by name or ID', title: 'Name', price: 'Sale price', stock: 'Stock', window: 'When', status: 'Status',
     statuses: { Draft: 'Not published', Scheduled: 'Scheduled', Live: 'Live', SoldOut: 'Sold out', Ended: 'Ended', Cancelled: 'Cancelled' },
@@ -49,6 +50,7 @@ const en: typeof zh = {
     liveOrders: 'Live orders', releasedToSku: 'Released to SKU', drift: 'Drift',
   },
   dashboard: {
+    dayCreated: 'Orders', dayPaid: 'Paid orders', refunds: 'Refunds', refundedCents: 'Refunded', refundsLine: '{n} refunds · ¥{amount}',
     asOf: 'As of {at} (days in the shop\'s time zone, {zone})', ordersCreated: 'Orders today', ordersPaid: 'Paid today', gmv: 'Paid GMV', conversion: 'Conversion',
     days: 'Last 7 days', date: 'Date', createdThenPaid: 'Placed and paid', cancelled: 'Cancelled', units: 'Units', topByUnits: 'Top products by units', topByGmv: 'Top products by GMV',
     topRange: 'Top products from {from} to {to}',

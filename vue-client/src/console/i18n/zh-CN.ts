@@ -34,6 +34,7 @@ export default {
   },
   skuPicker: { title: '选择 SKU', chooseProduct: '点击左侧商品查看其规格', pick: '选择' },
   activities: {
+    results: { accepted: '抢到', sold_out: '已售罄', sold_out_local: '已售罄（本机）', ended: '已结束', not_started: '未开始', limit_reached: '超出限购', bad_token: '令牌无效', bad_quantity: '数量无效', rate_limited: '限流', cancelled: '已取消', unavailable: '服务不可用' },
     edit: '编辑', editTitle: '编辑活动 #{id}（开始前可改）',
     create: '新建秒杀活动', searchHint: '按活动名称或 ID 筛选', title: '活动名称', price: '秒杀价', stock: '库存', window: '活动时间', status: '状态',
     statuses: { Draft: '未发布', Scheduled: '未开始', Live: '进行中', SoldOut: '已售罄', Ended: '已结束', Cancelled: '已取消' },
@@ -48,6 +49,7 @@ export default {
     liveOrders: '有效订单', releasedToSku: '已退回 SKU', drift: '偏差',
   },
   dashboard: {
+    dayCreated: '下单数', dayPaid: '支付订单数', refunds: '退款笔数', refundedCents: '退款金额', refundsLine: '退款 {n} 笔 · ¥{amount}',
     asOf: '统计于 {at}（按店铺时区 {zone} 划分日期）', ordersCreated: '今日下单', ordersPaid: '今日支付', gmv: '支付金额', conversion: '下单转化率',
     days: '近 7 天', date: '日期', createdThenPaid: '下单并支付', cancelled: '取消', units: '件数', topByUnits: '热销商品（按件数）', topByGmv: '热销商品（按金额）',
     topRange: '热销统计区间：{from} ~ {to}',
