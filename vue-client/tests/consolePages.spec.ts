@@ -74,3 +74,14 @@ describe('the console menu', () => {
     expect(consolePages[0]!.path).toBe('dashboard')
   })
 })
+
+describe('the audit log: what changed', () => {
+  it('lists the fields whose value differs, shortened', async () => {
+    const { changedFields } = await import('@/console/pages/audit')
+    expect(changedFields({ status: 'Paid', carrier: null, total: 100 }, { status: 'Shipped', carrier: '顺丰速运', total: 100 }))
+      .toEqual([{ field: 'status', before: 'Paid', after: 'Shipped' }, { field: 'carrier', before: '—', after: '顺丰速运' }])
+    expect(changedFields(null, { id: 7, specs: { 颜色: '红' } })).toEqual([{ field: 'id', before: '—', after: '7' }, { field: 'specs', before: '—', after: '{"颜色":"红"}' }])
+    expect(changedFields({ title: 'x'.repeat(100) }, null)[0]!.before).toHaveLength(60)
+    expect(changedFields({ a: 1 }, { a: 1 })).toEqual([])
+  })
+})

@@ -4,7 +4,12 @@
 import { http } from '@/api/client'
 import { read } from '@/api/index'
 import type * as T from '@/api/types'
+import type { components } from '@/api/schema'
 import { fileNameOf } from './download'
+
+// Only the console reads the audit log: its shapes are named here rather than in api/types.ts.
+export type AuditPage = T.Sent<components['schemas']['ListAuditEntriesResponse']>
+export type AuditEntry = AuditPage['items'][number]
 
 export type ShelfFilter = 'all' | 'on' | 'off'
 export type StockFilter = 'any' | 'lowStock' | 'outOfStock'
@@ -91,6 +96,10 @@ export const admin = {
       read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/approve', { params: { path: { afterSaleNo } }, body: { note: note || null } })).as<T.AfterSale>(),
     reject: (afterSaleNo: string, note: string) =>
       read(http.POST('/api/v1/admin/after-sales/{afterSaleNo}/reject', { params: { path: { afterSaleNo } }, body: { note } })).as<T.AfterSale>(),
+  },
+  audit: {
+    list: (query: { entity?: string; entityId?: string; actor?: string; action?: string; page: number; pageSize: number }) =>
+      read(http.GET('/api/v1/admin/audit', { params: { query } })).as<AuditPage>(),
   },
   accounts: {
     disable: (id: number) => read(http.POST('/api/v1/admin/accounts/{id}/disable', { params: { path: { id: String(id) } } })).as<T.AccountState>(),

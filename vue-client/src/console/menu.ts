@@ -14,7 +14,7 @@ export interface ConsolePage {
   /** Route name: console-<path>. */
   name: string
   /** Menu group (i18n key under console.groups); pages of a group are listed together, in this order. */
-  group: 'overview' | 'catalog' | 'marketing' | 'trade' | 'users'
+  group: 'overview' | 'catalog' | 'marketing' | 'trade' | 'users' | 'system'
   component: () => Promise<{ default: Component }>
 }
 
@@ -27,6 +27,7 @@ export const consolePages: ConsolePage[] = [
   { path: 'orders', name: 'console-orders', group: 'trade', component: () => import('./pages/OrdersPage.vue') },
   { path: 'after-sales', name: 'console-after-sales', group: 'trade', component: () => import('./pages/AfterSalesPage.vue') },
   { path: 'members', name: 'console-members', group: 'users', component: () => import('./pages/MembersPage.vue') },
+  { path: 'audit', name: 'console-audit', group: 'system', component: () => import('./pages/AuditPage.vue') },
 ]
 
 /** /admin and its pages: signed-in administrators only, in the console's own layout (no shop header or tab bar). */

@@ -4,8 +4,8 @@ const en: typeof zh = {
   title: 'Mall Console',
   backToShop: 'Back to the shop',
   signOut: 'Sign out',
-  groups: { overview: 'Overview', catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users' },
-  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', 'after-sales': 'After-sales', members: 'Members' },
+  groups: { overview: 'Overview', catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users', system: 'System' },
+  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', 'after-sales': 'After-sales', members: 'Members', audit: 'Audit log' },
   common: {
     confirm: 'Please confirm', ok: 'OK', cancel: 'Cancel', saved: 'Saved', created: 'Created', save: 'Save', create: 'Create', remove: 'Remove',
     search: 'Search', reset: 'Reset', refresh: 'Refresh', edit: 'Edit', actions: 'Actions', createdAt: 'Created', empty: 'No data',
@@ -35,6 +35,8 @@ const en: typeof zh = {
   },
   skuPicker: { title: 'Pick a SKU', chooseProduct: 'Click a product on the left to see its SKUs', pick: 'Pick' },
   activities: {
+    results: { accepted: 'accepted', sold_out: 'sold out', sold_out_local: 'sold out (this instance)', ended: 'ended', not_started: 'not started', limit_reached: 'over the limit', bad_token: 'bad token', bad_quantity: 'bad quantity', rate_limited: 'rate limited', cancelled: 'cancelled', unavailable: 'unavailable' },
+    edit: 'Edit', editTitle: 'Edit activity #{id} (until it starts)',
     create: 'New flash sale', searchHint: 'Filter by name or ID', title: 'Name', price: 'Sale price', stock: 'Stock', window: 'When', status: 'Status',
     statuses: { Draft: 'Not published', Scheduled: 'Scheduled', Live: 'Live', SoldOut: 'Sold out', Ended: 'Ended', Cancelled: 'Cancelled' },
     publish: 'Publish', reconcile: 'Reconcile', view: 'View', cancel: 'Cancel', stockSold: 'Sold / stock', remaining: 'Left / stock',
@@ -48,6 +50,7 @@ const en: typeof zh = {
     liveOrders: 'Live orders', releasedToSku: 'Released to SKU', drift: 'Drift',
   },
   dashboard: {
+    dayCreated: 'Orders', dayPaid: 'Paid orders', refunds: 'Refunds', refundedCents: 'Refunded', refundsLine: '{n} refunds · ¥{amount}',
     asOf: 'As of {at} (days in the shop\'s time zone, {zone})', ordersCreated: 'Orders today', ordersPaid: 'Paid today', gmv: 'Paid GMV', conversion: 'Conversion',
     days: 'Last 7 days', date: 'Date', createdThenPaid: 'Placed and paid', cancelled: 'Cancelled', units: 'Units', topByUnits: 'Top products by units', topByGmv: 'Top products by GMV',
     topRange: 'Top products from {from} to {to}',
@@ -65,10 +68,16 @@ const en: typeof zh = {
     by: { shopper: 'shopper', operator: 'operator', system: 'system' },
   },
   afterSales: {
+    refundStatuses: { Pending: 'Not sent yet', Processing: 'Processing', Succeeded: 'Refunded' },
     no: 'After-sale no.', kind: 'Kind', kinds: { refund: 'Refund only', return: 'Return and refund' }, amount: 'Amount', reason: 'Reason', note: 'Review note', noteHint: 'Required to reject; the shopper sees it',
     statuses: { AwaitingReview: 'Awaiting review', Refunding: 'Refunding', Refunded: 'Refunded', Rejected: 'Rejected', Cancelled: 'Withdrawn' },
     detailTitle: 'After-sale {no}', reviewedAt: 'Reviewed', refund: 'Refund', approve: 'Approve and refund', reject: 'Reject',
     confirmApprove: 'Approve this request and refund ¥{amount}? The refund starts at once.', approved: 'Approved, the refund has started', rejected: 'Rejected',
+  },
+  audit: {
+    action: 'Action', entity: 'Entity', entityId: 'Entity ID', actor: 'Operator', actorHint: "Operator's account", actionHint: 'Action, e.g. order.ship',
+    anyEntity: 'Any entity', before: 'Before', after: 'After', clientIp: 'IP', traceId: 'Trace ID', change: 'Change', none: '(none)',
+    explain: 'Every change an operator made: who, when, what (before and after).',
   },
   members: {
     account: 'Account', nickname: 'Nickname', role: 'Role', points: 'Points', prefix: 'Starts with', contains: 'Contains', anyState: 'Any state',

@@ -3,8 +3,8 @@ export default {
   title: 'Mall 运营后台',
   backToShop: '返回商城',
   signOut: '退出登录',
-  groups: { overview: '概览', catalog: '商品管理', marketing: '营销', trade: '交易', users: '用户' },
-  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', 'after-sales': '售后', members: '会员' },
+  groups: { overview: '概览', catalog: '商品管理', marketing: '营销', trade: '交易', users: '用户', system: '系统' },
+  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', 'after-sales': '售后', members: '会员', audit: '操作日志' },
   common: {
     confirm: '请确认', ok: '确定', cancel: '取消', saved: '已保存', created: '已创建', save: '保存', create: '创建', remove: '删除',
     search: '搜索', reset: '重置', refresh: '刷新', edit: '编辑', actions: '操作', createdAt: '创建时间', empty: '暂无数据',
@@ -34,6 +34,8 @@ export default {
   },
   skuPicker: { title: '选择 SKU', chooseProduct: '点击左侧商品查看其规格', pick: '选择' },
   activities: {
+    results: { accepted: '抢到', sold_out: '已售罄', sold_out_local: '已售罄（本机）', ended: '已结束', not_started: '未开始', limit_reached: '超出限购', bad_token: '令牌无效', bad_quantity: '数量无效', rate_limited: '限流', cancelled: '已取消', unavailable: '服务不可用' },
+    edit: '编辑', editTitle: '编辑活动 #{id}（开始前可改）',
     create: '新建秒杀活动', searchHint: '按活动名称或 ID 筛选', title: '活动名称', price: '秒杀价', stock: '库存', window: '活动时间', status: '状态',
     statuses: { Draft: '未发布', Scheduled: '未开始', Live: '进行中', SoldOut: '已售罄', Ended: '已结束', Cancelled: '已取消' },
     publish: '发布', reconcile: '对账', view: '查看', cancel: '取消活动', stockSold: '已售 / 库存', remaining: '剩余 / 库存',
@@ -47,6 +49,7 @@ export default {
     liveOrders: '有效订单', releasedToSku: '已退回 SKU', drift: '偏差',
   },
   dashboard: {
+    dayCreated: '下单数', dayPaid: '支付订单数', refunds: '退款笔数', refundedCents: '退款金额', refundsLine: '退款 {n} 笔 · ¥{amount}',
     asOf: '统计于 {at}（按店铺时区 {zone} 划分日期）', ordersCreated: '今日下单', ordersPaid: '今日支付', gmv: '支付金额', conversion: '下单转化率',
     days: '近 7 天', date: '日期', createdThenPaid: '下单并支付', cancelled: '取消', units: '件数', topByUnits: '热销商品（按件数）', topByGmv: '热销商品（按金额）',
     topRange: '热销统计区间：{from} ~ {to}',
@@ -64,10 +67,16 @@ export default {
     by: { shopper: '买家', operator: '运营', system: '系统' },
   },
   afterSales: {
+    refundStatuses: { Pending: '待提交', Processing: '处理中', Succeeded: '退款成功' },
     no: '售后单号', kind: '类型', kinds: { refund: '仅退款', return: '退货退款' }, amount: '退款金额', reason: '原因', note: '审核说明', noteHint: '驳回时必填，买家可见',
     statuses: { AwaitingReview: '待审核', Refunding: '退款中', Refunded: '已退款', Rejected: '已驳回', Cancelled: '已撤销' },
     detailTitle: '售后 {no}', reviewedAt: '审核时间', refund: '退款', approve: '同意并退款', reject: '驳回',
     confirmApprove: '同意该售后并退款 ¥{amount}？退款将立即发起。', approved: '已同意，退款已发起', rejected: '已驳回',
+  },
+  audit: {
+    action: '操作', entity: '对象', entityId: '对象 ID', actor: '操作人', actorHint: '操作人账号', actionHint: '操作，如 order.ship',
+    anyEntity: '全部对象', before: '修改前', after: '修改后', clientIp: 'IP', traceId: '追踪 ID', change: '变更', none: '（无）',
+    explain: '运营的每一次修改都记录在此：谁、何时、改了什么（修改前后）。',
   },
   members: {
     account: '账号', nickname: '昵称', role: '角色', points: '积分', prefix: '前缀匹配', contains: '包含', anyState: '全部状态',
