@@ -95,13 +95,16 @@ echo "    burst: $(json_field byStatus <<<"$out") in $(json_field burstMs <<<"$o
 accepted=$(json_field accepted.length <<<"$out")
 check "the victim was killed mid-burst (SIGKILL after 60 answers) and is gone" \
   bash -c '[ "$(json_field killedAt <<<"$1")" = 60 ] && ! kill -0 "$2" 2>/dev/null' _ "$out" "$victim_pid"
-unknown=$(json_field byStatus <<<"$out" | grep -oE '"attempt:(0|502|503|504)":[0-9]+' | cut -d: -f3 | paste -sd+ | bc 2>/dev/null)
+unknown=$(json_field byStatus <<<"$out" | grep -oE '"attempt:(0|502|503|504)":[0-9]+' | awk -F: '{ n += $3 } END { print n + 0 }')
 echo "    $accepted accepted (202), ${unknown:-0} attempts cut off by the kill (no answer or 502)"
 check "the burst through nginx had most units accepted with a 202 ($accepted of the 90 left)" test "$accepted" -ge 60
 not_created=$(json_field notCreated.length <<<"$out")
 check "every accepted reservation ended in an order (polled through nginx, 60 s deadline; $not_created not)" test "$not_created" = 0
+# A push can be lost only with the instance that wrote the order: killed between its commit and its push (a window
+# of milliseconds; the SPA polls as well). A broken backplane would lose about half of them.
 not_pushed=$(json_field notPushed.length <<<"$out")
-check "every accepted reservation's result reached its shopper on the surviving instance over SignalR ($not_pushed not)" test "$not_pushed" = 0
+check "the accepted reservations' results reached their shoppers on the surviving instance over SignalR ($not_pushed of $accepted not; at most 2 may die with the victim)" \
+  test "$not_pushed" -le 2
 
 # The database's view: no oversell, no shopper past the limit, every 202 has its order row.
 orders=$(sale_sql -e "SELECT COUNT(*) FROM orders WHERE activity_id = $SALE_ACTIVITY AND status <> 'Cancelled'")
