@@ -50,7 +50,7 @@ echo '<!doctype html><div id="app"></div><script type="module" src="/assets/app.
 echo 'export {}' >"$WORK/spa/assets/app.js"
 npm_ci_if_stale "$ROOT/vue-client" >"$LOG-npm.log" 2>&1 || { ko "npm ci in vue-client (see $LOG-npm.log)"; exit; }
 export MALL_SPA_ROOT=$WORK/spa MALL_SEED_DEMO_DATA=false Seckill__Recovery__GracePeriod=00:00:03 Seckill__Recovery__Interval=00:00:01 \
-  Seckill__Writer__MaxBurstDeferral=00:00:01 Seckill__IpAttemptsPerWindow=1000000
+  Seckill__Writer__MaxBurstDeferral=00:00:01 Seckill__IpAttemptsPerWindow=1000000 Redis__FailFastMilliseconds=2000
 
 "$ROOT/mall" stop >"$LOG-stop.log" 2>&1 || true
 "$ROOT/scripts/services.sh" up >"$LOG-services.log" 2>&1 && "$ROOT/scripts/services.sh" reset >>"$LOG-services.log" 2>&1 \

@@ -19,6 +19,12 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const require = createRequire(path.join(here, '../../../vue-client/package.json'))
 const signalR = require('@microsoft/signalr')
 
+// The SignalR client can throw from a WebSocket's close event while a connection is still starting (a handshake cut
+// off on a loaded machine): that is one failed connection, reported as such, not the end of the run.
+const strays = []
+process.on('uncaughtException', (e) => strays.push(String(e?.message ?? e)))
+process.on('unhandledRejection', (e) => strays.push(String(e?.message ?? e)))
+
 const [mode, configPath] = process.argv.slice(2)
 const config = JSON.parse(readFileSync(configPath, 'utf8'))
 for (const url of [config.base, config.hubBase].filter(Boolean)) {
@@ -95,14 +101,24 @@ async function burst() {
   const hubs = []
   if (config.hubBase) {
     // Shoppers listen on the instance that survives: results written by the other one must reach them too.
-    await Promise.all(shoppers.map(async (shopper) => {
-      const hub = connect(`${config.hubBase}/hubs/mall`, shopper.token, {
-        skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets,
-      })
-      hub.on('SeckillResult', (message) => pushed.set(message.reservationId, message.status))
-      await hub.start()
-      hubs.push(hub)
-    }))
+    // In batches, each connection tried up to three times: hundreds of handshakes at once time out on a busy box.
+    for (let first = 0; first < shoppers.length; first += 25) {
+      await Promise.all(shoppers.slice(first, first + 25).map(async (shopper) => {
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const hub = connect(`${config.hubBase}/hubs/mall`, shopper.token, {
+            skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets,
+          })
+          hub.on('SeckillResult', (message) => pushed.set(message.reservationId, message.status))
+          try {
+            await hub.start()
+            hubs.push(hub)
+            return
+          } catch {
+            await sleep(200 * attempt)
+          }
+        }
+      }))
+    }
   }
 
   const outcomes = [] // { userId, phase, status, reservationId }
@@ -157,7 +173,7 @@ async function burst() {
     shoppers: shoppers.length, burstMs, killedAt, byStatus,
     accepted: accepted.map((o) => ({ userId: o.userId, reservationId: o.reservationId })),
     notCreated: accepted.filter((o) => final.get(o.reservationId) !== 'OrderCreated').map((o) => ({ ...o, last: final.get(o.reservationId) })),
-    hubsConnected: hubs.length,
+    hubsConnected: hubs.length, strays,
     notPushed: config.hubBase ? accepted.filter((o) => pushed.get(o.reservationId) !== 'OrderCreated').map((o) => o.reservationId) : [],
   }
 }
