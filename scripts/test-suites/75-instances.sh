@@ -103,7 +103,8 @@ not_created=$(json_field notCreated.length <<<"$out")
 check "every accepted reservation ended in an order (polled through nginx, 60 s deadline; $not_created not)" test "$not_created" = 0
 # A push can be lost only with the instance that wrote the order: killed between its commit and its push (a window
 # of milliseconds; the SPA polls as well). A broken backplane would lose about half of them.
-not_pushed=$(json_field notPushed.length <<<"$out")
+not_pushed=$(json_field notPushed.length <<<"$out") listening=$(json_field hubsConnected <<<"$out")
+check "SignalR: $listening of 290 shoppers connected to the surviving instance before the burst" test "$listening" -ge 261
 check "the accepted reservations' results reached their shoppers on the surviving instance over SignalR ($not_pushed of $accepted not; at most 2 may die with the victim)" \
   test "$not_pushed" -le 2
 

@@ -99,6 +99,7 @@ async function burst() {
   const shoppers = config.shoppers.map((userId) => ({ userId, token: accessToken(userId) }))
   const pushed = new Map() // reservationId → status pushed over SignalR
   const hubs = []
+  const listening = new Set()
   if (config.hubBase) {
     // Shoppers listen on the instance that survives: results written by the other one must reach them too.
     // In batches, each connection tried up to three times: hundreds of handshakes at once time out on a busy box.
@@ -112,6 +113,7 @@ async function burst() {
           try {
             await hub.start()
             hubs.push(hub)
+            listening.add(shopper.userId)
             return
           } catch {
             await sleep(200 * attempt)
@@ -164,7 +166,8 @@ async function burst() {
     }
   }
   // And its result must have been pushed to the shopper.
-  while (config.hubBase && Date.now() < deadline && accepted.some((o) => pushed.get(o.reservationId) !== 'OrderCreated')) await sleep(100)
+  const heard = accepted.filter((o) => listening.has(o.userId))
+  while (config.hubBase && Date.now() < deadline && heard.some((o) => pushed.get(o.reservationId) !== 'OrderCreated')) await sleep(100)
   await Promise.all(hubs.map((hub) => hub.stop().catch(() => undefined)))
 
   const byStatus = {}
@@ -174,7 +177,9 @@ async function burst() {
     accepted: accepted.map((o) => ({ userId: o.userId, reservationId: o.reservationId })),
     notCreated: accepted.filter((o) => final.get(o.reservationId) !== 'OrderCreated').map((o) => ({ ...o, last: final.get(o.reservationId) })),
     hubsConnected: hubs.length, strays,
-    notPushed: config.hubBase ? accepted.filter((o) => pushed.get(o.reservationId) !== 'OrderCreated').map((o) => o.reservationId) : [],
+    // Only shoppers whose hub connection stood can have heard anything.
+    notPushed: config.hubBase ? heard.filter((o) => pushed.get(o.reservationId) !== 'OrderCreated').map((o) => o.reservationId) : [],
+    acceptedListening: heard.length,
   }
 }
 
