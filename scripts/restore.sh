@@ -39,6 +39,12 @@ PREFIX=$MALL_REDIS_PREFIX
 [ ! -d "$DATA/mariadb/mysql" ] || die "$DATA already holds a MariaDB data directory: restore only into a fresh MALL_DATA_DIR"
 [ ! -e "$DATA/redis/appendonlydir" ] && [ ! -e "$DATA/redis/dump.rdb" ] || die "$DATA already holds Redis data: restore only into a fresh MALL_DATA_DIR"
 
+# Fresh instances means nobody answers on their ports yet: a server left running there (same password) would take
+# the restore's commands instead of the one started here.
+for port in "$DB_PORT" "$REDIS_PORT"; do
+  [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || die "127.0.0.1:$port is already taken: restore only into fresh instances on free ports"
+done
+
 redis() { REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sql() { MYSQL_PWD=$DB_PASSWORD mariadb --no-defaults -h 127.0.0.1 -P "$DB_PORT" -u "$DB_USER" -N -B "$DB_NAME" "$@"; }
 
