@@ -9,6 +9,7 @@ import { useAuthStore } from './stores/auth'
 import { installRealtime } from './api/realtime'
 import { useClockStore } from './stores/clock'
 import { installMonitoring } from './monitoring'
+import { installA11yNames } from './lib/a11y'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -24,6 +25,7 @@ watch(() => useAuthStore().isSignedIn, (signedIn) => {
 })
 void installMonitoring(app, router)
 app.mount('#app')
+installA11yNames((key) => i18n.global.t(key))
 
 // The session comes back from the refresh cookie; the hub then connects as that user.
 void useAuthStore()

@@ -26,7 +26,7 @@ async function audit(page, paths, label, failures) {
 for (const [name, viewport, locale] of [['phone, zh-CN', { width: 390, height: 844 }, 'zh-CN'], ['desktop, en', { width: 1366, height: 900 }, 'en']]) {
   test(`accessibility (${name}): axe finds no serious or critical violation on the main pages`, async () => {
     const adminToken = await nativeLogin(adminAccount, adminPassword)
-    const activity = await createActivity(adminToken, { startsInMs: 60 * 60_000, stock: 5, title: `E2E 无障碍 ${unique()}` })
+    const activity = await createActivity(adminToken, { startsInMs: 10 * 60_000, stock: 5, title: `E2E 无障碍 ${unique()}` })
     const { product, sku } = await someSku()
     const account = await newShopper()
     const token = await nativeLogin(account, password)

@@ -7,6 +7,7 @@ const en: typeof zh = {
     order: 'Order', pay: 'Payment', account: 'Me', addresses: 'Addresses', login: 'Sign in', register: 'Register', forbidden: 'Not allowed',
     'not-found': 'Page not found',
   },
+  a11y: { decrease: 'Decrease', increase: 'Increase', choose: 'Choose' },
   nav: { home: 'Home', categories: 'Categories', cart: 'Cart', orders: 'Orders', account: 'Me', admin: 'Admin', seckill: 'Flash sale' },
   common: {
     loading: 'Loading…', empty: 'Nothing here yet', retry: 'Retry', save: 'Save', cancel: 'Cancel', delete: 'Delete', edit: 'Edit',

@@ -5,6 +5,7 @@ export default {
     order: '订单详情', pay: '支付', account: '我的', addresses: '收货地址', login: '登录', register: '注册', forbidden: '无权访问',
     'not-found': '页面不存在',
   },
+  a11y: { decrease: '减少', increase: '增加', choose: '选择' },
   nav: { home: '首页', categories: '分类', cart: '购物车', orders: '订单', account: '我的', admin: '管理', seckill: '秒杀' },
   common: {
     loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消', delete: '删除', edit: '编辑',
