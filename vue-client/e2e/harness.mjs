@@ -265,16 +265,18 @@ export async function axe(page, label, { exclude = [] } = {}) {
   return violations
 }
 
-/** Picks province / city / district in an address form's region picker (Vant Area), by name. */
+/** Picks province / city / district in an address form's region picker (Vant Cascader over @vant/area-data), by name. */
 export async function pickRegion(page, province, city, district) {
   await page.click('[data-test=address-form] [data-test=region]')
   const picker = page.locator('[data-test=area-picker]')
   await picker.waitFor()
-  for (const [column, name] of [[0, province], [1, city], [2, district]]) {
-    await picker.locator('.van-picker-column').nth(column).locator('.van-picker-column__item', { hasText: name }).first().click()
-    await poll(async () => (await picker.locator('.van-picker-column').nth(column).locator('.van-picker-column__item--selected').textContent())?.trim() === name,
-      { message: `${name} to be chosen in the region picker` })
+  // One tab per level; the tabs slide, so each level's list is found by its place, not by being visible. A picker
+  // opened on a saved region shows its last level: go back to the first.
+  await picker.locator('[role=tab]').first().click()
+  for (const [level, name] of [province, city, district].entries()) {
+    const list = picker.locator('.van-cascader__options').nth(level)
+    await list.waitFor()
+    await list.locator('.van-cascader__option', { hasText: name }).filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).first().click()
   }
-  await picker.locator('.van-picker__confirm').click()
   await poll(async () => (await page.inputValue('[data-test=address-form] input[name=region]')).includes(district), { message: 'the region to be filled in' })
 }

@@ -32,7 +32,7 @@ const cartOf = (lines: CartLine[]): Cart => ({
   purchasable: lines.length > 0 && lines.every((l) => l.onShelf && !l.shortOfStock),
 })
 const product = (id: number, skus: { id: number; priceCents: number; available: number }[]): Product =>
-  ({ id, title: `商品${id}`, images: [`/img/${id}.png`], skus: skus.map((s) => ({ ...s, specs: { 颜色: '红' } })) }) as Product
+  ({ id, title: `商品${id}`, images: [`/img/${id}.png`], skus: skus.map((s) => ({ ...s, specs: { 颜色: '红' } })) }) as unknown as Product
 const t = (key: string, values?: Record<string, unknown>) => (values ? `${key}:${JSON.stringify(values)}` : key)
 
 beforeEach(() => {

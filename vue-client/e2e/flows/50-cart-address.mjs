@@ -96,8 +96,9 @@ test('cart (phone): ticks, select all, stock warnings, and checkout of the ticke
   await page.click('[data-test=place-order] button')
   const placedRes = await placed
   assert(placedRes.status() === 201, `placing the order answered ${placedRes.status()}: ${await placedRes.text()}`)
-  const sent = placedRes.request().postDataJSON()
-  assert(!sent.fromCart && JSON.stringify(sent.items) === JSON.stringify([{ skuId: a, quantity: 1 }, { skuId: c, quantity: 2 }]), `the order was placed with ${JSON.stringify(sent)}`)
+  const order = await call('GET', `/api/v1/orders/${(await placedRes.json()).orderNo}`, { token })
+  const bought = (order.json?.items ?? []).map((i) => `${i.skuId}x${i.quantity}`).sort().join()
+  assert(bought === [`${a}x1`, `${c}x2`].sort().join(), `the order holds ${bought}, not the ticked lines`)
   const left = await call('GET', '/api/v1/cart', { token })
   assert(JSON.stringify(left.json.lines.map((l) => l.skuId).sort((x, y) => x - y)) === JSON.stringify([b, d].sort((x, y) => x - y)),
     `the cart keeps ${JSON.stringify(left.json.lines.map((l) => l.skuId))} after buying the ticked lines`)
@@ -202,8 +203,8 @@ test('addresses (phone, en): province/city/district come from the region picker,
   await page.click('[data-test=address-save]')
   const createdRes = await created
   assert(createdRes.status() === 201, `creating the address answered ${createdRes.status()}`)
-  const body = createdRes.request().postDataJSON()
-  assert(body.province === '北京市' && body.city === '北京市' && body.district === '朝阳区', `the form sent ${JSON.stringify(body)}`)
+  const body = await createdRes.json()
+  assert(body.province === '北京市' && body.city === '北京市' && body.district === '朝阳区' && body.receiver === 'Wang', `the address was saved as ${JSON.stringify(body)}`)
   await page.evaluate(() => localStorage.setItem('mall.locale', 'zh-CN'))
   await page.close()
   await context.clearCookies()

@@ -32,4 +32,14 @@ export function codeOf(list: AreaList, region: Region): string {
   return ''
 }
 
-export const loadAreaList = async (): Promise<AreaList> => (await import('@vant/area-data')).areaList
+export interface AreaOption {
+  text: string
+  value: string
+  children?: AreaOption[]
+}
+
+/** The list (for names ↔ codes) and the cascader's tree, from one lazily loaded chunk. */
+export async function loadAreaData(): Promise<{ list: AreaList; options: AreaOption[] }> {
+  const data = await import('@vant/area-data')
+  return { list: data.areaList, options: data.useCascaderAreaData() }
+}
