@@ -115,8 +115,16 @@ export const useCartStore = defineStore('cart', () => {
   async function mergeGuest(titles = new Map<number, string>()): Promise<void> {
     const guest = readGuestCart()
     if (!guest.length) return
+    // Claimed before the first await: another tab signing in at the same moment finds nothing left to add twice.
+    writeGuestCart([])
     const outcome: MergeOutcome = { merged: 0, capped: [], failed: [] }
-    let account = await api.cart.get()
+    let account: Cart
+    try {
+      account = await api.cart.get()
+    } catch (e) {
+      writeGuestCart(guest) // nothing was moved: keep it for the next sign-in
+      throw e
+    }
     for (const step of mergePlan(guest, account.lines)) {
       try {
         const current = account.lines.find((l) => l.skuId === step.skuId)?.quantity ?? 0
@@ -128,8 +136,7 @@ export const useCartStore = defineStore('cart', () => {
         outcome.failed.push({ skuId: step.skuId, title: titles.get(step.skuId) ?? '', reason: problem?.code ?? String(statusOf(e) ?? 'network') })
       }
     }
-    // Every line was tried once; keeping failed ones would retry them at every sign-in and surprise the shopper later.
-    writeGuestCart([])
+    // Every line was tried once; failed ones are reported rather than kept, which would retry them at every sign-in.
     cart.value = account
     mergeReport.value = outcome
   }
