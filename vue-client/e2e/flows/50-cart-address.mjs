@@ -1,7 +1,7 @@
 // Cart (ticks, select all, checkout of the ticked lines, stock warnings, the guest cart merged at sign-in),
 // addresses picked from the region list, and the session across tabs (issue 18, items 5, 6 and 10).
 import {
-  web, adminAccount, adminPassword, test, unique, password, assert, poll, call, nativeLogin, newShopper, context, openPage, shot, uiLogin, pickRegion,
+  web, adminAccount, adminPassword, test, unique, password, assert, poll, call, nativeLoginSolving, newShopper, context, openPage, shot, uiLogin, pickRegion,
 } from '../harness.mjs'
 
 const phone = { width: 390, height: 844 }
@@ -46,13 +46,13 @@ const line = (page, skuId) => page.locator(`[data-test=cart-line][data-sku="${sk
 const total = async (page) => Number(await page.getAttribute('[data-test=checkout]', 'data-total'))
 
 test('cart (phone): ticks, select all, stock warnings, and checkout of the ticked lines only', async () => {
-  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  const adminToken = await nativeLoginSolving(adminAccount, adminPassword)
   const p = await productWith(adminToken, `E2E 勾选 ${unique()}`, [{ stock: 20, priceCents: 1000 }, { stock: 20, priceCents: 2000 }, { stock: 3, priceCents: 500 }])
   const gone = await productWith(adminToken, `E2E 下架 ${unique()}`, [{ stock: 20, priceCents: 700 }])
   const [a, b, c] = p.skus
   const d = gone.skus[0]
   const account = await newShopper()
-  const token = await nativeLogin(account, password)
+  const token = await nativeLoginSolving(account, password)
   for (const [sku, q] of [[a, 1], [b, 2], [c, 2], [d, 1]]) await put(token, sku, q)
   const off = await call('POST', `/api/v1/admin/products/${gone.id}/shelf`, { token: adminToken, body: { onShelf: false } })
   assert(off.status === 200 || off.status === 204, `taking the product off shelf answered ${off.status}`)
@@ -116,13 +116,13 @@ test('cart (phone): ticks, select all, stock warnings, and checkout of the ticke
 })
 
 test('cart (desktop): a guest\'s cart lives in the browser, is merged at sign-in (capped, failures reported), and the total shows once', async () => {
-  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  const adminToken = await nativeLoginSolving(adminAccount, adminPassword)
   const p = await productWith(adminToken, `E2E 访客 ${unique()}`, [{ stock: 20, priceCents: 1200 }, { stock: 5, priceCents: 300 }])
   const single = await productWith(adminToken, `E2E 单品 ${unique()}`, [{ stock: 20, priceCents: 990 }])
   const [e, f] = p.skus
   const g = single.skus[0]
   const account = await newShopper()
-  const token = await nativeLogin(account, password)
+  const token = await nativeLoginSolving(account, password)
   await put(token, e, 5)
 
   const page = await cleanPage(desktop)
@@ -167,7 +167,7 @@ test('cart (desktop): a guest\'s cart lives in the browser, is merged at sign-in
 
 test('addresses (phone, en): province/city/district come from the region picker, and an existing address edits correctly', async () => {
   const account = await newShopper()
-  const token = await nativeLogin(account, password)
+  const token = await nativeLoginSolving(account, password)
   const existing = await call('POST', '/api/v1/addresses', {
     token, body: { receiver: '李小三', phone: '13900139000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 2 号', isDefault: false },
   })

@@ -1,7 +1,7 @@
 // Accessibility: axe-core on every main shopper page, phone and desktop, zh-CN and en; no serious or critical
 // violation (issue 18, item 12).
 import {
-  web, adminAccount, adminPassword, test, unique, password, assert, call, nativeLogin, newShopper, someSku, createActivity, context, openPage, uiLogin, axe,
+  web, adminAccount, adminPassword, test, unique, password, assert, call, nativeLoginSolving, newShopper, someSku, createActivity, context, openPage, uiLogin, axe,
 } from '../harness.mjs'
 
 /** Waits until the page has settled: no loading placeholder, no request in flight. */
@@ -25,11 +25,11 @@ async function audit(page, paths, label, failures) {
 
 for (const [name, viewport, locale] of [['phone, zh-CN', { width: 390, height: 844 }, 'zh-CN'], ['desktop, en', { width: 1366, height: 900 }, 'en']]) {
   test(`accessibility (${name}): axe finds no serious or critical violation on the main pages`, async () => {
-    const adminToken = await nativeLogin(adminAccount, adminPassword)
+    const adminToken = await nativeLoginSolving(adminAccount, adminPassword)
     const activity = await createActivity(adminToken, { startsInMs: 10 * 60_000, stock: 5, title: `E2E 无障碍 ${unique()}` })
     const { product, sku } = await someSku()
     const account = await newShopper()
-    const token = await nativeLogin(account, password)
+    const token = await nativeLoginSolving(account, password)
     const address = await call('POST', '/api/v1/addresses', {
       token, body: { receiver: '王小二', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 1 号', isDefault: true },
     })
