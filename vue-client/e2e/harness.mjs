@@ -7,7 +7,7 @@
 // Screenshots of key pages go to test-results/ on every run; a failure also keeps its console log.
 import { chromium } from 'playwright-core'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -236,4 +236,59 @@ export async function runAll() {
   }
   console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`)
   process.exit(results.failed ? 1 : 0)
+}
+
+// ---------- accessibility (axe-core) and shared form helpers ----------
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8')
+
+/**
+ * Runs axe-core in the page and fails on any serious or critical violation (WCAG 2.1 A/AA and axe's best practices).
+ * The shop's CSP allows only its own scripts (no inline, no eval), so axe is not added as a page script: Playwright
+ * evaluates its source through the DevTools protocol, which the page's CSP does not govern. Returns every violation,
+ * minor ones included, for a flow that wants to look further.
+ */
+export async function axe(page, label, { exclude = [] } = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(`${axeSource}\n;undefined`)
+  const violations = await page.evaluate(async (exclude) => {
+    const result = await window.axe.run({ exclude: exclude.map((s) => [s]) }, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    })
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(0, 2).join(' ')}`) }))
+  }, exclude)
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  if (bad.length) {
+    await shot(page, `axe-${slug(label)}`)
+    throw new Error(`axe on ${label}: ${bad.length} serious/critical violation(s):\n` +
+      bad.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `      ${n}`).join('\n')}`).join('\n'))
+  }
+  return violations
+}
+
+/** Picks province / city / district in an address form's region picker (Vant Cascader over @vant/area-data), by name. */
+export async function pickRegion(page, province, city, district) {
+  await page.click('[data-test=address-form] [data-test=region]')
+  const picker = page.locator('[data-test=area-picker]')
+  await picker.waitFor()
+  // One tab per level; the tabs slide, so each level's list is found by its place, not by being visible. A picker
+  // opened on a saved region shows its last level: go back to the first.
+  await picker.locator('[role=tab]').first().click()
+  for (const [level, name] of [province, city, district].entries()) {
+    const list = picker.locator('.van-cascader__options').nth(level)
+    await list.waitFor()
+    await list.locator('.van-cascader__option', { hasText: name }).filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).first().click()
+  }
+  await poll(async () => (await page.inputValue('[data-test=address-form] input[name=region]')).includes(district), { message: 'the region to be filled in' })
+}
+
+/**
+ * nativeLogin that pays the login challenge when the address is past its threshold (30-edge's flow puts 127.0.0.1
+ * there, and flows loaded after it still have to sign in).
+ */
+export async function nativeLoginSolving(account, pw) {
+  const body = { account, password: pw, client: 'native' }
+  let r = await call('POST', '/api/v1/auth/login', { body })
+  if (r.status === 428) r = await call('POST', '/api/v1/auth/login', { body, headers: { 'mall-challenge': await solvedChallenge('login') } })
+  assert(r.status === 200, `login of ${account} answered ${r.status}: ${JSON.stringify(r.json)}`)
+  return r.json.accessToken
 }

@@ -8,6 +8,7 @@ vi.mock('@/api/client', () => ({
   api: {
     auth: { login: vi.fn(), logout: vi.fn(), me: vi.fn(), register: vi.fn() },
     cart: { get: vi.fn(), set: vi.fn(), remove: vi.fn() },
+    catalog: { product: vi.fn() },
   },
 }))
 import { api, bare } from '@/api/client'
@@ -18,6 +19,7 @@ import { useCartStore } from '@/stores/cart'
 import { useLocaleStore } from '@/stores/locale'
 import { i18n, storageKey } from '@/i18n'
 import { installGuards } from '@/router'
+import { SESSION_HINT_KEY } from '@/lib/session'
 
 /** A cart line as the API sends it, with the fields a test cares about. */
 const line = (l: { skuId: number; priceCents: number; quantity: number; lineTotalCents?: number }) => ({
@@ -58,6 +60,7 @@ describe('auth store', () => {
   })
 
   it('restores the session on reload from the refresh cookie', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1')
     vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt-2', tokenType: 'Bearer', expiresIn: 900 }))
     vi.mocked(api.auth.me).mockResolvedValue(admin)
     const auth = useAuthStore()
@@ -69,16 +72,48 @@ describe('auth store', () => {
     expect(auth.restored).toBe(true)
   })
 
-  it('stays signed out when there is no valid refresh cookie', async () => {
+  it('stays signed out when there is no valid refresh cookie, and stops trying', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1')
     vi.mocked(bare.POST).mockRejectedValue(new ApiError(401, { status: 401 }))
     const auth = useAuthStore()
     await auth.restore()
     expect(auth.isSignedIn).toBe(false)
     expect(auth.restored).toBe(true)
     expect(api.auth.me).not.toHaveBeenCalled()
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull()
+  })
+
+  it('never asks to refresh for a guest (no session hint): no failing POST /auth/refresh', async () => {
+    const auth = useAuthStore()
+    await auth.restore()
+    expect(await auth.refresh()).toBeNull()
+    expect(bare.POST).not.toHaveBeenCalled()
+    expect(auth.restored).toBe(true)
+  })
+
+  it('sets the session hint at sign-in and clears it at sign-out', async () => {
+    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-5', tokenType: 'Bearer', expiresIn: 900, refreshToken: null })
+    vi.mocked(api.auth.me).mockResolvedValue(shopper)
+    const auth = useAuthStore()
+    await auth.login('a', 'b')
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBe('1')
+    await auth.logout()
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull()
+  })
+
+  it('signs out when another tab signs out (BroadcastChannel)', async () => {
+    vi.mocked(api.auth.login).mockResolvedValue({ accessToken: 'jwt-6', tokenType: 'Bearer', expiresIn: 900, refreshToken: null })
+    vi.mocked(api.auth.me).mockResolvedValue(shopper)
+    const auth = useAuthStore()
+    await auth.login('a', 'b')
+    const otherTab = new BroadcastChannel('mall.session')
+    otherTab.postMessage({ type: 'signed-out' })
+    await vi.waitFor(() => expect(auth.isSignedIn).toBe(false))
+    otherTab.close()
   })
 
   it('shares one refresh between concurrent callers', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1')
     vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt-3', tokenType: 'Bearer', expiresIn: 900 }))
     const auth = useAuthStore()
     const tokens = await Promise.all([auth.refresh(), auth.refresh(), auth.refresh()])
@@ -101,6 +136,7 @@ describe('auth store', () => {
 describe('route guards', () => {
   async function routerAs(user: typeof shopper | null) {
     if (user) {
+      localStorage.setItem(SESSION_HINT_KEY, '1')
       vi.mocked(bare.POST).mockResolvedValue(answer({ accessToken: 'jwt', tokenType: 'Bearer', expiresIn: 900 }))
       vi.mocked(api.auth.me).mockResolvedValue(user)
     } else vi.mocked(bare.POST).mockRejectedValue(new ApiError(401, { status: 401 }))
@@ -141,6 +177,10 @@ describe('route guards', () => {
 })
 
 describe('cart store', () => {
+  beforeEach(() => {
+    useAuthStore().accessToken = 'jwt'
+  })
+
   it('counts units and totals lines', async () => {
     vi.mocked(api.cart.get).mockResolvedValue(cartOf([line({ skuId: 1, priceCents: 100, quantity: 2 }), line({ skuId: 2, priceCents: 250, quantity: 1, lineTotalCents: 250 })]))
     const cart = useCartStore()

@@ -7,6 +7,7 @@ const en: typeof zh = {
     order: 'Order', pay: 'Payment', account: 'Me', addresses: 'Addresses', login: 'Sign in', register: 'Register', forbidden: 'Not allowed',
     'not-found': 'Page not found',
   },
+  a11y: { decrease: 'Decrease', increase: 'Increase', choose: 'Choose' },
   nav: { home: 'Home', categories: 'Categories', cart: 'Cart', orders: 'Orders', account: 'Me', admin: 'Admin', seckill: 'Flash sale' },
   common: {
     loading: 'Loading…', empty: 'Nothing here yet', retry: 'Retry', save: 'Save', cancel: 'Cancel', delete: 'Delete', edit: 'Edit',
@@ -37,7 +38,13 @@ const en: typeof zh = {
     added: 'Added to cart', description: 'Details', notFound: 'Product not found', chooseSpecs: 'Choose {names} first', specSeparator: ', ',
   },
   listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', noResults: 'No products found', all: 'All' },
-  cart: { title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left' },
+  cart: {
+    title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left',
+    soldOut: 'Sold out', lowStock: 'Only {n} left in stock', selectAll: 'Select all', checkoutN: 'Check out ({n})', noneTicked: 'Tick the items to check out', tick: 'Select {title}',
+    guestHint: 'Sign in to keep this cart in your account', full: 'The cart holds at most {max} different items', mergedSome: 'Moved {n} items you added before signing in into your cart.',
+    mergeFailed: '"{title}" could not be added to your cart: {reason}', mergeCapped: '{n} items exceeded the per-item limit and were added as {max}.',
+    reasons: { stock: 'not enough stock', gone: 'no longer exists', full: 'the cart is full', other: 'please try again later' },
+  },
   checkout: {
     title: 'Confirm order', address: 'Shipping address', chooseAddress: 'Choose an address', addAddress: 'Add address', placeOrder: 'Place order',
     noAddress: 'Add a shipping address first', items: 'Items', placing: 'Placing order…',
@@ -45,7 +52,7 @@ const en: typeof zh = {
     notPurchasable: 'Some items cannot be ordered as they are', unknownSku: 'Item {id}', nothing: 'Nothing to check out',
   },
   address: {
-    title: 'Addresses', receiver: 'Receiver', phone: 'Phone', province: 'Province', city: 'City', district: 'District',
+    title: 'Addresses', receiver: 'Receiver', phone: 'Phone', province: 'Province', city: 'City', district: 'District', region: 'Region', chooseRegion: 'Choose province / city / district',
     detail: 'Street address', isDefault: 'Use as default', default: 'Default', empty: 'No addresses yet', saved: 'Address saved', deleted: 'Address deleted',
   },
   orders: {

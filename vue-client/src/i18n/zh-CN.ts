@@ -5,6 +5,7 @@ export default {
     order: '订单详情', pay: '支付', account: '我的', addresses: '收货地址', login: '登录', register: '注册', forbidden: '无权访问',
     'not-found': '页面不存在',
   },
+  a11y: { decrease: '减少', increase: '增加', choose: '选择' },
   nav: { home: '首页', categories: '分类', cart: '购物车', orders: '订单', account: '我的', admin: '管理', seckill: '秒杀' },
   common: {
     loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消', delete: '删除', edit: '编辑',
@@ -34,7 +35,13 @@ export default {
     added: '已加入购物车', description: '商品详情', notFound: '商品不存在', chooseSpecs: '请选择{names}', specSeparator: '、',
   },
   listing: { sortDefault: '综合', sortPriceAsc: '价格从低到高', sortPriceDesc: '价格从高到低', sortNewest: '最新', noResults: '没有找到相关商品', all: '全部' },
-  cart: { title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车', offShelf: '已下架', short: '库存不足，仅剩 {n} 件' },
+  cart: {
+    title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车', offShelf: '已下架', short: '库存不足，仅剩 {n} 件',
+    soldOut: '已售罄', lowStock: '库存仅剩 {n} 件', selectAll: '全选', checkoutN: '去结算({n})', noneTicked: '请勾选要结算的商品', tick: '选择 {title}',
+    guestHint: '登录后购物车将同步到你的账号', full: '购物车最多放 {max} 种商品', mergedSome: '已将 {n} 件未登录时加购的商品并入购物车。',
+    mergeFailed: '「{title}」未能加入购物车：{reason}', mergeCapped: '{n} 种商品超过单件上限，已按 {max} 件加入。',
+    reasons: { stock: '库存不足', gone: '商品已不存在', full: '购物车已满', other: '请稍后重试' },
+  },
   checkout: {
     title: '确认订单', address: '收货地址', chooseAddress: '选择收货地址', addAddress: '新增地址', placeOrder: '提交订单',
     noAddress: '请先添加收货地址', items: '商品清单', placing: '正在提交…',
@@ -42,7 +49,7 @@ export default {
     notPurchasable: '部分商品暂时无法购买', unknownSku: '商品 {id}', nothing: '没有要结算的商品',
   },
   address: {
-    title: '收货地址', receiver: '收货人', phone: '手机号', province: '省份', city: '城市', district: '区县',
+    title: '收货地址', receiver: '收货人', phone: '手机号', province: '省份', city: '城市', district: '区县', region: '所在地区', chooseRegion: '选择省 / 市 / 区',
     detail: '详细地址', isDefault: '设为默认', default: '默认', empty: '还没有收货地址', saved: '地址已保存', deleted: '地址已删除',
   },
   orders: {

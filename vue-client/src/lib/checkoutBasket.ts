@@ -12,12 +12,30 @@ function positive(v: string | null | undefined): number | null {
   return n >= 1 ? n : null
 }
 
+/** `skuId:quantity,…` (the cart's ticked lines), or null when any part is malformed or a SKU repeats. */
+function itemsFrom(v: string): { skuId: number; quantity: number }[] | null {
+  const items = v.split(',').map((part) => {
+    const [sku, quantity, ...rest] = part.split(':')
+    const skuId = positive(sku)
+    const q = positive(quantity)
+    return skuId && q && !rest.length ? { skuId, quantity: q } : null
+  })
+  if (!items.length || items.some((i) => !i)) return null
+  const ok = items as { skuId: number; quantity: number }[]
+  return new Set(ok.map((i) => i.skuId)).size === ok.length ? ok : null
+}
+
 /**
- * The basket a checkout address names: `?skuId=&quantity=` (quantity 1 when absent) or the cart (`?fromCart=1`, or
- * no SKU). Anything else in the address — a title, a price — is ignored: the page shows only what the server
+ * The basket a checkout address names: `?items=skuId:quantity,…` (the cart's ticked lines), `?skuId=&quantity=`
+ * (quantity 1 when absent) or the whole cart (`?fromCart=1`, or no SKU). Anything else in the address — a title, a price — is ignored: the page shows only what the server
  * prices. A malformed SKU id or quantity names no basket (null).
  */
 export function basketFromQuery(query: LocationQuery): Basket | null {
+  const itemsParam = first(query.items)
+  if (itemsParam !== undefined && itemsParam !== null) {
+    const items = itemsFrom(itemsParam)
+    return items ? { items } : null
+  }
   const skuParam = first(query.skuId)
   if (skuParam === undefined) return { fromCart: true }
   const skuId = positive(skuParam)

@@ -5,6 +5,7 @@ import { read } from '@/api'
 import type { Me, TokenResponse } from '@/api/types'
 import { withChallenge, type Prover } from '@/api/withChallenge'
 import { proveQuietly } from '@/composables/useChallenge'
+import { hasSessionHint, openSessionChannel, setSessionHint } from '@/lib/session'
 
 /**
  * Registration worked but the automatic sign-in after it did not (a challenge, a rate limit, the network): the
@@ -36,12 +37,21 @@ export const useAuthStore = defineStore('auth', () => {
 
   function accept(tokens: TokenResponse) {
     accessToken.value = tokens.accessToken
+    setSessionHint(true)
   }
+
+  // Another tab signed out: this one forgets too (the refresh cookie is gone for every tab). Another tab signed in:
+  // this one restores the session from the cookie they share.
+  const channel = openSessionChannel((m) => {
+    if (m.type === 'signed-out') forget()
+    else if (!accessToken.value) void refresh().then((token) => (token ? loadMe() : undefined)).catch(() => undefined)
+  })
 
   /** Both are guarded by the proof-of-work challenge: `prove` solves one on a 428 (a page passes its own, with progress). */
   async function login(account: string, password: string, prove: Prover = proveQuietly) {
     accept(await withChallenge({ purpose: 'login' }, (proof) => api.auth.login({ account, password }, proof), prove))
     await loadMe()
+    channel.post({ type: 'signed-in' })
   }
 
   /** Throws SignInAfterRegistrationFailed when the account was created but the sign-in after it failed. */
@@ -55,8 +65,15 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  /** One refresh at a time, whoever asks (the client's session middleware, the session restore, the hub). */
+  /**
+   * One refresh at a time, whoever asks (the client's session middleware, the session restore, the hub). Without the
+   * session hint there is no refresh cookie to use: a guest asks nothing (no failing POST /auth/refresh).
+   */
   function refresh(): Promise<string | null> {
+    if (!refreshing && !hasSessionHint()) {
+      forget()
+      return Promise.resolve(null)
+    }
     refreshing ??= read(bare.POST('/api/v1/auth/refresh'))
       .as<TokenResponse>()
       .then((tokens) => {
@@ -96,12 +113,14 @@ export const useAuthStore = defineStore('auth', () => {
       if (accessToken.value) await api.auth.logout()
     } finally {
       forget()
+      channel.post({ type: 'signed-out' })
     }
   }
 
   function forget() {
     accessToken.value = null
     user.value = null
+    setSessionHint(false)
   }
 
   return { accessToken, user, restored, isSignedIn, isAdmin, login, register, refresh, restore, loadMe, logout, forget }
