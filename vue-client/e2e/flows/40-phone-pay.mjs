@@ -44,17 +44,39 @@ async function browserPage({ userAgent, width, height, english = false, inWeChat
   return page
 }
 
-/** Starts paying with the provider; returns the create-payment answer (the JSAPI one comes after the OAuth trip). */
+/**
+ * The answer to the next POST to `path`, read as it passes through (the page leaves for the provider right after
+ * it, and a response of a page that navigated away can no longer be read).
+ */
+function answerOf(page, path) {
+  return new Promise((resolve, reject) => {
+    let seen = false
+    const handler = async (route) => {
+      if (seen || route.request().method() !== 'POST') return route.fallback()
+      seen = true
+      try {
+        const response = await route.fetch()
+        const text = await response.text()
+        await route.fulfill({ response, body: text })
+        resolve({ status: response.status(), json: text ? JSON.parse(text) : null })
+      } catch (e) {
+        reject(e)
+      }
+    }
+    page.route(`**${path}`, handler).catch(reject)
+  })
+}
+
+/** Starts paying with the provider; returns the create-payment answer. */
 async function startPaying(page, orderNo, provider) {
   await page.goto(`${web}/pay/${orderNo}`)
   await page.waitForSelector('[data-test=pay-start]')
   await page.click(`[data-test=provider-${provider}]`)
-  const started = page.waitForResponse((r) => r.url().includes(`/api/v1/orders/${orderNo}/payments`) && !r.url().includes('wechat-oauth')
-    && r.request().method() === 'POST', { timeout: 30_000 })
+  const started = answerOf(page, `/api/v1/orders/${orderNo}/payments`)
   await page.click('[data-test=pay-start]')
-  const response = await started
-  assert(response.status() === 201 || response.status() === 200, `starting a ${provider} payment answered ${response.status()}: ${await response.text()}`)
-  return response.json()
+  const { status, json } = await started
+  assert(status === 201 || status === 200, `starting a ${provider} payment answered ${status}: ${JSON.stringify(json)}`)
+  return json
 }
 
 /** At the sandbox cashier: confirm, see it paid, and be sent back by it. */
@@ -96,16 +118,16 @@ test('phone pay: WeChat JSAPI inside WeChat signs in through OAuth (sandbox open
   await page.goto(`${web}/pay/${orderNo}`)
   await page.waitForSelector('[data-test=pay-start]')
   await page.click('[data-test=provider-wechatpay]')
-  const oauth = page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${orderNo}/payments/wechat-oauth`))
-  const exchanged = page.waitForResponse((r) => r.url().endsWith('/api/v1/payments/wechat-oauth/openid'), { timeout: 30_000 })
-  const created = page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${orderNo}/payments`) && r.request().method() === 'POST', { timeout: 30_000 })
+  const oauth = answerOf(page, `/api/v1/orders/${orderNo}/payments/wechat-oauth`)
+  const exchanged = answerOf(page, '/api/v1/payments/wechat-oauth/openid')
+  const created = answerOf(page, `/api/v1/orders/${orderNo}/payments`)
   await page.click('[data-test=pay-start]')
-  const authorize = await (await oauth).json()
+  const authorize = (await oauth).json
   assert(/\/connect\/oauth2\/authorize\?appid=.+&redirect_uri=.+&response_type=code&scope=snsapi_base&state=.+#wechat_redirect$/.test(authorize.authorizeUrl),
-    `not WeChat's authorize URL: ${authorize.authorizeUrl}`)
-  const openId = await (await exchanged).json()
-  assert((await exchanged).status() === 200 && openId.openId?.startsWith('o'), `the code → openid exchange answered ${JSON.stringify(openId)}`)
-  const payment = await (await created).json()
+    `not WeChat's authorize URL: ${JSON.stringify(authorize)}`)
+  const openId = await exchanged
+  assert(openId.status === 200 && openId.json.openId?.startsWith('o'), `the code → openid exchange answered ${openId.status} ${JSON.stringify(openId.json)}`)
+  const payment = (await created).json
   assert(payment.channel === 'jsapi' && payment.jsapi?.package?.startsWith('prepay_id='), `inside WeChat the payment should be JSAPI: ${JSON.stringify(payment)}`)
   // The bridge opens the sandbox's JSAPI cashier, which checks paySign first.
   await confirmAtCashier(page, 'wechat-jsapi')
