@@ -1,7 +1,7 @@
 // Paying on a phone (issue 18, item 4): WeChat Pay H5 in a phone browser, JSAPI inside WeChat (OAuth code → sandbox
 // openid → WeixinJSBridge), Alipay WAP on a phone and Alipay page on a desktop, each through the sandbox's real wire
 // formats and each coming back to the order's own page, which shows it paid. The desktop QR path is payInSandbox's.
-import { web, test, assert, call, need, nativeLogin, newShopper, password, someSku, unique, openPage, shot, uiLogin } from '../harness.mjs'
+import { web, test, assert, call, need, nativeLogin, newShopper, password, someSku, unique, context, openPage, shot, uiLogin } from '../harness.mjs'
 
 const iphoneUa = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
 const wechatUa = 'Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 ' +
@@ -29,6 +29,8 @@ async function shopperWithOrder() {
  * Chromium's emulation), viewport, language, and inside WeChat the WeixinJSBridge WeChat injects (the sandbox's).
  */
 async function browserPage({ userAgent, width, height, english = false, inWeChat = false }) {
+  // The browser profile is shared by every flow: the previous shopper's session would send /login elsewhere.
+  await context.clearCookies()
   const page = await openPage()
   if (userAgent) {
     const cdp = await page.context().newCDPSession(page)
