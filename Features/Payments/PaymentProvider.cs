@@ -28,15 +28,34 @@ public static class Channels
     public const string Page = "page";
     /// <summary>Alipay alipay.trade.precreate: a QR code the buyer scans.</summary>
     public const string Precreate = "precreate";
+    /// <summary>WeChat Pay H5 (/v3/pay/transactions/h5): a phone browser outside WeChat opens h5_url, which hands over to the WeChat app.</summary>
+    public const string H5 = "h5";
+    /// <summary>Alipay alipay.trade.wap.pay: a phone browser is sent to Alipay's mobile cashier (or the Alipay app).</summary>
+    public const string Wap = "wap";
 }
 
+/// <summary>
+/// <paramref name="ReturnUrl"/> is the order's own page (where a browser that left for the provider comes back),
+/// <paramref name="QuitUrl"/> the pay page (Alipay WAP's "give up" link), <paramref name="ClientIp"/> the payer's
+/// address as the host resolved it from the trusted proxies (WeChat H5's scene_info).
+/// </summary>
 public sealed record PrepayRequest(string PaymentNo, long AmountCents, string Description, string Channel, string? OpenId,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt, string? ReturnUrl = null, string? QuitUrl = null, string? ClientIp = null);
 
 public sealed record JsapiParameters(string AppId, string TimeStamp, string NonceStr, string Package, string SignType, string PaySign);
 
-/// <summary>What the shopper needs to pay: exactly one of the three is set.</summary>
-public sealed record Prepay(string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
+/// <summary>What the shopper needs to pay: exactly one of them is set.</summary>
+public sealed record Prepay(string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl, string? H5Url = null);
+
+/// <summary>The shop's own pages a payment sends the browser back to, built from Mall:PublicBaseUrl.</summary>
+public sealed class ShopPages(string publicBase)
+{
+    public string PublicBase { get; } = publicBase.TrimEnd('/');
+    /// <summary>Where every provider returns the browser: the order's own page.</summary>
+    public string Order(string orderNo) => $"{PublicBase}/orders/{Uri.EscapeDataString(orderNo)}";
+    /// <summary>The pay page: Alipay WAP's quit_url and the WeChat OAuth redirect_uri.</summary>
+    public string Pay(string orderNo) => $"{PublicBase}/pay/{Uri.EscapeDataString(orderNo)}";
+}
 
 public enum TradeState { NotFound, Pending, Paid, Closed, Refunded }
 

@@ -26,6 +26,7 @@ public static class PaymentsFeature
         var notifyBase = Set(options.NotifyBaseUrl) ?? publicBase;
         var sandboxSite = Set(options.Sandbox.BaseUrl) ?? publicBase;
         var sandboxBase = sandboxSite + "/sandbox";
+        services.AddSingleton(new ShopPages(publicBase));
 
         if (options.Sandbox.Enabled)
         {
@@ -39,6 +40,7 @@ public static class PaymentsFeature
             services.AddSingleton<SandboxWeChatPay>();
             services.AddSingleton<SandboxAlipay>();
             services.AddSingleton<SandboxCashier>();
+            services.AddSingleton<SandboxWeChatOAuth>();
             services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         }
 
@@ -50,6 +52,8 @@ public static class PaymentsFeature
             else services.AddSingleton(sp => WeChatPaySettings.Create(options.WeChatPay, notifyBase, sp.GetRequiredService<SandboxKeys>(), sandboxBase)!);
             services.AddSingleton<IPaymentProvider, WeChatPayClient>();
             services.AddHttpClient(WeChatPayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+            services.AddSingleton<WeChatOAuth>();
+            services.AddHttpClient(WeChatOAuth.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         }
         if (!string.IsNullOrWhiteSpace(options.Alipay.AppId) || sandbox)
         {
@@ -73,5 +77,6 @@ public static class PaymentsFeature
         SandboxWeChatPay.Map(app);
         SandboxAlipay.Map(app);
         SandboxCashier.Map(app);
+        SandboxWeChatOAuth.Map(app);
     }
 }

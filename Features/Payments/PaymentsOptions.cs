@@ -37,6 +37,12 @@ public sealed class WeChatPayOptions
     public string? PublicKeyPath { get; set; }
     public string? PlatformCertificate { get; set; }
     public string? PlatformCertificatePath { get; set; }
+    /// <summary>The Official Account's AppSecret: only the OAuth code → openid exchange (JSAPI) needs it.</summary>
+    public string? AppSecret { get; set; }
+    /// <summary>WeChat's OAuth page (snsapi_base) that answers with a code for the payer's openid.</summary>
+    public string OAuthAuthorizeUrl { get; set; } = "https://open.weixin.qq.com/connect/oauth2/authorize";
+    /// <summary>Where sns/oauth2/access_token (code → openid) is called.</summary>
+    public string OAuthApiBaseUrl { get; set; } = "https://api.weixin.qq.com";
 }
 
 public static class WeChatPayVerifyModes
@@ -56,8 +62,6 @@ public sealed class AlipayOptions
     /// <summary>The Alipay public key (not the app's own public key).</summary>
     public string? AlipayPublicKey { get; set; }
     public string? AlipayPublicKeyPath { get; set; }
-    /// <summary>Where the browser returns after page pay (UX only; never proof of payment).</summary>
-    public string? ReturnUrl { get; set; }
 }
 
 public sealed class SandboxOptions
@@ -88,6 +92,9 @@ public sealed class WeChatPaySettings
     /// <summary>Sent as Wechatpay-Serial on requests, so WeChat signs responses with the key we verify with.</summary>
     public required string ExpectedSerial { get; init; }
     public required string NotifyUrl { get; init; }
+    public string? AppSecret { get; init; }
+    public required string OAuthAuthorizeUrl { get; init; }
+    public required string OAuthApiBaseUrl { get; init; }
 
     public static WeChatPaySettings? Create(WeChatPayOptions o, string notifyBase, SandboxKeys? sandbox, string? sandboxBase)
     {
@@ -135,6 +142,9 @@ public sealed class WeChatPaySettings
             VerifyKeys = keys,
             ExpectedSerial = expected,
             NotifyUrl = notifyBase + "/api/v1/payments/notify/wechatpay",
+            AppSecret = useSandbox ? SandboxKeys.WeChatAppSecret : string.IsNullOrWhiteSpace(o.AppSecret) ? null : o.AppSecret,
+            OAuthAuthorizeUrl = useSandbox ? sandboxBase + "/wechat/connect/oauth2/authorize" : o.OAuthAuthorizeUrl,
+            OAuthApiBaseUrl = (useSandbox ? sandboxBase + "/wechat" : o.OAuthApiBaseUrl).TrimEnd('/'),
         };
     }
 }
@@ -148,7 +158,6 @@ public sealed class AlipaySettings
     public required RSA AppKey { get; init; }
     public required RSA AlipayKey { get; init; }
     public required string NotifyUrl { get; init; }
-    public string? ReturnUrl { get; init; }
 
     public static AlipaySettings? Create(AlipayOptions o, string notifyBase, SandboxKeys? sandbox, string? sandboxBase)
     {
@@ -169,7 +178,6 @@ public sealed class AlipaySettings
                 : KeyMaterial.Text(o.AlipayPublicKey, o.AlipayPublicKeyPath)
                   ?? throw new InvalidOperationException("Payments:Alipay:AlipayPublicKey or AlipayPublicKeyPath is required.")),
             NotifyUrl = notifyBase + "/api/v1/payments/notify/alipay",
-            ReturnUrl = string.IsNullOrWhiteSpace(o.ReturnUrl) ? null : o.ReturnUrl,
         };
     }
 }

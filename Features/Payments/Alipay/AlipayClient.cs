@@ -14,7 +14,7 @@ public sealed class AlipayClient(IHttpClientFactory httpClients, AlipaySettings 
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     public string Name => Providers.Alipay;
-    public IReadOnlyList<string> Channels { get; } = [Payments.Channels.Page, Payments.Channels.Precreate];
+    public IReadOnlyList<string> Channels { get; } = [Payments.Channels.Page, Payments.Channels.Wap, Payments.Channels.Precreate];
 
     public async Task<Prepay> PrepayAsync(PrepayRequest request, CancellationToken ct)
     {
@@ -28,19 +28,29 @@ public sealed class AlipayClient(IHttpClientFactory httpClients, AlipaySettings 
         if (request.Channel == Payments.Channels.Page)
         {
             biz["product_code"] = "FAST_INSTANT_TRADE_PAY";
-            return new Prepay(null, null, PagePayUrl(biz.ToJsonString()));
+            return new Prepay(null, null, CashierUrl("alipay.trade.page.pay", biz.ToJsonString(), request.ReturnUrl));
+        }
+        if (request.Channel == Payments.Channels.Wap)
+        {
+            biz["product_code"] = "QUICK_WAP_WAY";
+            // Where the mobile cashier's "give up" leads: back to choosing how to pay.
+            if (request.QuitUrl is not null) biz["quit_url"] = request.QuitUrl;
+            return new Prepay(null, null, CashierUrl("alipay.trade.wap.pay", biz.ToJsonString(), request.ReturnUrl));
         }
         var node = await ExecuteAsync("alipay.trade.precreate", biz.ToJsonString(), ct);
         if (node["code"]?.GetValue<string>() != "10000") throw Failure("alipay.trade.precreate", node);
         return new Prepay(node["qr_code"]!.GetValue<string>(), null, null);
     }
 
-    /// <summary>alipay.trade.page.pay makes no server call: the browser GETs the gateway with every signed parameter.</summary>
-    public string PagePayUrl(string bizContent)
+    /// <summary>
+    /// alipay.trade.page.pay and alipay.trade.wap.pay make no server call: the browser GETs the gateway with every
+    /// signed parameter, pays there, and is sent back to return_url (the order's page; UX only, never proof).
+    /// </summary>
+    public string CashierUrl(string method, string bizContent, string? returnUrl)
     {
-        var parameters = PublicParameters("alipay.trade.page.pay");
+        var parameters = PublicParameters(method);
         parameters["biz_content"] = bizContent;
-        if (!string.IsNullOrEmpty(settings.ReturnUrl)) parameters["return_url"] = settings.ReturnUrl;
+        if (!string.IsNullOrEmpty(returnUrl)) parameters["return_url"] = returnUrl;
         parameters["sign"] = AlipaySignature.Sign(settings.AppKey, AlipaySignature.RequestContent(parameters!));
         return settings.GatewayUrl + "?" + string.Join('&', parameters.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value)));
     }

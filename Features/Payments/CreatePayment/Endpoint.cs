@@ -9,7 +9,7 @@ using MySqlConnector;
 
 namespace Mall.Features.Payments.CreatePayment;
 
-public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, TimeProvider clock, ILogger<Endpoint> logger)
+public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, ShopPages pages, TimeProvider clock, ILogger<Endpoint> logger)
     : Endpoint<Request, Response>
 {
     private const string LockOrder = """
@@ -37,15 +37,26 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
         {
             s.Summary = "Start paying an order";
             s.Description = "Creates a payment at the provider for the order's total as stored (never an amount from the client). " +
-                            "wechatpay/native answers codeUrl (render as a QR code), wechatpay/jsapi answers the signed " +
-                            "WeixinJSBridge parameters, alipay/page answers redirectUrl (send the browser there), alipay/precreate " +
-                            "answers codeUrl. Repeating the call while that payment is still open returns it again (200).";
-            s.ExampleRequest = new Request { OrderNo = "N2611250812000042", Provider = "wechatpay", Channel = "native" };
-            s.ResponseExamples[201] = new Response("P261125081200123456789012", "N2611250812000042", "wechatpay", "native", 12900, "Pending",
-                "weixin://wxpay/bizpayurl?pr=Ab12Cd3", null, null);
+                            "Pick the channel from where the shopper is: a desktop browser gets wechatpay/native (codeUrl, render " +
+                            "as a QR code) or alipay/page (redirectUrl); a phone browser gets wechatpay/h5 (h5Url: append " +
+                            "`&redirect_url=` and the URL-encoded order page, then send the browser there; the payer's address " +
+                            "goes to WeChat as scene_info) or alipay/wap (redirectUrl); WeChat's in-app browser gets wechatpay/jsapi " +
+                            "with the payer's openId (from the wechat-oauth endpoints) and answers the signed parameters for " +
+                            "WeixinJSBridge.invoke('getBrandWCPayRequest', …). alipay/precreate answers codeUrl (a QR code for the " +
+                            "Alipay app). Alipay page and wap come back to the order's own page ({Mall:PublicBaseUrl}/orders/{orderNo}). " +
+                            "Repeating the call while that payment is still open returns it again (200).";
+            s.RequestExamples.Add(new(new Request { OrderNo = "N2611250812000042", Provider = "wechatpay", Channel = "h5" }, "wechatpay h5 (phone browser)"));
+            s.RequestExamples.Add(new(new Request { OrderNo = "N2611250812000042", Provider = "wechatpay", Channel = "jsapi", OpenId = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+                "wechatpay jsapi (inside WeChat)"));
+            s.RequestExamples.Add(new(new Request { OrderNo = "N2611250812000042", Provider = "wechatpay", Channel = "native" }, "wechatpay native (desktop QR code)"));
+            s.RequestExamples.Add(new(new Request { OrderNo = "N2611250812000042", Provider = "alipay", Channel = "wap" }, "alipay wap (phone browser)"));
+            s.RequestExamples.Add(new(new Request { OrderNo = "N2611250812000042", Provider = "alipay", Channel = "page" }, "alipay page (desktop)"));
+            s.ResponseExamples[201] = new Response("P261125081200123456789012", "N2611250812000042", "wechatpay", "h5", 12900, "Pending",
+                null, null, null, "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241");
             s.Responses[201] = "Payment created.";
             s.Responses[200] = "The order's open payment with this provider and channel, unchanged.";
-            s.Responses[400] = "Unknown provider/channel, provider not configured, or missing openId for jsapi.";
+            s.Responses[400] = "Unknown provider/channel (payment.provider_invalid, payment.channel_invalid), provider not configured " +
+                               "(payment.provider_not_configured), or missing openId for jsapi (payment.openid_required).";
             s.Responses[404] = "No such order, or it belongs to someone else.";
             s.Responses[409] = "The order is not awaiting payment (paid, cancelled or expired).";
             s.Responses[502] = "The payment provider refused or did not answer; try again.";
@@ -92,7 +103,8 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
         try
         {
             prepay = await provider.PrepayAsync(new PrepayRequest(paymentNo, order.TotalCents, $"Mall 订单 {req.OrderNo}", req.Channel, req.OpenId,
-                new DateTimeOffset(DateTime.SpecifyKind(order.ExpiresAt, DateTimeKind.Utc))), ct);
+                new DateTimeOffset(DateTime.SpecifyKind(order.ExpiresAt, DateTimeKind.Utc)), pages.Order(req.OrderNo), pages.Pay(req.OrderNo),
+                ClientIp()), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -112,7 +124,15 @@ public sealed class Endpoint(MySqlDataSource db, PaymentProviders providers, Tim
     }
 
     private static Response ToResponse(string paymentNo, Request req, long amountCents, Prepay prepay) =>
-        new(paymentNo, req.OrderNo, req.Provider, req.Channel, amountCents, "Pending", prepay.CodeUrl, prepay.Jsapi, prepay.RedirectUrl);
+        new(paymentNo, req.OrderNo, req.Provider, req.Channel, amountCents, "Pending", prepay.CodeUrl, prepay.Jsapi, prepay.RedirectUrl, prepay.H5Url);
+
+    /// <summary>The address the forwarded-headers middleware resolved (only named proxies are believed), as WeChat writes it.</summary>
+    private string? ClientIp()
+    {
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (address is null) return null;
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    }
 
     /// <summary>Time-sortable and unguessable; fits WeChat's out_trade_no rules ([0-9A-Za-z], at most 32).</summary>
     private static string NewPaymentNo(DateTimeOffset now) =>

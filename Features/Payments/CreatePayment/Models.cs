@@ -16,9 +16,13 @@ public sealed class Request
     public string? OpenId { get; set; }
 }
 
+/// <summary>
+/// One of codeUrl (native, precreate), jsapi (jsapi), redirectUrl (alipay page and wap, returning to the order's page)
+/// or h5Url (wechatpay h5: append <c>&amp;redirect_url=</c> and the URL-encoded order page) is set.
+/// </summary>
 public sealed record Response(string PaymentNo, string OrderNo, [ValuesOf(typeof(Providers))] string Provider,
     [ValuesOf(typeof(Channels))] string Channel, long AmountCents, [ValuesOf(typeof(PaymentStatus))] string Status,
-    string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl);
+    string? CodeUrl, JsapiParameters? Jsapi, string? RedirectUrl, string? H5Url);
 
 public sealed class Validator : Validator<Request>
 {
@@ -28,9 +32,12 @@ public sealed class Validator : Validator<Request>
         RuleFor(r => r.Provider).Must(p => p is Providers.WeChatPay or Providers.Alipay)
             .WithMessage("Provider must be \"wechatpay\" or \"alipay\".").WithErrorCode("payment.provider_invalid");
         RuleFor(r => r.Channel)
-            .Must((r, c) => r.Provider == Providers.WeChatPay ? c is Channels.Native or Channels.Jsapi : c is Channels.Page or Channels.Precreate)
+            .Must((r, c) => r.Provider == Providers.WeChatPay
+                ? c is Channels.Native or Channels.Jsapi or Channels.H5
+                : c is Channels.Page or Channels.Wap or Channels.Precreate)
             .When(r => r.Provider is Providers.WeChatPay or Providers.Alipay)
-            .WithMessage("Channel must be \"native\" or \"jsapi\" for wechatpay, \"page\" or \"precreate\" for alipay.").WithErrorCode("payment.channel_invalid");
+            .WithMessage("Channel must be \"native\", \"h5\" or \"jsapi\" for wechatpay, \"page\", \"wap\" or \"precreate\" for alipay.")
+            .WithErrorCode("payment.channel_invalid");
         RuleFor(r => r.OpenId).NotEmpty().MaximumLength(128).When(r => r.Channel == Channels.Jsapi)
             .WithMessage("OpenId (the payer's openid) is required for the jsapi channel.").WithErrorCode("payment.openid_required");
     }

@@ -42,7 +42,8 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
         var outTradeNo = biz?["out_trade_no"]?.GetValue<string>() ?? "";
         return method switch
         {
-            "alipay.trade.page.pay" => await PagePayAsync(parameters, biz!, outTradeNo),
+            "alipay.trade.page.pay" => await CashierPayAsync(parameters, biz!, outTradeNo, Channels.Page, "FAST_INSTANT_TRADE_PAY"),
+            "alipay.trade.wap.pay" => await CashierPayAsync(parameters, biz!, outTradeNo, Channels.Wap, "QUICK_WAP_WAY"),
             "alipay.trade.precreate" => Answer(nodeName, await PrecreateAsync(parameters, biz!, outTradeNo)),
             "alipay.trade.query" => Answer(nodeName, await QueryAsync(outTradeNo)),
             "alipay.trade.close" => Answer(nodeName, await CloseAsync(outTradeNo)),
@@ -59,17 +60,42 @@ public sealed class SandboxAlipay(SandboxContext sandbox, SandboxStore store, Sa
             biz["subject"]?.GetValue<string>() ?? "", parameters["notify_url"]!, SandboxKeys.AlipayAppId, SandboxKeys.AlipaySellerId,
             SandboxTradeStates.Pending, SandboxStore.Token(), clock.GetUtcNow())
         {
-            ReturnUrl = parameters.GetValueOrDefault("return_url"),
+            ReturnUrl = SandboxContext.IsReturnUrl(parameters.GetValueOrDefault("return_url")) ? parameters["return_url"] : null,
+            QuitUrl = SandboxContext.IsReturnUrl(biz["quit_url"]?.GetValue<string>()) ? biz["quit_url"]!.GetValue<string>() : null,
             Scanned = scanned,
         });
     }
 
-    private async Task<IResult> PagePayAsync(Dictionary<string, string?> parameters, JsonNode biz, string outTradeNo)
+    /// <summary>page.pay and wap.pay: the browser arrives with the signed request and is shown the cashier.</summary>
+    private async Task<IResult> CashierPayAsync(Dictionary<string, string?> parameters, JsonNode biz, string outTradeNo, string channel, string productCode)
     {
-        var trade = await CreateAsync(parameters, biz, outTradeNo, Channels.Page, scanned: true);
+        if (biz["product_code"]?.GetValue<string>() != productCode)
+            return Results.Text($"product_code must be {productCode} / 产品码错误", "text/plain; charset=utf-8", statusCode: 400);
+        var trade = await CreateAsync(parameters, biz, outTradeNo, channel, scanned: true);
         return trade is null
             ? Results.Text("缺少必选参数 / missing out_trade_no, total_amount or notify_url", "text/plain; charset=utf-8", statusCode: 400)
             : Results.Redirect(sandbox.CashierUrl(trade.CashierToken));
+    }
+
+    /// <summary>
+    /// The synchronous return after page or WAP pay: return_url plus Alipay's signed parameters (method
+    /// alipay.trade.{page|wap}.pay.return). Signed like a notification (without sign and sign_type); they only
+    /// tell the page where it is, the notification is the proof.
+    /// </summary>
+    public string ReturnUrl(SandboxTrade trade)
+    {
+        var p = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["charset"] = "utf-8", ["out_trade_no"] = trade.OutTradeNo,
+            ["method"] = $"alipay.trade.{(trade.Channel == Channels.Wap ? "wap" : "page")}.pay.return",
+            ["total_amount"] = AlipayClient.Yuan(trade.AmountCents), ["trade_no"] = trade.TransactionId ?? "",
+            ["auth_app_id"] = trade.AppId, ["version"] = "1.0", ["app_id"] = trade.AppId, ["seller_id"] = trade.MerchantId,
+            ["timestamp"] = clock.GetUtcNow().ToOffset(ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        p["sign"] = AlipaySignature.Sign(sandbox.AlipayKey, AlipaySignature.NotificationContent(p!));
+        p["sign_type"] = "RSA2";
+        var url = trade.ReturnUrl!;
+        return url + (url.Contains('?') ? '&' : '?') + string.Join('&', p.Select(kv => kv.Key + "=" + Uri.EscapeDataString(kv.Value)));
     }
 
     private async Task<JsonObject> PrecreateAsync(Dictionary<string, string?> parameters, JsonNode biz, string outTradeNo)

@@ -11,6 +11,9 @@ namespace Mall.Features.Payments.Sandbox;
 public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier, SandboxWeChatPay wechat, SandboxAlipay alipay,
     SandboxContext sandbox, TimeProvider clock)
 {
+    /// <summary>How long "confirm" waits for the shop to answer the first notification before showing the result.</summary>
+    private static readonly TimeSpan NotificationWait = TimeSpan.FromSeconds(5);
+
     public const string ConfirmButtonId = "sandbox-confirm-pay";
 
     public static void Map(IEndpointRouteBuilder routes)
@@ -43,6 +46,7 @@ public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier,
             <form method="post" action="/sandbox/cashier/{Html(token)}/confirm">
               <button id="{ConfirmButtonId}" data-testid="{ConfirmButtonId}" type="submit">确认支付 / Confirm payment</button>
             </form>
+            {(trade.QuitUrl is null ? "" : $"""<p><a data-testid="sandbox-quit" href="{Html(trade.QuitUrl)}">放弃付款 / Give up</a></p>""")}
             """);
     }
 
@@ -60,7 +64,10 @@ public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier,
                 TransactionId = (trade.Provider == Providers.WeChatPay ? "4200" : "2026") + clock.GetUtcNow().ToString("yyyyMMdd") + SandboxStore.Token()[..14],
             };
             await store.SaveAsync(trade);
-            notifier.Send(trade.Provider == Providers.WeChatPay ? wechat.PaidDelivery(trade) : alipay.NotificationDelivery(trade));
+            var delivery = trade.Provider == Providers.WeChatPay ? wechat.PaidDelivery(trade) : alipay.NotificationDelivery(trade);
+            notifier.Send(delivery);
+            // The browser goes back to the shop next: give the notification its head start, as at the real providers.
+            if (trade.ReturnUrl is not null) await notifier.FirstAttemptAsync(delivery.Id, NotificationWait);
         }
         return Done(trade);
     }
@@ -74,8 +81,14 @@ public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier,
             SandboxTradeStates.Refunded => ("已退款 / Refunded", "这笔交易已退款。<br>This trade was refunded."),
             _ => ("等待支付 / Awaiting payment", ""),
         };
-        var back = trade.ReturnUrl ?? sandbox.PublicBase + "/";
-        return Page(title, $"""
+        // Back where the shop asked (the order's page; Alipay adds its signed return parameters), or the shop's front page.
+        var back = trade.ReturnUrl is null ? sandbox.PublicBase + "/"
+            : trade.Provider == Providers.Alipay && trade.State == SandboxTradeStates.Paid ? alipay.ReturnUrl(trade)
+            : trade.ReturnUrl;
+        // Like the providers' result pages, a paid one returns to the shop by itself after a moment.
+        var refresh = trade.ReturnUrl is not null && trade.State == SandboxTradeStates.Paid
+            ? $"""<meta http-equiv="refresh" content="2;url={Html(back)}">""" : "";
+        return Page(title, head: refresh, body: $"""
             <p data-testid="sandbox-result" data-state="{trade.State}">{text}</p>
             <p><a id="sandbox-back" data-testid="sandbox-back" href="{Html(back)}">返回商户 / Back to the shop</a></p>
             """);
@@ -83,9 +96,9 @@ public sealed class SandboxCashier(SandboxStore store, SandboxNotifier notifier,
 
     private static string Html(string? text) => WebUtility.HtmlEncode(text ?? "");
 
-    private static IResult Page(string title, string body, int status = 200) => Results.Content($$"""
+    private static IResult Page(string title, string body, int status = 200, string head = "") => Results.Content($$"""
         <!doctype html>
-        <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{{head}}
         <title>{{Html(title)}}</title>
         <style>
           body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 28rem; margin: 2rem auto; padding: 0 1rem; color: #222; }

@@ -20,7 +20,12 @@ public sealed record SandboxTrade(string Provider, string OutTradeNo, string Cha
     public string? TransactionId { get; init; }
     public string? OpenId { get; init; }
     public string? PrepayId { get; init; }
+    /// <summary>Where the browser goes after paying: Alipay's return_url, WeChat H5's redirect_url, the JSAPI page.</summary>
     public string? ReturnUrl { get; init; }
+    /// <summary>Alipay WAP: where the cashier's "give up" leads.</summary>
+    public string? QuitUrl { get; init; }
+    /// <summary>WeChat H5: the payer's address the merchant declared in scene_info.</summary>
+    public string? ClientIp { get; init; }
     /// <summary>Alipay precreate: the trade exists at the provider only once the buyer has opened the QR code.</summary>
     public bool Scanned { get; init; }
     public DateTimeOffset? PaidAt { get; init; }
@@ -46,6 +51,13 @@ public sealed class SandboxContext(SandboxKeys keys, string publicBase)
     public RSA AlipayKey { get; } = KeyMaterial.PrivateKey(keys.AlipayPrivateKeyPem);
 
     public string CashierUrl(string token) => $"{PublicBase}/sandbox/cashier/{token}";
+
+    /// <summary>
+    /// Only absolute http(s) URLs are taken as a place to send the browser back to (never javascript: or a
+    /// relative path a page could be tricked into).
+    /// </summary>
+    public static bool IsReturnUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static string RSA2Pem(string privatePem)
     {
@@ -162,6 +174,7 @@ public sealed class SandboxNotifier(IHttpClientFactory httpClients, SandboxOptio
                 if (delivery.Acknowledged(response, body))
                 {
                     Interlocked.Increment(ref log.Acknowledged);
+                    log.FirstAttempt.TrySetResult();
                     return;
                 }
                 log.LastFailure = $"{(int)response.StatusCode} {body}";
@@ -177,8 +190,21 @@ public sealed class SandboxNotifier(IHttpClientFactory httpClients, SandboxOptio
             {
                 return;
             }
+            log.FirstAttempt.TrySetResult();
         }
         Interlocked.Increment(ref log.GaveUp);
+        log.FirstAttempt.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the first delivery of <paramref name="id"/> was answered, so a
+    /// browser sent back to the shop right after paying finds the order already settled, as it usually does with
+    /// the real providers. Returns at once when notifications are off.
+    /// </summary>
+    public async Task FirstAttemptAsync(string id, TimeSpan limit)
+    {
+        if (!options.SendNotifications) return;
+        await Task.WhenAny(Log(id).FirstAttempt.Task, Task.Delay(limit));
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -195,5 +221,7 @@ public sealed class SandboxNotifier(IHttpClientFactory httpClients, SandboxOptio
         public int Acknowledged;
         public int GaveUp;
         public string? LastFailure;
+        /// <summary>Completed once the first attempt has been answered (or failed).</summary>
+        public readonly TaskCompletionSource FirstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -13,6 +13,10 @@ public sealed class SandboxKeys
 {
     public const string WeChatMchId = "1900000001";
     public const string WeChatAppId = "wx0sandbox0000001";
+    /// <summary>The sandbox Official Account's AppSecret (a constant: it guards nothing but fake money).</summary>
+    public const string WeChatAppSecret = "sandbox0appsecret0000000000000001";
+    /// <summary>The one payer the sandbox's WeChat OAuth knows, as an openid under <see cref="WeChatAppId"/>.</summary>
+    public const string BuyerOpenId = "oSbx0Buyer_000000000000000001";
     public const string AlipayAppId = "2021000000000001";
     public const string AlipaySellerId = "2088000000000001";
     public const string FileName = "sandbox-keys.json";

@@ -21,12 +21,15 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
     {
         static SandboxWeChatPay Of(HttpContext http) => http.RequestServices.GetRequiredService<SandboxWeChatPay>();
         var v3 = routes.MapGroup(Prefix + "/v3").ExcludeFromDescription();
-        v3.MapPost("/pay/transactions/{channel:regex(^(native|jsapi)$)}", (HttpContext http, string channel) => Of(http).Handle(http, body => Of(http).PrepayAsync(channel, body)));
+        v3.MapPost("/pay/transactions/{channel:regex(^(native|jsapi|h5)$)}", (HttpContext http, string channel) => Of(http).Handle(http, body => Of(http).PrepayAsync(channel, body)));
         v3.MapGet("/pay/transactions/out-trade-no/{no}", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).QueryAsync(no, http.Request.Query["mchid"])));
         v3.MapPost("/pay/transactions/out-trade-no/{no}/close", (HttpContext http, string no) => Of(http).Handle(http, _ => Of(http).CloseAsync(no)));
         v3.MapPost("/refund/domestic/refunds", (Func<HttpContext, Task<IResult>>)(http => Of(http).Handle(http, Of(http).RefundAsync)));
-        routes.MapGet(Prefix + "/jsapi-cashier", (HttpContext http, string appId, string timeStamp, string nonceStr, string package, string paySign) =>
-            Of(http).JsapiCashierAsync(appId, timeStamp, nonceStr, package, paySign)).ExcludeFromDescription();
+        routes.MapGet(Prefix + "/jsapi-cashier", (HttpContext http, string appId, string timeStamp, string nonceStr, string package, string paySign,
+                string? @return) => Of(http).JsapiCashierAsync(appId, timeStamp, nonceStr, package, paySign, @return)).ExcludeFromDescription();
+        routes.MapGet(Prefix + "/h5-cashier", (HttpContext http, string? prepay_id, string? package, string? redirect_url) =>
+            Of(http).H5CashierAsync(prepay_id, package, redirect_url)).ExcludeFromDescription();
+        routes.MapGet(Prefix + "/jsbridge.js", () => Results.Text(JsBridgeScript, "text/javascript; charset=utf-8")).ExcludeFromDescription();
     }
 
     private async Task<IResult> Handle(HttpContext http, Func<JsonNode?, Task<(int Status, JsonNode? Body)>> action)
@@ -100,23 +103,35 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
         var total = body?["amount"]?["total"]?.GetValue<long>() ?? 0;
         var notifyUrl = body?["notify_url"]?.GetValue<string>();
         var openId = body?["payer"]?["openid"]?.GetValue<string>();
+        var clientIp = body?["scene_info"]?["payer_client_ip"]?.GetValue<string>();
         if (string.IsNullOrEmpty(outTradeNo) || total <= 0 || string.IsNullOrEmpty(notifyUrl) || notifyUrl.Contains('?')
             || body?["appid"]?.GetValue<string>() != SandboxKeys.WeChatAppId || body["mchid"]?.GetValue<string>() != SandboxKeys.WeChatMchId
             || (channel == "jsapi" && string.IsNullOrEmpty(openId)))
             return (400, Error("PARAM_ERROR", "appid, mchid, out_trade_no, amount.total, notify_url (no query string) and, for JSAPI, payer.openid are required"));
+        if (channel == "h5" && (!System.Net.IPAddress.TryParse(clientIp, out _) || body["scene_info"]?["h5_info"]?["type"]?.GetValue<string>() is not { Length: > 0 }))
+            return (400, Error("PARAM_ERROR", "H5 needs scene_info.payer_client_ip (the payer's IP address) and scene_info.h5_info.type"));
         var created = new SandboxTrade(Providers.WeChatPay, outTradeNo, channel, total, body["description"]?.GetValue<string>() ?? "",
             notifyUrl, SandboxKeys.WeChatAppId, SandboxKeys.WeChatMchId, SandboxTradeStates.Pending, SandboxStore.Token(), clock.GetUtcNow())
         {
             OpenId = openId,
+            ClientIp = clientIp,
             PrepayId = "wx" + clock.GetUtcNow().ToString("ddHHmmss", CultureInfo.InvariantCulture) + SandboxStore.Token(),
         };
         var trade = await store.CreateOrGetAsync(created);
         if (trade.AmountCents != total) return (400, Error("INVALID_REQUEST", "out_trade_no was used with another amount"));
         if (trade.State == SandboxTradeStates.Paid) return (400, Error("ORDERPAID", "该订单已支付"));
-        return channel == "jsapi"
-            ? (200, new JsonObject { ["prepay_id"] = trade.PrepayId })
+        return channel switch
+        {
+            "jsapi" => (200, new JsonObject { ["prepay_id"] = trade.PrepayId }),
+            // Real h5_urls are https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=…&package=…, to which the
+            // merchant appends &redirect_url=; the sandbox's takes the same parameters.
+            "h5" => (200, new JsonObject
+            {
+                ["h5_url"] = $"{sandbox.PublicBase}{Prefix}/h5-cashier?prepay_id={trade.PrepayId}&package={(uint)trade.CashierToken.GetHashCode()}",
+            }),
             // Real code_urls are weixin://wxpay/bizpayurl?pr=…; the sandbox's opens its cashier page in any browser.
-            : (200, new JsonObject { ["code_url"] = sandbox.CashierUrl(trade.CashierToken) });
+            _ => (200, new JsonObject { ["code_url"] = sandbox.CashierUrl(trade.CashierToken) }),
+        };
     }
 
     private async Task<(int, JsonNode?)> QueryAsync(string outTradeNo, string? mchId)
@@ -188,15 +203,56 @@ public sealed class SandboxWeChatPay(SandboxContext sandbox, SandboxStore store,
         },
     };
 
-    /// <summary>The jsapi front end's stand-in for WeixinJSBridge: checks paySign, then shows the cashier.</summary>
-    private async Task<IResult> JsapiCashierAsync(string appId, string timeStamp, string nonceStr, string package, string paySign)
+    /// <summary>
+    /// What WeixinJSBridge.invoke('getBrandWCPayRequest', …) does inside WeChat: checks paySign (RSA over
+    /// appId\ntimeStamp\nnonceStr\npackage\n with the merchant key) and the signType, then shows the cashier; after paying,
+    /// the browser goes back to <paramref name="returnUrl"/> (the page that invoked it).
+    /// </summary>
+    private async Task<IResult> JsapiCashierAsync(string appId, string timeStamp, string nonceStr, string package, string paySign, string? returnUrl)
     {
-        if (!WeChatPayCrypto.Verify(sandbox.MerchantPublicKey, WeChatPayCrypto.PaySignMessage(appId, timeStamp, nonceStr, package), paySign))
+        if (appId != SandboxKeys.WeChatAppId
+            || !WeChatPayCrypto.Verify(sandbox.MerchantPublicKey, WeChatPayCrypto.PaySignMessage(appId, timeStamp, nonceStr, package), paySign))
             return Results.Text("paySign does not verify / 签名错误", "text/plain; charset=utf-8", statusCode: 400);
         var prepayId = package.StartsWith("prepay_id=", StringComparison.Ordinal) ? package[10..] : "";
-        var token = await store.FindTokenByPrepayAsync(prepayId);
-        return token is null ? Results.NotFound() : Results.Redirect(sandbox.CashierUrl(token));
+        return await CashierFor(prepayId, returnUrl);
     }
+
+    /// <summary>The H5 page WeChat opens in a phone browser (h5_url plus the merchant's redirect_url).</summary>
+    private Task<IResult> H5CashierAsync(string? prepayId, string? package, string? redirectUrl) =>
+        string.IsNullOrEmpty(prepayId) || string.IsNullOrEmpty(package)
+            ? Task.FromResult(Results.Text("缺少参数 / prepay_id and package are required", "text/plain; charset=utf-8", statusCode: 400))
+            : CashierFor(prepayId, redirectUrl);
+
+    private async Task<IResult> CashierFor(string prepayId, string? returnUrl)
+    {
+        var token = await store.FindTokenByPrepayAsync(prepayId);
+        if (token is null) return Results.NotFound();
+        if (SandboxContext.IsReturnUrl(returnUrl) && await store.FindByTokenAsync(token) is { State: SandboxTradeStates.Pending } trade)
+            await store.SaveAsync(trade with { ReturnUrl = returnUrl });
+        return Results.Redirect(sandbox.CashierUrl(token));
+    }
+
+    /// <summary>
+    /// WeChat's in-app browser provides window.WeixinJSBridge; a browser test injects this stand-in (as WeChat injects
+    /// its own) and its invoke opens the sandbox's JSAPI cashier, which comes back to the invoking page.
+    /// </summary>
+    public const string JsBridgeScript = """
+        (function () {
+          if (window.WeixinJSBridge) return;
+          var script = document.currentScript && document.currentScript.src;
+          var origin = script ? new URL(script).origin : location.origin;
+          window.WeixinJSBridge = {
+            invoke: function (name, params, callback) {
+              if (name !== 'getBrandWCPayRequest') { if (callback) callback({ err_msg: name + ':fail' }); return; }
+              var q = new URLSearchParams({ appId: params.appId, timeStamp: params.timeStamp, nonceStr: params.nonceStr,
+                package: params['package'], signType: params.signType, paySign: params.paySign, 'return': location.href });
+              location.assign(origin + '/sandbox/wechatpay/jsapi-cashier?' + q.toString());
+            },
+          };
+          var ready = function () { document.dispatchEvent(new Event('WeixinJSBridgeReady')); };
+          if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready); else ready();
+        })();
+        """;
 
     public JsonObject Transaction(SandboxTrade trade)
     {

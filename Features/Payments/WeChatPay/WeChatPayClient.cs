@@ -17,7 +17,7 @@ public sealed class WeChatPayClient(IHttpClientFactory httpClients, WeChatPaySet
     private static readonly TimeZoneInfo China = TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "CST", "CST");
 
     public string Name => Providers.WeChatPay;
-    public IReadOnlyList<string> Channels { get; } = [Payments.Channels.Native, Payments.Channels.Jsapi];
+    public IReadOnlyList<string> Channels { get; } = [Payments.Channels.Native, Payments.Channels.Jsapi, Payments.Channels.H5];
 
     public async Task<Prepay> PrepayAsync(PrepayRequest request, CancellationToken ct)
     {
@@ -37,6 +37,17 @@ public sealed class WeChatPayClient(IHttpClientFactory httpClients, WeChatPaySet
             var (_, json) = await SendAsync(HttpMethod.Post, "v3/pay/transactions/jsapi", body.ToJsonString(), ct);
             var prepayId = json!["prepay_id"]!.GetValue<string>();
             return new Prepay(null, JsapiParameters(prepayId), null);
+        }
+        if (request.Channel == Payments.Channels.H5)
+        {
+            // WeChat checks that the browser paying is the one that asked: the payer's address as we saw it.
+            body["scene_info"] = new JsonObject
+            {
+                ["payer_client_ip"] = request.ClientIp ?? "127.0.0.1",
+                ["h5_info"] = new JsonObject { ["type"] = "Wap" },
+            };
+            var (_, h5) = await SendAsync(HttpMethod.Post, "v3/pay/transactions/h5", body.ToJsonString(), ct);
+            return new Prepay(null, null, null, h5!["h5_url"]!.GetValue<string>());
         }
         var (_, native) = await SendAsync(HttpMethod.Post, "v3/pay/transactions/native", body.ToJsonString(), ct);
         return new Prepay(native!["code_url"]!.GetValue<string>(), null, null);

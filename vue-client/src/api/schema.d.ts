@@ -329,6 +329,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{orderNo}/payments/wechat-oauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start WeChat sign-in for a JSAPI payment
+         * @description Inside WeChat's browser, JSAPI payments need the payer's openid. This answers WeChat's OAuth URL (snsapi_base, no consent screen) whose redirect_uri is this order's pay page ({Mall:PublicBaseUrl}/pay/{orderNo}); WeChat sends the browser back there with ?code=…&state=…, which POST /payments/wechat-oauth/openid exchanges for the openid. The state is valid for 10 minutes, once, for this shopper only.
+         */
+        post: operations["MallFeaturesPaymentsCreateWeChatOAuthEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{orderNo}/payments": {
         parameters: {
             query?: never;
@@ -340,9 +360,29 @@ export interface paths {
         put?: never;
         /**
          * Start paying an order
-         * @description Creates a payment at the provider for the order's total as stored (never an amount from the client). wechatpay/native answers codeUrl (render as a QR code), wechatpay/jsapi answers the signed WeixinJSBridge parameters, alipay/page answers redirectUrl (send the browser there), alipay/precreate answers codeUrl. Repeating the call while that payment is still open returns it again (200).
+         * @description Creates a payment at the provider for the order's total as stored (never an amount from the client). Pick the channel from where the shopper is: a desktop browser gets wechatpay/native (codeUrl, render as a QR code) or alipay/page (redirectUrl); a phone browser gets wechatpay/h5 (h5Url: append `&redirect_url=` and the URL-encoded order page, then send the browser there; the payer's address goes to WeChat as scene_info) or alipay/wap (redirectUrl); WeChat's in-app browser gets wechatpay/jsapi with the payer's openId (from the wechat-oauth endpoints) and answers the signed parameters for WeixinJSBridge.invoke('getBrandWCPayRequest', …). alipay/precreate answers codeUrl (a QR code for the Alipay app). Alipay page and wap come back to the order's own page ({Mall:PublicBaseUrl}/orders/{orderNo}). Repeating the call while that payment is still open returns it again (200).
          */
         post: operations["MallFeaturesPaymentsCreatePaymentEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/wechat-oauth/openid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange WeChat's OAuth code for the payer's openid
+         * @description The pay page, back from WeChat's OAuth redirect with ?code=…&state=…, sends both here. The state must be one this shopper got from POST /orders/{orderNo}/payments/wechat-oauth in the last 10 minutes (each is spent by its first use); the server asks WeChat (sns/oauth2/access_token, with the AppSecret) for the openid. Then create the payment with channel jsapi and this openId.
+         */
+        post: operations["MallFeaturesPaymentsConfirmWeChatOAuthEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1661,11 +1701,15 @@ export interface components {
             /** @enum {string} */
             provider?: "wechatpay" | "alipay";
             /** @enum {string} */
-            channel?: "native" | "jsapi" | "page" | "precreate";
+            channel?: "native" | "jsapi" | "page" | "precreate" | "h5" | "wap";
             /** Format: int64 */
             amountCents?: number;
             /** @enum {string} */
             status?: "Pending" | "Paid" | "Closed" | "RefundPending" | "Refunding" | "Refunded";
+        };
+        CreateWeChatOAuthResponse: {
+            authorizeUrl?: string;
+            state?: string;
         };
         CreatePaymentResponse: {
             paymentNo?: string;
@@ -1673,7 +1717,7 @@ export interface components {
             /** @enum {string} */
             provider?: "wechatpay" | "alipay";
             /** @enum {string} */
-            channel?: "native" | "jsapi" | "page" | "precreate";
+            channel?: "native" | "jsapi" | "page" | "precreate" | "h5" | "wap";
             /** Format: int64 */
             amountCents?: number;
             /** @enum {string} */
@@ -1681,6 +1725,7 @@ export interface components {
             codeUrl?: string | null;
             jsapi?: components["schemas"]["JsapiParameters"] | null;
             redirectUrl?: string | null;
+            h5Url?: string | null;
         };
         JsapiParameters: {
             appId?: string;
@@ -1694,8 +1739,11 @@ export interface components {
             /** @enum {string} */
             provider?: "wechatpay" | "alipay";
             /** @enum {string} */
-            channel?: "native" | "jsapi" | "page" | "precreate";
+            channel?: "native" | "jsapi" | "page" | "precreate" | "h5" | "wap";
             openId?: string | null;
+        };
+        ConfirmWeChatOAuthResponse: {
+            openId?: string;
         };
         PreviewOrderResponse: {
             lines?: components["schemas"]["PreviewOrderLine"][];
@@ -3638,6 +3686,64 @@ export interface operations {
             };
         };
     };
+    MallFeaturesPaymentsCreateWeChatOAuthEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Send the browser to authorizeUrl. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWeChatOAuthResponse"];
+                };
+            };
+            /** @description WeChat Pay JSAPI is not set up on this shop (payment.oauth_not_configured), or a bad order number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such order, or it belongs to someone else (order.not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The order is not awaiting payment (payment.order_not_payable). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     MallFeaturesPaymentsCreatePaymentEndpoint: {
         parameters: {
             query?: never;
@@ -3671,7 +3777,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatePaymentResponse"];
                 };
             };
-            /** @description Unknown provider/channel, provider not configured, or missing openId for jsapi. */
+            /** @description Unknown provider/channel (payment.provider_invalid, payment.channel_invalid), provider not configured (payment.provider_not_configured), or missing openId for jsapi (payment.openid_required). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3708,6 +3814,53 @@ export interface operations {
                 };
             };
             /** @description The payment provider refused or did not answer; try again. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesPaymentsConfirmWeChatOAuthEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payer's openid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmWeChatOAuthResponse"];
+                };
+            };
+            /** @description Missing code or state; the state is unknown, spent, expired or another shopper's (payment.oauth_state_invalid); WeChat refused the code (payment.oauth_code_invalid); JSAPI is not set up (payment.oauth_not_configured). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description WeChat did not answer; start again (payment.provider_unavailable). */
             502: {
                 headers: {
                     [name: string]: unknown;

@@ -68,6 +68,7 @@ const en: typeof zh = {
     start: 'Pay now', waiting: 'Waiting for the payment…', paid: 'Payment received', redirecting: 'Taking you to Alipay…',
     sandbox: 'Sandbox payment page (development)', openSandbox: 'Open the sandbox confirm page', notPayable: 'This order cannot be paid',
     viewOrder: 'View order', inWechat: 'Opening WeChat Pay…',
+    confirming: 'Confirming the payment…', authorizing: 'Signing in with WeChat…', toWechat: 'Taking you to WeChat Pay…',
   },
   seckill: {
     title: 'Flash sale', price: 'Sale price', original: 'Was', stockLeft: '{n} left', limit: 'Limit {n} per person',

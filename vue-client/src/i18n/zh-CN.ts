@@ -64,6 +64,7 @@ export default {
     title: '支付订单', amount: '应付金额', wechat: '微信支付', alipay: '支付宝', scan: '请使用微信扫一扫完成支付',
     start: '立即支付', waiting: '等待支付结果…', paid: '支付成功', redirecting: '正在跳转到支付宝…', sandbox: '沙箱支付页（开发环境）',
     openSandbox: '打开沙箱确认页', notPayable: '该订单无法支付', viewOrder: '查看订单', inWechat: '正在调起微信支付…',
+    confirming: '正在确认支付结果…', authorizing: '正在获取微信授权…', toWechat: '正在跳转到微信支付…',
   },
   seckill: {
     title: '限时秒杀', price: '秒杀价', original: '原价', stockLeft: '剩余 {n} 件', limit: '每人限购 {n} 件',
