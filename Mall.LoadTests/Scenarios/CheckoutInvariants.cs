@@ -81,11 +81,11 @@ public static class CheckoutInvariants
 
         var answeredReplays = replays.Where(r => r.Status != 0).ToList();
         var other = answeredReplays.Where(r => r.ReplayedOrderNo != r.FirstOrderNo).ToList();
-        var unanswered = replays.Count - answeredReplays.Count;
+        var silent = replays.Count - answeredReplays.Count;
         checks.Add(new Check("no duplicate order for a repeated Idempotency-Key (every replay answers the first order)", other.Count == 0,
             (other.Count == 0 ? $"{answeredReplays.Count:N0} replays answered the first order"
                 : $"{other.Count:N0} of {answeredReplays.Count:N0} replays did not: e.g. {Describe(other[0])}") +
-            (unanswered > 0 ? $"; {unanswered:N0} replay(s) got no answer (counted as errors)" : "")));
+            (silent > 0 ? $"; {silent:N0} replay(s) got no answer (counted as errors)" : "")));
         return checks;
     }
 
