@@ -9,15 +9,35 @@ using StackExchange.Redis;
 namespace Mall.LoadTests.Baseline;
 
 /// <summary>
-/// Starts this executable's hidden baseline-server command as a separate process, measures its two endpoints
-/// with the scenario's load model, and stops it. The figures describe what this machine does right now.
+/// The same-run baselines a scenario's ratios name: "json" and "lua" from this executable's hidden baseline-server
+/// command, started as a separate process, measured with the scenario's load model and stopped; "hot-row" from the
+/// shop's own MariaDB (<see cref="HotRowBaseline"/>). The figures describe what this machine does right now.
 /// </summary>
 public static class BaselineRun
 {
     public const string Prefix = "bench-baseline:";
+    public static readonly string[] Known = ["json", "lua", HotRowBaseline.Name];
 
     public static async Task<Dictionary<string, (StepSummary Summary, double? ServerCpuSeconds)>> MeasureAsync(BenchSettings settings, LoadModel model,
-        Func<string, StatsCollector, TimeSpan, Func<Task>, Task> show, CancellationToken ct)
+        IReadOnlyCollection<string> wanted, string runId, Func<string, StatsCollector, TimeSpan, Func<Task>, Task> show, CancellationToken ct)
+    {
+        var results = new Dictionary<string, (StepSummary, double?)>();
+        if (wanted.Contains("json") || wanted.Contains("lua"))
+            foreach (var (name, measured) in await MeasureServerAsync(settings, model, wanted, show, ct))
+                results[name] = measured;
+        if (wanted.Contains(HotRowBaseline.Name))
+        {
+            // As many connections as the scenario's virtual users (checkout: one request in flight each).
+            var connections = model.Kind == LoadModelKind.Closed ? model.Concurrency : settings.Connections;
+            var summary = await HotRowBaseline.MeasureAsync(settings.ResolveMySql(), runId, connections, TimeSpan.FromSeconds(settings.BaselineDuration),
+                settings.Warmup, (stats, duration, work) => show($"baseline {HotRowBaseline.Name} ({connections} connections)", stats, duration, work), ct);
+            results[HotRowBaseline.Name] = (summary, null);
+        }
+        return results;
+    }
+
+    private static async Task<Dictionary<string, (StepSummary Summary, double? ServerCpuSeconds)>> MeasureServerAsync(BenchSettings settings,
+        LoadModel model, IReadOnlyCollection<string> wanted, Func<string, StatsCollector, TimeSpan, Func<Task>, Task> show, CancellationToken ct)
     {
         var port = FreePort();
         using var server = Start(port, settings.ResolveRedis());
@@ -29,7 +49,7 @@ public static class BaselineRun
             var runner = new Runner(http);
             var measured = model with { Duration = TimeSpan.FromSeconds(settings.BaselineDuration), Iterations = null };
             var results = new Dictionary<string, (StepSummary, double?)>();
-            foreach (var (name, phase) in new[] { ("json", JsonPhase), ("lua", LuaPhase) })
+            foreach (var (name, phase) in new[] { ("json", JsonPhase), ("lua", LuaPhase) }.Where(b => wanted.Contains(b.Item1)))
             {
                 if (settings.Warmup > 0) await WarmUntilSteadyAsync(runner, http, name, phase, model, settings.Warmup, ct);
                 if (phase == LuaPhase) await IssueAttemptTokensAsync(http, measured.Duration, ct);

@@ -47,11 +47,13 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
 
         // Measured before and after the scenario: the box's other load drifts, and the ratio uses the mean.
         var baselines = new Dictionary<string, StepSummary>();
+        // Only the yardsticks the scenario's ratios compare with: each costs seconds of a shared machine twice a run.
+        var wantedBaselines = scenario.Targets.Select(t => t.Baseline).Where(BaselineRun.Known.Contains).Distinct().ToList();
         var baselineCpu = new Dictionary<string, double>();
         async Task MeasureBaselinesAsync(string when)
         {
-            console.MarkupLine($"measuring the same-run baselines {when} the scenario (bare Kestrel JSON, bare Lua call)…");
-            var measured = await BaselineRun.MeasureAsync(settings, model,
+            console.MarkupLine($"measuring the same-run baselines {when} the scenario ({string.Join(", ", wantedBaselines)})…");
+            var measured = await BaselineRun.MeasureAsync(settings, model, wantedBaselines, runId,
                 (title, stats, duration, work) => ConsoleView.WhileRunningAsync(console, live, $"{title} ({when})", stats, duration, work), ct);
             foreach (var (name, (summary, serverCpu)) in measured)
             {
@@ -59,7 +61,7 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
                 if (serverCpu is > 0) baselineCpu[$"{name} ({when})"] = serverCpu.Value;
             }
         }
-        if (settings.Baseline) await MeasureBaselinesAsync("before");
+        if (settings.Baseline && wantedBaselines.Count > 0) await MeasureBaselinesAsync("before");
 
         using var http = HttpClients.Create(baseUrl, model, settings.Timeout);
         var mainRunner = new Runner(http);
@@ -70,6 +72,8 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         }
 
         var collected = new StatsCollector();
+        var apiMeter = ApiMeter.Create(settings.WatchPids, baseUrl, setupHttp);
+        await apiMeter.StartAsync(ct);
         var cpu = new CpuMeter(settings.WatchPids);
         cpu.Start();
         // The shop API's CPU per phase, charged to the steps that phase introduced: requests per core-second of the
@@ -91,7 +95,9 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         var cpuUse = cpu.Stop();
 
         var outcome = await scenario.VerifyAsync(scenarioContext, ct);
-        if (settings.Baseline) await MeasureBaselinesAsync("after");
+        // After the checks: the seckill drain (the order writer's work) belongs to the run's memory and GC too.
+        var apiUse = await apiMeter.StopAsync(ct);
+        if (settings.Baseline && wantedBaselines.Count > 0) await MeasureBaselinesAsync("after");
         var notes = outcome.Notes.ToList();
         if (cpuUse is { } use)
             notes.Add($"CPU during the measured phases: the machine was busy {use.MachineBusyCores:0.00} of {Environment.ProcessorCount} cores; " +
@@ -100,7 +106,8 @@ public abstract class BenchCommand<TSettings>(IAnsiConsole console) : AsyncComma
         var steps = collected.Steps.Select(s => s.Summarize()).ToList();
         var report = new RunReport(scenario.Name, scenario.Description, startedAt, baseUrl.ToString(), model.Describe(), settings.Warmup,
             Machine.Current(), steps, baselines, ReportBuilder.Ratios(scenario.Targets, steps, baselines, shopCpu, baselineCpu), outcome.Checks,
-            ReportBuilder.Thresholds(settings, steps), outcome.Drain, notes, outcome.Challenge);
+            [.. ReportBuilder.Thresholds(settings, steps), Verdict.Completed(scenario.Operation, scenario.CompletedOperations(steps))],
+            outcome.Drain, notes, outcome.Challenge, apiUse);
         var folder = settings.ReportDir ?? Path.Combine(settings.ResolveDataDir(), "bench-reports", $"{scenario.Name}-{startedAt:yyyyMMdd-HHmmss}");
         ReportFiles.Write(report, folder);
         ConsoleView.Final(console, report, folder);

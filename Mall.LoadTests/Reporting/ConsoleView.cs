@@ -100,10 +100,16 @@ public static class ConsoleView
                                $"; peak backlog {d.PeakBacklog:N0}; row times ±{F(d.SampleIntervalMs, "0")} ms)");
         if (report.Challenge is { } pow)
             console.MarkupLine(Markup.Escape(ChallengeLine(pow)));
+        if (report.Api is { } api) console.MarkupLine(Markup.Escape(api.Describe()));
         foreach (var c in report.Checks.Concat(report.Thresholds))
             console.MarkupLine($"{(c.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {Markup.Escape(c.Name)}: {Markup.Escape(c.Detail)}");
         foreach (var n in report.Notes) console.MarkupLine($"[grey]note:[/] {Markup.Escape(n)}");
         console.MarkupLine($"report: {Markup.Escape(Path.Combine(folder, "report.html"))} (and report.md, report.json)");
-        console.MarkupLine(report.Passed ? "[green]RESULT: PASSED[/]" : "[red]RESULT: FAILED[/]");
+        if (report.Passed) console.MarkupLine("[green]RESULT: PASSED[/]");
+        else
+        {
+            console.MarkupLine($"[red]RESULT: FAILED[/] ({report.FailureReasons.Count} failed check(s)):");
+            foreach (var reason in report.FailureReasons) console.MarkupLine($"  [red]✘[/] {Markup.Escape(reason)}");
+        }
     }
 }

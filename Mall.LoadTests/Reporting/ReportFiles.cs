@@ -33,7 +33,7 @@ public static class ReportFiles
         md.AppendLine($"- started {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {r.Target}");
         md.AppendLine($"- load model: {r.LoadModel}; warm-up {F(r.WarmupSeconds)} s excluded");
         md.AppendLine($"- machine: {r.Machine.Cores} cores, {F(r.Machine.MemoryGiB, "0.#")} GiB, {r.Machine.Os}, {r.Machine.Dotnet}");
-        md.AppendLine($"- result: **{(r.Passed ? "PASSED" : "FAILED")}**").AppendLine();
+        md.AppendLine($"- result: **{(r.Passed ? "PASSED" : "FAILED")}**" + (r.Passed ? "" : ": " + string.Join("; ", r.FailureReasons))).AppendLine();
         md.AppendLine("| step | requests | req/s | errors | min ms | p50 | p90 | p95 | p99 | p99.9 | max | status codes | errors by kind |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var s in r.Steps.Concat(r.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
@@ -75,6 +75,15 @@ public static class ReportFiles
             md.AppendLine($"- {pow.Challenges:N0} challenges solved for {pow.Shoppers:N0} shoppers; {pow.Tokens:N0} tokens issued; solver rate **{F(pow.HashesPerCpuSecond, "N0")} hashes per CPU second**");
             md.AppendLine($"- token requests answered 428: {pow.Rejected:N0}; retried with a fresh challenge: {pow.Retries:N0}; refused again: {pow.StillRejected:N0}");
         }
+        if (r.Api is { } api)
+        {
+            md.AppendLine().AppendLine("## The API process (memory and GC)").AppendLine();
+            md.AppendLine("| pid | found by | RSS before | peak RSS during the run (sampled) | RSS after | peak RSS since start (VmHWM) | GC pause during the run | gen0 / gen1 / gen2 collections |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+            md.AppendLine($"| {api.Pid?.ToString() ?? "—"} | {api.Found} | {Mib(api.RssBeforeMiB)} | {Mib(api.SampledPeakRssMiB)} | {Mib(api.RssAfterMiB)} | " +
+                          $"{Mib(api.PeakRssMiB)} | {(api.GcPauseMs is { } p ? F(p, "0.#") + " ms" : "— (" + api.GcMissing + ")")} | " +
+                          $"{(api.GcPauseMs is null ? "—" : $"{api.Gen0Collections} / {api.Gen1Collections} / {api.Gen2Collections}")} |");
+        }
         if (r.Checks.Count + r.Thresholds.Count > 0)
         {
             md.AppendLine().AppendLine("## Checks").AppendLine();
@@ -87,6 +96,8 @@ public static class ReportFiles
         }
         return md.ToString();
     }
+
+    private static string Mib(double? value) => value is { } v ? F(v, "0") + " MiB" : "—";
 
     private static string Opt(double? value, string format) => value is { } v ? F(v, format) : "—";
 
@@ -106,7 +117,7 @@ public static class ReportFiles
         html.Append($"<h1>{E(r.Scenario)}: {E(r.Description)}</h1>");
         html.Append($"<p>{r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC · {E(r.Target)} · {E(r.LoadModel)} · warm-up {F(r.WarmupSeconds)} s excluded<br>" +
                     $"{r.Machine.Cores} cores, {F(r.Machine.MemoryGiB, "0.#")} GiB, {E(r.Machine.Os)}, {E(r.Machine.Dotnet)}</p>");
-        html.Append($"<p class=\"{(r.Passed ? "ok" : "bad")}\">{(r.Passed ? "PASSED" : "FAILED")}</p>");
+        html.Append($"<p class=\"{(r.Passed ? "ok" : "bad")}\">{(r.Passed ? "PASSED" : "FAILED: " + E(string.Join("; ", r.FailureReasons)))}</p>");
         html.Append("<table><tr><th>step</th><th>requests</th><th>req/s</th><th>errors</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max (ms)</th><th>status codes</th><th>errors by kind</th></tr>");
         foreach (var s in r.Steps.Concat(r.Baselines.Select(b => b.Value with { Name = $"baseline {b.Key}" })))
             html.Append($"<tr><td>{E(s.Name)}</td><td>{s.Requests:N0}</td><td>{F(s.Rps, "0")}</td><td>{s.Failed:N0}</td><td>{F(s.MinMs)}</td><td>{F(s.P50Ms)}</td>" +
@@ -142,6 +153,7 @@ public static class ReportFiles
             html.Append($"<tr><td>CPU ms</td><td>{F(pow.TotalCpuSeconds * 1000, "N0")}</td><td>{F(pow.CpuMsPerToken)}</td><td>{F(pow.CpuMsPerShopper.Mean)}</td>" +
                         $"<td>{F(pow.CpuMsPerShopper.P50)}</td><td>{F(pow.CpuMsPerShopper.P99)}</td><td>{F(pow.CpuMsPerShopper.Max)}</td></tr></table>");
         }
+        if (r.Api is { } api) html.Append($"<h2>The API process</h2><p>{E(api.Describe())}</p>");
         if (r.Checks.Count + r.Thresholds.Count > 0)
         {
             html.Append("<h2>Checks</h2><ul>");

@@ -29,9 +29,12 @@ public sealed record RatioResult(string Label, string Baseline, double Rps, doub
 public sealed record RunReport(
     string Scenario, string Description, DateTimeOffset StartedAt, string Target, string LoadModel, double WarmupSeconds, Machine Machine,
     IReadOnlyList<StepSummary> Steps, IReadOnlyDictionary<string, StepSummary> Baselines, IReadOnlyList<RatioResult> Ratios,
-    IReadOnlyList<Check> Checks, IReadOnlyList<Check> Thresholds, Drain? Drain, IReadOnlyList<string> Notes, ChallengeCost? Challenge = null)
+    IReadOnlyList<Check> Checks, IReadOnlyList<Check> Thresholds, Drain? Drain, IReadOnlyList<string> Notes, ChallengeCost? Challenge = null,
+    ApiUse? Api = null)
 {
     public bool Passed => Checks.All(c => c.Passed) && Thresholds.All(t => t.Passed);
+    /// <summary>Why the run failed, one line per failed check (empty when it passed).</summary>
+    public IReadOnlyList<string> FailureReasons => Verdict.Reasons(Checks.Concat(Thresholds));
     public long TotalRequests => Steps.Sum(s => s.Requests);
     public long TotalFailed => Steps.Sum(s => s.Failed);
 }
@@ -86,13 +89,7 @@ public static class ReportBuilder
         if (settings.MinRps is { } minRps)
             foreach (var step in steps)
                 checks.Add(new Check($"{step.Name}: ≥ {minRps} req/s", step.Rps >= minRps, $"{step.Rps:0.#} req/s"));
-        if ((settings.MaxErrorRate ?? settings.DefaultMaxErrorRate) is { } maxErrors)
-        {
-            var requests = steps.Sum(s => s.Requests);
-            var rate = Rates.Fraction(steps.Sum(s => s.Failed), requests);
-            checks.Add(new Check($"error rate ≤ {maxErrors:P1}", rate <= maxErrors && requests > 0,
-                requests == 0 ? "no requests were made" : $"{rate:P2} of {requests:N0} requests"));
-        }
+        checks.Add(Verdict.ErrorRate(steps, settings.MaxErrorRate ?? settings.DefaultMaxErrorRate));
         return checks;
     }
 }

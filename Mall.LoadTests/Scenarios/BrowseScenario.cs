@@ -19,6 +19,9 @@ public sealed class BrowseScenario : Scenario
             "target: ≥ 70 % of the bare Kestrel JSON baseline (all browse requests together)"),
     ];
 
+    public override string Operation => "product pages served";
+    public override long CompletedOperations(IReadOnlyList<StepSummary> steps) => Succeeded(steps, "detail");
+
     public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
         var list = await ReadOkAsync(await context.SetupHttp.GetAsync("/api/v1/products?page=1&pageSize=20", ct),

@@ -27,6 +27,9 @@ public sealed class DashboardScenario(DashboardSettings settings) : Scenario
     public override string Description =>
         $"dashboard and admin order searches over {_orders:N0} orders ({_shoppers.Length} shoppers, deep page {settings.DeepPage} of {PageSize})";
 
+    public override string Operation => "dashboard and order-search answers";
+    public override long CompletedOperations(IReadOnlyList<StepSummary> steps) => Succeeded(steps);
+
     public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
         var admin = await context.Shop.AdminAsync(ct);

@@ -27,6 +27,9 @@ public sealed class LoginScenario(LoginSettings settings) : Scenario
 
     public override IReadOnlyList<RatioTarget> Targets => [];
 
+    public override string Operation => "guesses answered by the throttle (401, 428, 429)";
+    public override long CompletedOperations(IReadOnlyList<StepSummary> steps) => Succeeded(steps, "login");
+
     public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
         _accounts = await context.Shop.InsertShoppersAsync(settings.Accounts, ct);

@@ -53,6 +53,17 @@ public abstract class Scenario
     public abstract IReadOnlyList<Phase> Phases { get; }
     public virtual IReadOnlyList<RatioTarget> Targets => [];
 
+    /// <summary>What the scenario exists to get done, as the report counts it ("orders placed"): a run that did none of
+    /// it fails, however fast its requests were answered.</summary>
+    public abstract string Operation { get; }
+
+    /// <summary>How many of <see cref="Operation"/> the measured phases completed (warm-up not counted).</summary>
+    public abstract long CompletedOperations(IReadOnlyList<StepSummary> steps);
+
+    /// <summary>Requests of the named steps (all steps when none named) answered as the step expects.</summary>
+    protected static long Succeeded(IReadOnlyList<StepSummary> steps, params string[] names) =>
+        steps.Where(s => names.Length == 0 || names.Contains(s.Name)).Sum(s => s.Requests - s.Failed);
+
     public abstract Task PrepareAsync(ScenarioContext context, CancellationToken ct);
 
     public virtual Task<ScenarioOutcome> VerifyAsync(ScenarioContext context, CancellationToken ct) =>

@@ -47,6 +47,9 @@ public sealed class SeckillScenario(SeckillSettings settings) : Scenario
             "target: ≥ 60 % of the bare-Lua baseline with p99 ≤ 25 ms at 256 connections"),
     ];
 
+    public override string Operation => "attempts accepted";
+    public override long CompletedOperations(IReadOnlyList<StepSummary> steps) => Interlocked.Read(ref _acceptedCount);
+
     public override async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
         var shop = context.Shop;

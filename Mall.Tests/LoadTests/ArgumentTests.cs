@@ -100,6 +100,8 @@ public sealed class ArgumentTests
     [InlineData("seckill", "--flow", "sideways")]
     [InlineData("seckill", "--shoppers", "0")]
     [InlineData("login", "--accounts", "0")]
+    [InlineData("checkout", "--skus", "0")]
+    [InlineData("checkout", "--skus", "1001")]
     [InlineData("teleport")]
     public void Unparseable_or_unknown_input_exits_2_without_a_stack_trace(params string[] args)
     {

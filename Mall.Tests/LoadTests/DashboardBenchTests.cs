@@ -131,7 +131,8 @@ public sealed class P95ThresholdTests
 
         Assert.True(Assert.Single(checks, c => c.Name == "tail: p95 ≤ 200 ms").Passed);
         Assert.False(Assert.Single(checks, c => c.Name == "wide: p95 ≤ 200 ms").Passed);
-        Assert.Empty(ReportBuilder.Thresholds(new BenchSettings(), steps));
+        // Without options only the default error-rate bound (1 %) applies.
+        Assert.Equal("error rate ≤ 1.0 %", Assert.Single(ReportBuilder.Thresholds(new BenchSettings(), steps)).Name);
     }
 
     [Fact]

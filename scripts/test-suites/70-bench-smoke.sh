@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Smoke run of the load-test CLI (Mall.LoadTests) so it never rots: a shop of its own (API 5280, web 8280, or
 # MALL_BENCH_API_PORT / MALL_BENCH_WEB_PORT; database mall_bench, Redis prefix bench:), a few seconds of load with
-# loose thresholds: the seckill invariants, the login abuse check, browse, and the dashboard over a small seeded order
-# history. Every scenario must be there: an API that answers 404/405 (or anything unexpected) where a scenario needs it
+# loose thresholds: the seckill invariants, the login abuse check, browse, checkout (two SKUs, the hot-row baseline, its
+# MySQL checks), and the dashboard over a small seeded order history; then that a failing run says so (a run whose
+# shoppers the shop refuses exits 1 with RESULT: FAILED, and ./mall bench refuses a port held by a process it did not
+# start). Every scenario must be there: an API that answers 404/405 (or anything unexpected) where a scenario needs it
 # fails, it is never skipped. Stops only that shop (./mall stop), never the shared MariaDB/Redis. Last line:
 # "N passed, N failed, N skipped".
-# What counts: the two argument-handling checks, seed-orders, and one test per scenario run, which passes only if the
-# run exits 0, every check line of its report is ✔ and its three report files are there (the failing checks are printed).
+# What counts: the two argument-handling checks, seed-orders, the two failing-run checks, and one test per scenario run,
+# which passes only if the run exits 0, every check line of its report is ✔, its report states the API's RSS and GC
+# pause, and its three report files are there (the failing checks are printed).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,10 +23,12 @@ CLI_DLL=$ROOT/Mall.LoadTests/bin/Release/net10.0/Mall.LoadTests.dll
 OUT=$MALL_DATA_DIR/bench-smoke
 LOG=$MALL_DATA_DIR/logs/bench-smoke
 passed=0 failed=0 skipped=0
+STRAY_PID=
 
 ok() { passed=$((passed + 1)); echo "  PASS $*"; }
 ko() { failed=$((failed + 1)); echo "  FAIL $*"; }
 finish() {
+  if [ -n "$STRAY_PID" ]; then kill "$STRAY_PID" 2>/dev/null || true; fi
   "$ROOT/mall" stop >"$LOG-stop.log" 2>&1 || true
   echo "$passed passed, $failed failed, $skipped skipped"
   if [ "$failed" -eq 0 ]; then exit 0; else exit 1; fi
@@ -76,6 +81,11 @@ run() { # name, then CLI arguments
   if ! { [ -f "$report/report.json" ] && [ -f "$report/report.html" ] && ! grep -qE 'src=|href=' "$report/report.html"; }; then
     problems+=("report.json and a self-contained report.html in $report")
   fi
+  if [ -f "$report/report.md" ] && ! grep -qE '^## The API process' "$report/report.md"; then
+    problems+=("the report states the API's RSS and GC pause (## The API process)")
+  elif [ -f "$report/report.md" ] && grep -A3 '^## The API process' "$report/report.md" | grep -qE '^\| — \|'; then
+    problems+=("the API's process was not found (no RSS in the report)")
+  fi
   if [ ${#problems[@]} -eq 0 ]; then
     ok "$name: the run passes its thresholds, all $checks checks of its report pass, report files written"
   else
@@ -118,3 +128,44 @@ if expect_status "dashboard scenario: GET /api/v1/admin/dashboard" '401|403' "$A
     ko "seed-orders writes an order history (see $LOG-seed-orders.log)"
   fi
 fi
+
+if expect_status "checkout scenario: POST /api/v1/orders" '401|403' -X POST "$API/api/v1/orders"; then
+  run checkout checkout --shoppers 40 -c 8 -d 3 --warmup 1 --skus 2 --baseline --baseline-duration 1 --max-error-rate 0.05 --max-p99-ms 5000
+fi
+
+# A benchmark that fails must say so. Shoppers whose tokens the shop does not accept — signed with another data dir's
+# key, as when the shop on the port is another clone's — get 401 on every request and place no order: exit 1, and
+# RESULT: FAILED names both reasons (it once said PASSED with 239,653 × 401 and 0 orders).
+stranger=$OUT/stranger
+mkdir -p "$stranger/keys"
+if openssl genrsa -out "$stranger/keys/jwt-signing.pem" 2048 >/dev/null 2>&1; then
+  out=$(cli checkout --data-dir "$stranger" --shoppers 20 -c 4 -d 2 --warmup 0 --no-live --report-dir "$OUT/refused" 2>&1); rc=$?
+  echo "$out" >"$LOG-refused.log"
+  if [ $rc -eq 1 ] && grep -q "RESULT: FAILED" <<<"$out" && grep -q "✘ error rate ≤ 1.0 % — 100.00 %" <<<"$out" \
+    && grep -q "✘ orders placed > 0 — 0 orders placed" <<<"$out" && grep -q "result: \*\*FAILED\*\*" "$OUT/refused/report.md"; then
+    ok "a run whose shoppers the shop refuses exits 1 with RESULT: FAILED (error rate, 0 orders placed)"
+  else
+    ko "a run whose shoppers the shop refuses exits 1 with RESULT: FAILED (rc=$rc, see $LOG-refused.log)"
+  fi
+else
+  ko "a signing key of another data dir (openssl genrsa)"
+fi
+
+# ./mall bench measures only the shop its data dir started: a port held by another process (here the CLI's own bare
+# baseline server) stops it before any load, non-zero, saying who holds the port.
+stray=$((MALL_API_PORT + 7))
+while ss -Htln "sport = :$stray" 2>/dev/null | grep -q .; do stray=$((stray + 1)); done
+dotnet "$CLI_DLL" baseline-server --port "$stray" --redis "$ConnectionStrings__Redis" --prefix "${MALL_REDIS_PREFIX}stray:" >"$LOG-stray.log" 2>&1 &
+STRAY_PID=$!
+if wait_http "http://127.0.0.1:$stray/json" 30; then
+  out=$(MALL_API_PORT=$stray "$ROOT/mall" bench browse -d 1 --no-live 2>&1); rc=$?
+  echo "$out" >"$LOG-port-held.log"
+  if [ $rc -ne 0 ] && grep -q "127.0.0.1:$stray is held by pid $STRAY_PID, which this data dir" <<<"$out" && ! grep -q "RESULT:" <<<"$out"; then
+    ok "./mall bench stops when the port is held by a process it did not start"
+  else
+    ko "./mall bench stops when the port is held by a process it did not start (rc=$rc, see $LOG-port-held.log)"
+  fi
+else
+  ko "a stray listener on 127.0.0.1:$stray (see $LOG-stray.log)"
+fi
+kill "$STRAY_PID" 2>/dev/null; wait "$STRAY_PID" 2>/dev/null; STRAY_PID=
