@@ -82,7 +82,8 @@ public sealed class AccessTokenDenylist(IDatabase redis, IConnectionMultiplexer 
             foreach (var entry in await redis.SortedSetRangeByScoreWithScoresAsync(SetKey, now, double.PositiveInfinity))
                 Apply(entry.Element.ToString(), (long)entry.Score);
         }
-        catch (RedisException e)
+        // A timeout is a TimeoutException, not a RedisException: uncaught, it would stop the host from this background loop.
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogWarning(e, "Could not load the access-token denylist; retrying on the next tick");
         }
