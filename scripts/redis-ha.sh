@@ -3,10 +3,11 @@
 #
 #   scripts/redis-ha.sh sentinel up     a primary, one replica and three sentinels (service name "mall"), fresh
 #   scripts/redis-ha.sh cluster up      a 6-node Redis Cluster: 3 primaries, 3 replicas (--cluster-replicas 1), fresh
-#   scripts/redis-ha.sh sentinel|cluster down|status|env
+#   scripts/redis-ha.sh single up       one primary alone (the AOF rollback test), fresh; "single start" keeps its data
+#   scripts/redis-ha.sh sentinel|cluster|single down|status|env
 #   scripts/redis-ha.sh down            stop both
 #
-# Ports (MALL_REDIS_HA_BASE, default 26400): primary +1, replica +2, sentinels +11..+13, cluster nodes +21..+26.
+# Ports (MALL_REDIS_HA_BASE, default 26400): primary +1, replica +2, sentinels +11..+13, cluster nodes +21..+26, single +31.
 # Every node runs as the current user's process, bound to 127.0.0.1, AOF on (appendfsync everysec, like production),
 # password $MALL_REDIS_PASSWORD (the sentinels require it too), data under $MALL_DATA_DIR/redis-ha/<port>.
 # "up" always starts from nothing: a test wants a known topology, not last run's promoted replica.
@@ -23,6 +24,7 @@ BASE=${MALL_REDIS_HA_BASE:-26400}
 SERVICE=mall
 PRIMARY=$((BASE + 1)) REPLICA=$((BASE + 2))
 SENTINELS=($((BASE + 11)) $((BASE + 12)) $((BASE + 13)))
+SINGLE=$((BASE + 31))
 CLUSTER=($((BASE + 21)) $((BASE + 22)) $((BASE + 23)) $((BASE + 24)) $((BASE + 25)) $((BASE + 26)))
 
 cli() { local port=$1; shift; REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" "$@"; }
@@ -47,7 +49,7 @@ install_missing() {
 # One node: its own directory and AOF; masterauth so it can follow a new primary after a failover.
 start_node() {
   local port=$1; shift
-  rm -rf "${HA_DIR:?}/$port"
+  [ "${KEEP_DATA:-}" = 1 ] || rm -rf "${HA_DIR:?}/$port"
   mkdir -p "$HA_DIR/$port" "$LOG_DIR"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$HA_DIR/$port" --appendonly yes --appendfsync everysec --save "" \
     --daemonize yes --pidfile "$(pid_file "$port")" --logfile "$LOG_DIR/redis-ha-$port.log" \
@@ -137,9 +139,17 @@ cluster_down() {
   for port in "${CLUSTER[@]}"; do stop_port "$port"; done
 }
 
+single_up() {
+  install_missing
+  stop_port "$SINGLE"
+  say "starting a single Redis on $SINGLE${KEEP_DATA:+ (keeping its data)}"
+  start_node "$SINGLE"
+  wait_until "single" 30 ping_port "$SINGLE"
+}
+
 status() {
   local port
-  for port in "$PRIMARY" "$REPLICA" "${SENTINELS[@]}" "${CLUSTER[@]}"; do
+  for port in "$PRIMARY" "$REPLICA" "${SENTINELS[@]}" "${CLUSTER[@]}" "$SINGLE"; do
     if ping_port "$port"; then say "127.0.0.1:$port: $(cli "$port" info server | grep -E '^redis_mode' | tr -d '\r') $(cli "$port" info replication 2>/dev/null | grep -E '^role' | tr -d '\r')"; fi
   done
 }
@@ -154,7 +164,8 @@ print_env() {
     cluster)
       for port in "${CLUSTER[@]}"; do printf 'export Redis__Cluster__Endpoints__%d=127.0.0.1:%d\n' $i "$port"; i=$((i + 1)); done;;
   esac
-  printf 'export ConnectionStrings__Redis=%q\n' "127.0.0.1:$PRIMARY,password=$REDIS_PASSWORD"
+  local plain=$PRIMARY; [ "$1" = single ] && plain=$SINGLE
+  printf 'export ConnectionStrings__Redis=%q\n' "127.0.0.1:$plain,password=$REDIS_PASSWORD"
 }
 
 case "${1:-}/${2:-}" in
@@ -162,8 +173,11 @@ case "${1:-}/${2:-}" in
   sentinel/down) sentinel_down;;
   cluster/up) cluster_up;;
   cluster/down) cluster_down;;
-  sentinel/env|cluster/env) print_env "$1";;
-  sentinel/status|cluster/status|status/) status;;
-  down/) sentinel_down; cluster_down;;
-  *) echo "usage: $0 sentinel|cluster up|down|status|env, or $0 down" >&2; exit 2;;
+  single/up) single_up;;
+  single/start) KEEP_DATA=1 single_up;;
+  single/down) stop_port "$SINGLE";;
+  sentinel/env|cluster/env|single/env) print_env "$1";;
+  */status|status/) status;;
+  down/) sentinel_down; cluster_down; stop_port "$SINGLE";;
+  *) echo "usage: $0 sentinel|cluster|single up|down|status|env, $0 single start, or $0 down" >&2; exit 2;;
 esac

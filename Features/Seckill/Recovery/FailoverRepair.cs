@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Mall.Features.Seckill.Admin.PublishActivity;
 using Mall.Features.Seckill.Expiry;
@@ -52,6 +53,11 @@ public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer mu
         FROM orders o JOIN order_items i ON i.order_id = o.id
         WHERE o.activity_id = @Id
         """;
+
+    private readonly ConcurrentDictionary<long, RepairResult> _last = new();
+
+    /// <summary>The last repair this instance made of the activity, if any (what it found and corrected).</summary>
+    public RepairResult? Last(long activityId) => _last.GetValueOrDefault(activityId);
 
     // The fence names the instance, so a retry of its own failed repair does not wait for it to be abandoned.
     private readonly string _instance = Guid.NewGuid().ToString("N");
@@ -140,7 +146,7 @@ public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer mu
             FailoverMetrics.Repairs.Inc();
             FailoverMetrics.Restored.Inc((long)done[1]);
             FailoverMetrics.Corrected.Inc(Math.Abs(truth - stockBefore));
-            return new RepairResult(activityId, stockBefore, truth, stockAfter, (int)(long)done[1], (string)done[2]!);
+            return _last[activityId] = new RepairResult(activityId, stockBefore, truth, stockAfter, (int)(long)done[1], (string)done[2]!);
         }
         catch
         {
