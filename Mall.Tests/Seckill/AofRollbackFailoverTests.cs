@@ -36,7 +36,7 @@ public sealed class AofRollbackFailoverTests(AofRollbackFailoverApp app) : IClas
         var soldBeforeCrash = accepted.Count;
         var forgottenUnits = soldBeforeCrash - soldBeforeCopy;
 
-        var burst = FailoverBurst.RunAsync(client, activity, shoppers[60..], accepted, TimeSpan.FromSeconds(40));
+        var burst = FailoverBurst.RunAsync(client, activity, shoppers[60..], accepted, TimeSpan.FromSeconds(60));
         await Http.EventuallyAsync(() => Task.FromResult(accepted.Count > soldBeforeCrash), TimeSpan.FromSeconds(10), "the burst selling");
         RedisHa.Kill(node);
         Directory.Delete(aof, recursive: true);

@@ -32,7 +32,7 @@ public sealed class ClusterFailoverTests(ClusterFailoverApp app) : IClassFixture
         var soldBeforeKill = accepted.Count;
         var forgottenUnits = soldBeforeKill - soldBeforeCut;
 
-        var burst = FailoverBurst.RunAsync(client, activity, shoppers[60..], accepted, TimeSpan.FromSeconds(40));
+        var burst = FailoverBurst.RunAsync(client, activity, shoppers[60..], accepted, TimeSpan.FromSeconds(60));
         await Http.EventuallyAsync(() => Task.FromResult(accepted.Count > soldBeforeKill), TimeSpan.FromSeconds(10), "the burst selling");
         RedisHa.Kill(primary);
         await burst;

@@ -193,7 +193,14 @@ public static class FailoverBurst
     public static Task WaitForMarkerAsync(MallApp app, long activityId, string? runId = null) =>
         Http.EventuallyAsync(async () =>
         {
-            var node = (string?)await app.Redis.HashGetAsync($"sk:{{a{activityId}}}:meta", "node");
-            return node is not null && (runId is null || node == runId);
-        }, TimeSpan.FromSeconds(30), $"the activity's marker{(runId is null ? "" : " naming " + runId)}");
+            try
+            {
+                var node = (string?)await app.Redis.HashGetAsync($"sk:{{a{activityId}}}:meta", "node");
+                return node is not null && (runId is null || node == runId);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return false; // the client has not learned the new primary yet
+            }
+        }, TimeSpan.FromSeconds(60), $"the activity's marker{(runId is null ? "" : " naming " + runId)}");
 }

@@ -48,7 +48,7 @@ public sealed class SentinelFailoverTests(SentinelFailoverApp app) : IClassFixtu
         var forgottenUnits = soldBeforeKill - soldBeforeCut;
 
         // 4. The primary dies mid-burst (after this burst's first sale); the sentinels promote the replica that never saw step 3.
-        burst = FailoverBurst.RunAsync(client, activity, shoppers[100..], accepted, TimeSpan.FromSeconds(40));
+        burst = FailoverBurst.RunAsync(client, activity, shoppers[100..], accepted, TimeSpan.FromSeconds(60));
         await Http.EventuallyAsync(() => Task.FromResult(accepted.Count > soldBeforeKill), TimeSpan.FromSeconds(10), "the burst selling");
         RedisHa.Kill(primary);
         await burst;
