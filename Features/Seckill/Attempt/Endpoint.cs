@@ -73,7 +73,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             if (known) state.Count(AttemptResult.Unavailable);
-            fence.Suspect(); // e.g. READONLY from a primary just demoted
+            // A primary just demoted refuses writes: the failover may have begun. (A timeout is load, not a failover, and a
+            // dropped link raises the multiplexer's own event.)
+            if (e is RedisServerException { Message: var message } && message.StartsWith("READONLY", StringComparison.Ordinal)) fence.Suspect();
             // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
             await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
             return;
