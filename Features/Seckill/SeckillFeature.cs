@@ -33,6 +33,10 @@ public static class SeckillFeature
         services.AddSingleton<SeckillLapses>();
         services.AddSingleton<CloseOut.SeckillCloseOut>();
         services.AddSingleton<RecoveryWorker>();
+        services.AddSingleton<InFlightReservations>();
+        services.AddSingleton<FailoverRepair>();
+        services.AddSingleton<FailoverFence>();
+        services.AddHostedService(sp => sp.GetRequiredService<FailoverFence>());
         services.AddSingleton<IStartupSeeder, DemoSeeder>();
 
         services.AddHostedService<SeckillRealtime>();

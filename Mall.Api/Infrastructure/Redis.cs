@@ -24,7 +24,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton(new RedisKeyPrefix(prefix));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
-            var options = ConfigurationOptions.Parse(configuration);
+            var options = Topology(ConfigurationOptions.Parse(configuration), settings);
             options.AbortOnConnectFail = false;
             options.ClientName = "mall-api";
             // An outage is answered at once (503 with Retry-After), not after the client's default 5 s: while no
@@ -51,11 +51,59 @@ public static class RedisExtensions
             return prefix.Length == 0 ? db : db.WithKeyPrefix(prefix);
         });
     }
+
+    /// <summary>
+    /// Where the shop's Redis is: the connection string alone (one server), Redis:Sentinel (a service name and its
+    /// sentinels: the client asks them for the primary and follows every failover they announce) or Redis:Cluster (seed
+    /// endpoints: the client learns the slot map and follows MOVED and failovers). The connection string still carries
+    /// the password and the other client options; its endpoints are replaced by the sentinels' or the cluster's.
+    /// </summary>
+    public static ConfigurationOptions Topology(ConfigurationOptions options, RedisOptions settings)
+    {
+        var sentinels = settings.Sentinel.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
+        var cluster = settings.Cluster.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
+        if (sentinels.Count > 0 && cluster.Count > 0)
+            throw new InvalidOperationException("Configure either Redis:Sentinel or Redis:Cluster, not both.");
+        if (sentinels.Count > 0)
+        {
+            if (string.IsNullOrWhiteSpace(settings.Sentinel.ServiceName))
+                throw new InvalidOperationException("Redis:Sentinel:ServiceName is required with Redis:Sentinel:Endpoints.");
+            options.EndPoints.Clear();
+            foreach (var endpoint in sentinels) options.EndPoints.Add(endpoint);
+            // With a service name the multiplexer connects to the sentinels, asks them for the primary, and connects to
+            // it (and its replicas); the password authenticates to both (the sentinels share it: requirepass).
+            options.ServiceName = settings.Sentinel.ServiceName;
+        }
+        else if (cluster.Count > 0)
+        {
+            options.EndPoints.Clear();
+            // Cluster mode is detected from the nodes themselves (CLUSTER NODES); any reachable seed is enough.
+            foreach (var endpoint in cluster) options.EndPoints.Add(endpoint);
+        }
+        return options;
+    }
 }
 
 public sealed class RedisOptions
 {
     public string KeyPrefix { get; set; } = "mall:";
+
+    /// <summary>A primary with replicas watched by Redis Sentinel (Debian's redis-sentinel).</summary>
+    public SentinelOptions Sentinel { get; set; } = new();
+
+    /// <summary>Redis Cluster seed nodes.</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+
+    public sealed class SentinelOptions
+    {
+        public string? ServiceName { get; set; }
+        public List<string> Endpoints { get; set; } = [];
+    }
+
+    public sealed class ClusterOptions
+    {
+        public List<string> Endpoints { get; set; } = [];
+    }
 
     /// <summary>How long a Redis command may go unanswered before the request is answered 503 (milliseconds).</summary>
     public int FailFastMilliseconds { get; set; } = 250;

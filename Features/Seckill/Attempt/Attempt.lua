@@ -3,10 +3,12 @@
 -- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 attempt token, 6 per-user rate counter, 7 per-IP rate counter
 -- ARGV: 1 user id, 2 quantity, 3 now (ms), 4 user attempts per window, 5 IP attempts per window, 6 window (ms)
 -- Returns {202, entry id, stock left, price} | {404} | {429, retry ms} | {425}
---         | {410, 0 = ended | 1 = sold out | 2 = cancelled, stock left} | {400} | {403} | {409}
-local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price', 'cancelled')
+--         | {410, 0 = ended | 1 = sold out | 2 = cancelled, stock left} | {400} | {403} | {409} | {503}
+local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price', 'cancelled', 'repairing')
 -- Cancelled by an operator: refused at once on every instance, before anything is counted or taken.
 if meta[5] then return {410, 2, 0} end
+-- Being repaired after a failover (Recovery/FailoverRepair): nothing is sold until the stock is the truth again.
+if meta[6] then return {503} end
 if not meta[1] then return {404} end
 
 local window = tonumber(ARGV[6])

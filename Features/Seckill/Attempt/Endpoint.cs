@@ -13,7 +13,7 @@ namespace Mall.Features.Seckill.Attempt;
 /// Redis at all until stock is returned.
 /// </summary>
 public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, ReservationChannel channel, SeckillOptions options,
-    TimeProvider clock) : Endpoint<Request, Response>
+    TimeProvider clock, Recovery.FailoverFence fence, Recovery.InFlightReservations inFlight) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -35,13 +35,19 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.Responses[410] = "Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled).";
             s.Responses[425] = "The activity has not started.";
             s.Responses[429] = "Too many attempts from this user or address; see Retry-After.";
-            s.Responses[503] = "Redis is unreachable; retry shortly (Retry-After).";
+            s.Responses[503] = "Redis is unreachable, or being checked and repaired after a failover; retry shortly (Retry-After).";
         });
         Description(d => d.Accepts<Request>("application/json").Produces<Response>(202).ProducesProblems(400, 403, 404, 409, 410, 425, 429, 503), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        // After a connection event nothing is sold until Redis is known to be the one that remembers every sale.
+        if (!fence.Open && !await fence.WaitOpenAsync())
+        {
+            await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
+            return;
+        }
         var known = states.TryGet(req.Id, out var state);
         if (known && state.SoldOut)
         {
@@ -67,6 +73,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             if (known) state.Count(AttemptResult.Unavailable);
+            // A primary just demoted refuses writes: the failover may have begun. (A timeout is load, not a failover, and a
+            // dropped link raises the multiplexer's own event.)
+            if (e is RedisServerException { Message: var message } && message.StartsWith("READONLY", StringComparison.Ordinal)) fence.Suspect();
             // Without Redis nothing can be decided; say so plainly instead of a 500 per request.
             await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
             return;
@@ -84,6 +93,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 state.ObserveStock(stockLeft);
                 if (stockLeft == 0) state.MarkSoldOut(generation);
                 var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], nowMs);
+                inFlight.Add(reservation);
                 // A full channel is not a failure: the reservation is in the Redis log and recovery writes it.
                 channel.TryWrite(reservation);
                 await Send.ResponseAsync(new Response(reservation.Id, ReservationStatus.Queued), StatusCodes.Status202Accepted, ct);
@@ -103,6 +113,10 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 SeckillMetrics.Ended.Inc();
                 state.Count(AttemptResult.Ended);
                 await Send.ResultAsync(Problem.Of(StatusCodes.Status410Gone, "Ended", "The activity has ended.", code: "seckill.ended"));
+                return;
+            case 503:
+                state.Count(AttemptResult.Unavailable);
+                await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
                 return;
             case 404:
                 SeckillMetrics.Unknown.Inc();
