@@ -40,7 +40,7 @@ public sealed class BannerInputRules<T> : AbstractValidator<T> where T : IBanner
         RuleFor(r => r.Image).NotEmpty().MaximumLength(300).Must(CatalogRules.IsSitePath)
             .WithMessage("The image is a site-local path such as /media/products/banners/….png.").WithErrorCode("banner.image_invalid");
         RuleFor(r => r.TargetType).Must(t => BannerTargets.All.Contains(t))
-            .WithMessage("The target is one of: product, category, seckill.").WithErrorCode("banner.target_type_invalid");
+            .WithMessage("The link target is one of: product, category, seckill.").WithErrorCode("banner.target_type_invalid");
         RuleFor(r => r.TargetId).InclusiveBetween(1, CatalogRules.MaxId);
         RuleFor(r => r.Position).InclusiveBetween(0, AdminCategories.MaxSortOrder);
         RuleFor(r => r.EndsAt).Must((r, end) => r.StartsAt is null || end is null || end > r.StartsAt)
