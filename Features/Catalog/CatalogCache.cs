@@ -47,6 +47,7 @@ public sealed class CacheKind
     public static readonly CacheKind Product = new("product");
     public static readonly CacheKind List = new("list");
     public static readonly CacheKind Categories = new("categories");
+    public static readonly CacheKind Banners = new("banners");
 
     public CacheKind(string name)
     {

@@ -105,15 +105,28 @@ public sealed class ProductImageStore(ProductImageOptions options, string mediaD
     /// Puts a prepared image on disk and returns its URL. Call it under the product's row lock, as <see cref="Delete"/>
     /// is: the same picture uploaded twice is one file, and a delete must not remove it under an upload.
     /// </summary>
-    public async Task<string> WriteAsync(long productId, PreparedImage image, CancellationToken ct)
+    public Task<string> WriteAsync(long productId, PreparedImage image, CancellationToken ct) =>
+        WriteIntoAsync(productId.ToString(System.Globalization.CultureInfo.InvariantCulture), image, ct);
+
+    /// <summary>
+    /// Puts a prepared home-page banner image on disk and returns its URL, <c>/media/products/banners/{hash}.{ext}</c>.
+    /// Banners share the product images' folder so every place that serves or backs up those serves these too; the
+    /// folder name is not a number, so it never meets a product's. Files are never deleted: a name is its content, and
+    /// several banners (or a banner edited back) may use one.
+    /// </summary>
+    public Task<string> WriteBannerAsync(PreparedImage image, CancellationToken ct) => WriteIntoAsync(BannerFolder, image, ct);
+
+    public const string BannerFolder = "banners";
+
+    private async Task<string> WriteIntoAsync(string name, PreparedImage image, CancellationToken ct)
     {
-        var folder = System.IO.Directory.CreateDirectory(Path.Combine(ProductsDirectory, productId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var folder = System.IO.Directory.CreateDirectory(Path.Combine(ProductsDirectory, name));
         // Written beside and renamed into place: nginx never serves a half-written file. The dot keeps the temporary
         // file out of the static file handler.
         var temporary = Path.Combine(folder.FullName, $".{Guid.NewGuid():N}.tmp");
         await File.WriteAllBytesAsync(temporary, image.Content, ct);
         File.Move(temporary, Path.Combine(folder.FullName, image.FileName), overwrite: true);
-        return $"{UrlPrefix}{productId}/{image.FileName}";
+        return $"{UrlPrefix}{name}/{image.FileName}";
     }
 
     /// <summary>Removes an uploaded file (a URL that is not one of ours is left alone).</summary>

@@ -14,7 +14,8 @@ public enum MarkPaidOutcome
     NotFound,
 }
 
-public sealed record MarkPaidResult(MarkPaidOutcome Outcome, long OrderId, long UserId, long TotalCents);
+/// <param name="ProductIds">When Paid: the products whose sales grew (their cached pages show the count).</param>
+public sealed record MarkPaidResult(MarkPaidOutcome Outcome, long OrderId, long UserId, long TotalCents, IReadOnlyList<long>? ProductIds = null);
 
 /// <summary>
 /// The internal Paid transition, called by payments inside its own transaction (the payment row and the order
@@ -41,6 +42,8 @@ public static class MarkPaid
         SET p.sales = p.sales + i.q
         """;
 
+    private const string ProductsOfOrder = "SELECT DISTINCT product_id FROM order_items WHERE order_id = @OrderId";
+
     private const string GrantPoints = """
         INSERT IGNORE INTO points_ledger (user_id, order_id, reason, points, created_at)
         VALUES (@UserId, @OrderId, 'paid', @Points, @Now)
@@ -63,6 +66,10 @@ public static class MarkPaid
             return result with { Outcome = MarkPaidOutcome.AlreadyPaid };
         await HeldStock.SellAsync(connection, transaction, order.Id, nowUtc, ct);
         await connection.ExecuteAsync(new CommandDefinition(AddSales, args, transaction, cancellationToken: ct));
+        result = result with
+        {
+            ProductIds = (await connection.QueryAsync<long>(new CommandDefinition(ProductsOfOrder, args, transaction, cancellationToken: ct))).ToList(),
+        };
         if (await connection.ExecuteAsync(new CommandDefinition(GrantPoints, args, transaction, cancellationToken: ct)) == 1)
             await connection.ExecuteAsync(new CommandDefinition(AddPoints, args, transaction, cancellationToken: ct));
         return result;

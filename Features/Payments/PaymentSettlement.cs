@@ -1,4 +1,5 @@
 using Dapper;
+using Mall.Features.Catalog;
 using Mall.Features.Orders;
 using Mall.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -29,7 +30,7 @@ public sealed class PaymentProviders(IServiceProvider services)
 /// never used to resurrect the order.
 /// </summary>
 public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IHubContext<MallHub> hub, PaymentProviders providers,
-    IEnumerable<IRefundConfirmation> confirmations, ILogger<PaymentSettlement> logger)
+    IEnumerable<IRefundConfirmation> confirmations, CatalogCache catalog, ILogger<PaymentSettlement> logger)
 {
     private const string LockPayment = """
         SELECT id AS Id, order_no AS OrderNo, user_id AS UserId, amount_cents AS AmountCents, status AS Status
@@ -97,6 +98,15 @@ public sealed class PaymentSettlement(MySqlDataSource db, TimeProvider clock, IH
             return SettleOutcome.Refunding;
         }
         PaymentMetrics.Paid.WithLabels(provider).Inc();
+        try
+        {
+            // Product pages show the sales count: the sale shows at once rather than after the cache's lifetime.
+            await catalog.StockChangedAsync(marked.ProductIds ?? []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not refresh the cached product pages after payment {PaymentNo}", paymentNo);
+        }
         try
         {
             await hub.Clients.User(marked.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,

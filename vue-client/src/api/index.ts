@@ -35,6 +35,7 @@ export function createApi(http: Http) {
       products: (query: { categoryId?: number; q?: string; sort?: string; page: number; pageSize: number }) =>
         read(http.GET('/api/v1/products', { params: { query } })).as<T.ProductPage>(),
       product: (id: number | string) => read(http.GET('/api/v1/products/{id}', { params: { path: { id: String(id) } } })).as<T.Product>(),
+      banners: () => read(http.GET('/api/v1/banners')).as<T.BannerList>(),
     },
     cart: {
       get: () => read(http.GET('/api/v1/cart')).as<T.Cart>(),

@@ -693,6 +693,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/banners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The home page's banners
+         * @description Enabled banners whose window contains the current minute (the list is worked out once a minute and cached like the catalog; a console edit shows at once), by position then id, at most 20. targetType says what targetId names: product, category or seckill (an activity).
+         */
+        get: operations["MallFeaturesCatalogListBannersEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{id}": {
         parameters: {
             query?: never;
@@ -731,6 +751,26 @@ export interface paths {
          * @description Body: multipart/form-data with the image in the field 'file' (any other body is refused after authorization, 415 or 400). JPEG, PNG or WebP, told by the content (a PNG named .jpg is stored as PNG; anything else is refused whatever its name). At most Catalog:Images:MaxBytes (5 MB), MaxPixels (24 MP) and MaxSide (8000 px); not animated. The image is decoded and encoded again without its EXIF/XMP, stored under a content-hash name and served from /media/products/ as immutable. It goes last in the order; a product has at most 10 images. The shop's product pages show it at once; audited as product.image.add.
          */
         post: operations["MallFeaturesCatalogAdminUploadProductImageEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/banners/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a banner image (admin)
+         * @description Body: multipart/form-data with the image in the field 'file'. Checked and re-encoded exactly like product images (JPEG, PNG or WebP told by the content; Catalog:Images limits; EXIF dropped) and stored under a content-hash name in /media/products/banners/. Nothing shows it until a banner names its url (create or update a banner), so this changes no record and writes no audit entry.
+         */
+        post: operations["MallFeaturesCatalogAdminUploadBannerImageEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -780,6 +820,30 @@ export interface paths {
          * @description Only a category without products (on or off shelf) and without subcategories can go; otherwise 409 category.not_empty with the counts. Audited as category.delete.
          */
         delete: operations["MallFeaturesCatalogAdminDeleteCategoryEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/banners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit, reorder, enable or disable a banner (admin)
+         * @description Replaces every field (the same rules as creating one). The home page shows the change at once; audited as banner.update with before and after.
+         */
+        put: operations["MallFeaturesCatalogAdminUpdateBannerEndpoint"];
+        post?: never;
+        /**
+         * Delete a banner (admin)
+         * @description Gone from the home page at once (to hide one for a while, disable it instead). Its image file stays: names are content hashes another banner may share. Audited as banner.delete.
+         */
+        delete: operations["MallFeaturesCatalogAdminDeleteBannerEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -887,6 +951,30 @@ export interface paths {
          * @description Two levels: without parentId a top category, with it a subcategory of a top category. Audited as category.create.
          */
         post: operations["MallFeaturesCatalogAdminCreateCategoryEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/banners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every home page banner (admin)
+         * @description Enabled or not, in or out of their window, by position then id. Never cached.
+         */
+        get: operations["MallFeaturesCatalogAdminListAllBannersEndpoint"];
+        put?: never;
+        /**
+         * Create a home page banner (admin)
+         * @description An image (a site-local path, usually from POST /admin/banners/images), a title, what a tap opens (targetType product | category | seckill and its id, which must exist), a position and an optional window (UTC, end exclusive). The shop's home page shows it within a minute of its window opening, at once if already open. Audited as banner.create.
+         */
+        post: operations["MallFeaturesCatalogAdminCreateBannerEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2137,6 +2225,19 @@ export interface components {
             icon?: string;
             children?: components["schemas"]["ListCategoriesCategoryNode"][];
         };
+        ListBannersResponse: {
+            items?: components["schemas"]["ListBannersBannerItem"][];
+        };
+        ListBannersBannerItem: {
+            /** Format: int64 */
+            id?: number;
+            title?: string;
+            image?: string;
+            /** @enum {string} */
+            targetType?: "product" | "category" | "seckill";
+            /** Format: int64 */
+            targetId?: number;
+        };
         GetProductResponse: {
             /** Format: int64 */
             id?: number;
@@ -2183,6 +2284,16 @@ export interface components {
             height?: number | null;
             /** Format: int64 */
             bytes?: number | null;
+        };
+        UploadBannerImageResponse: {
+            url?: string;
+            contentType?: string;
+            /** Format: int32 */
+            width?: number;
+            /** Format: int32 */
+            height?: number;
+            /** Format: int64 */
+            bytes?: number;
         };
         UpdateProductResponse: {
             /** Format: int64 */
@@ -2238,6 +2349,41 @@ export interface components {
             /** Format: int32 */
             sortOrder?: number | null;
             icon?: string | null;
+        };
+        BannerView: {
+            /** Format: int64 */
+            id?: number;
+            title?: string;
+            image?: string;
+            /** @enum {string} */
+            targetType?: "product" | "category" | "seckill";
+            /** Format: int64 */
+            targetId?: number;
+            /** Format: int32 */
+            position?: number;
+            /** Format: date-time */
+            startsAt?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            enabled?: boolean;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        UpdateBannerRequest: {
+            title: string;
+            image: string;
+            targetType?: string;
+            /** Format: int64 */
+            targetId?: number;
+            /** Format: int32 */
+            position?: number;
+            /** Format: date-time */
+            startsAt?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            enabled?: boolean;
         };
         SortProductImagesRequest: {
             imageIds: number[];
@@ -2317,6 +2463,9 @@ export interface components {
             productCount?: number;
             children?: components["schemas"]["ListAllCategoriesCategoryNode"][];
         };
+        ListAllBannersResponse: {
+            items?: components["schemas"]["BannerView"][];
+        };
         AdminProductDetail: {
             /** Format: int64 */
             id?: number;
@@ -2382,6 +2531,20 @@ export interface components {
             /** Format: int32 */
             sortOrder?: number;
             icon?: string | null;
+        };
+        CreateBannerRequest: {
+            title: string;
+            image: string;
+            targetType?: string;
+            /** Format: int64 */
+            targetId?: number;
+            /** Format: int32 */
+            position?: number;
+            /** Format: date-time */
+            startsAt?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            enabled?: boolean;
         };
         CartResponse: {
             lines?: components["schemas"]["CartLine"][];
@@ -4710,6 +4873,26 @@ export interface operations {
             };
         };
     };
+    MallFeaturesCatalogListBannersEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The banners to show, maybe none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBannersResponse"];
+                };
+            };
+        };
+    };
     MallFeaturesCatalogGetProductEndpoint: {
         parameters: {
             query?: never;
@@ -4866,6 +5049,80 @@ export interface operations {
             };
             /** @description The product has its 10 images already (product.image_limit). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The file is larger than allowed (product.image_too_large) or the whole request is (request.too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP image, or an animated one (product.image_type); or not a multipart form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Too many pixels or too long a side (product.image_dimensions). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminUploadBannerImageEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored; give the url as a banner's image. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadBannerImageResponse"];
+                };
+            };
+            /** @description No file. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5149,6 +5406,133 @@ export interface operations {
             };
             /** @description The category still holds products or subcategories (category.not_empty). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminUpdateBannerEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBannerRequest"];
+            };
+        };
+        responses: {
+            /** @description The banner as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BannerView"];
+                };
+            };
+            /** @description Invalid id, title, image, target type, target id, position or window (banner.window_invalid). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such banner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No product, category or activity has that id (banner.target_not_found). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminDeleteBannerEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a number in range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such banner. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5558,6 +5942,104 @@ export interface operations {
             };
             /** @description No such parent. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminListAllBannersEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The banners. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllBannersResponse"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesCatalogAdminCreateBannerEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBannerRequest"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BannerView"];
+                };
+            };
+            /** @description Invalid title, image, target type, id, position or window (banner.window_invalid: the end is not after the start). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Signed in, but without the role this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No product, category or activity has that id (banner.target_not_found). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

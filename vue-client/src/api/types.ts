@@ -53,6 +53,8 @@ export type ProductPage = Sent<S['ListProductsResponse']>
 export type ProductSummary = Sent<S['ListProductsProductSummary']>
 export type Product = Sent<S['GetProductResponse']>
 export type Sku = Sent<S['GetProductSkuView']>
+export type BannerList = Sent<S['ListBannersResponse']>
+export type Banner = Sent<S['ListBannersBannerItem']>
 
 // ---- cart ---------------------------------------------------------------------------------------------------
 
@@ -112,6 +114,11 @@ export type PublishedActivity = Sent<S['PublishActivityResponse']>
 export type Reconcile = Sent<S['ReconcileActivityResponse']>
 export type NewCategory = S['CreateCategoryRequest']
 export type CreatedCategory = Sent<S['CreateCategoryResponse']>
+export type AdminBanner = Sent<S['BannerView']>
+export type AdminBannerList = Sent<S['ListAllBannersResponse']>
+export type NewBanner = S['CreateBannerRequest']
+export type BannerUpdate = S['UpdateBannerRequest']
+export type UploadedBannerImage = Sent<S['UploadBannerImageResponse']>
 export type ActivityUpdate = S['UpdateActivityRequest']
 export type AccountState = Sent<S['AccountState']>
 export type UpdatedActivity = Sent<S['UpdateActivityResponse']>

@@ -50,6 +50,18 @@ export const admin = {
     deleteImage: (id: number, imageId: number) =>
       read(http.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id: String(id), imageId: String(imageId) } } })).as<T.ProductImageList>(),
     createCategory: (body: T.NewCategory) => read(http.POST('/api/v1/admin/categories', { body })).as<T.CreatedCategory>(),
+    banners: () => read(http.GET('/api/v1/admin/banners')).as<T.AdminBannerList>(),
+    createBanner: (body: T.NewBanner) => read(http.POST('/api/v1/admin/banners', { body })).as<T.AdminBanner>(),
+    updateBanner: (id: number, body: Omit<T.BannerUpdate, 'id'>) =>
+      read(http.PUT('/api/v1/admin/banners/{id}', { params: { path: { id } }, body: body as T.BannerUpdate })).as<T.AdminBanner>(),
+    deleteBanner: (id: number) => http.DELETE('/api/v1/admin/banners/{id}', { params: { path: { id: String(id) } } }).then(() => undefined),
+    /** A multipart upload (field `file`), like product images; the answer's url goes into a banner's image. */
+    uploadBannerImage: (file: Blob, fileName = 'image') => {
+      const form = new FormData()
+      form.append('file', file, fileName)
+      return read(http.POST('/api/v1/admin/banners/images', { body: form as never, bodySerializer: (b: unknown) => b as FormData }))
+        .as<T.UploadedBannerImage>()
+    },
   },
   seckill: {
     createActivity: (body: T.NewActivity) => read(http.POST('/api/v1/admin/seckill/activities', { body })).as<T.CreatedActivity>(),

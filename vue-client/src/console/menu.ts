@@ -23,6 +23,7 @@ export const consolePages: ConsolePage[] = [
   { path: 'dashboard', name: 'console-dashboard', group: 'overview', component: () => import('./pages/DashboardPage.vue') },
   { path: 'products', name: 'console-products', group: 'catalog', component: () => import('./pages/ProductsPage.vue') },
   { path: 'categories', name: 'console-categories', group: 'catalog', component: () => import('./pages/CategoriesPage.vue') },
+  { path: 'banners', name: 'console-banners', group: 'marketing', component: () => import('./pages/BannersPage.vue') },
   { path: 'activities', name: 'console-activities', group: 'marketing', component: () => import('./pages/ActivitiesPage.vue') },
   { path: 'orders', name: 'console-orders', group: 'trade', component: () => import('./pages/OrdersPage.vue') },
   { path: 'after-sales', name: 'console-after-sales', group: 'trade', component: () => import('./pages/AfterSalesPage.vue') },

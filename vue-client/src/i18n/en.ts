@@ -3,6 +3,7 @@ import type zh from './zh-CN'
 const en: typeof zh = {
   app: { name: 'Mall', language: 'Language', switchLanguage: '中文' },
   titles: {
+    categories: 'Categories',
     home: 'Home', products: 'Products', product: 'Product', seckill: 'Flash sale', cart: 'Cart', checkout: 'Checkout', orders: 'My orders',
     order: 'Order', pay: 'Payment', account: 'Me', addresses: 'Addresses', login: 'Sign in', register: 'Register', forbidden: 'Not allowed',
     'not-found': 'Page not found',
@@ -30,14 +31,17 @@ const en: typeof zh = {
     securityCheck: 'Security check…', accountCreated: 'Your account was created, but signing you in automatically did not work. Please sign in here.',
   },
   home: {
+    banners: 'Featured', bannerSlide: 'Slide {n} of {total}: {title}', allCategories: 'All categories',
     seckillLive: 'Live now', seckillSoldOut: 'Sold out', seckillUpcoming: 'Coming up', startsIn: 'Starts in {time}', endsIn: 'Ends in {time}',
     categories: 'Categories', products: 'For you', searchPlaceholder: 'Search products', noActivities: 'No flash sales right now',
   },
   product: {
+    gallery: 'Product images', galleryImage: '{title}, image {n} of {total}, tap to enlarge',
     addToCart: 'Add to cart', buyNow: 'Buy now', chooseSku: 'Choose options', stock: '{n} in stock', outOfStock: 'Sold out',
     added: 'Added to cart', description: 'Details', notFound: 'Product not found', chooseSpecs: 'Choose {names} first', specSeparator: ', ',
   },
-  listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', noResults: 'No products found', all: 'All' },
+  categories: { title: 'Categories', all: 'All {name}', empty: 'No categories yet', top: 'Top categories', sub: 'Subcategories' },
+  listing: { sortDefault: 'Relevance', sortPriceAsc: 'Price: low to high', sortPriceDesc: 'Price: high to low', sortNewest: 'Newest', sortSales: 'Best selling', noResults: 'No products found', all: 'All' },
   cart: {
     title: 'Cart', empty: 'Your cart is empty', goShopping: 'Start shopping', checkout: 'Check out', remove: 'Remove', signInFirst: 'Sign in to see your cart', offShelf: 'No longer sold', short: 'Only {n} left',
     soldOut: 'Sold out', lowStock: 'Only {n} left in stock', selectAll: 'Select all', checkoutN: 'Check out ({n})', noneTicked: 'Tick the items to check out', tick: 'Select {title}',

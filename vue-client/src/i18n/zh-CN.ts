@@ -1,6 +1,7 @@
 export default {
   app: { name: 'Mall 商城', language: '语言', switchLanguage: 'English' },
   titles: {
+    categories: '全部分类',
     home: '首页', products: '商品列表', product: '商品详情', seckill: '限时秒杀', cart: '购物车', checkout: '确认订单', orders: '我的订单',
     order: '订单详情', pay: '支付', account: '我的', addresses: '收货地址', login: '登录', register: '注册', forbidden: '无权访问',
     'not-found': '页面不存在',
@@ -27,14 +28,17 @@ export default {
     securityCheck: '安全验证中…', accountCreated: '账号已创建，但自动登录没有成功，请在这里登录。',
   },
   home: {
+    banners: '精选活动', bannerSlide: '第 {n} 张，共 {total} 张：{title}', allCategories: '全部分类',
     seckillLive: '正在秒杀', seckillSoldOut: '已售罄', seckillUpcoming: '即将开始', startsIn: '距开始 {time}', endsIn: '距结束 {time}',
     categories: '商品分类', products: '为你推荐', searchPlaceholder: '搜索商品', noActivities: '暂无秒杀活动',
   },
   product: {
+    gallery: '商品图片', galleryImage: '{title} 第 {n} 张图片，共 {total} 张，点按查看大图',
     addToCart: '加入购物车', buyNow: '立即购买', chooseSku: '请选择规格', stock: '库存 {n}', outOfStock: '已售罄',
     added: '已加入购物车', description: '商品详情', notFound: '商品不存在', chooseSpecs: '请选择{names}', specSeparator: '、',
   },
-  listing: { sortDefault: '综合', sortPriceAsc: '价格从低到高', sortPriceDesc: '价格从高到低', sortNewest: '最新', noResults: '没有找到相关商品', all: '全部' },
+  categories: { title: '全部分类', all: '全部{name}', empty: '暂无分类', top: '一级分类', sub: '二级分类' },
+  listing: { sortDefault: '综合', sortPriceAsc: '价格从低到高', sortPriceDesc: '价格从高到低', sortNewest: '最新', sortSales: '销量', noResults: '没有找到相关商品', all: '全部' },
   cart: {
     title: '购物车', empty: '购物车是空的', goShopping: '去逛逛', checkout: '去结算', remove: '删除', signInFirst: '登录后查看购物车', offShelf: '已下架', short: '库存不足，仅剩 {n} 件',
     soldOut: '已售罄', lowStock: '库存仅剩 {n} 件', selectAll: '全选', checkoutN: '去结算({n})', noneTicked: '请勾选要结算的商品', tick: '选择 {title}',

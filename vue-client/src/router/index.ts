@@ -17,6 +17,7 @@ declare module 'vue-router' {
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { tab: 'home' } },
   { path: '/products', name: 'products', component: () => import('@/views/ProductListView.vue'), meta: { tab: 'categories' } },
+  { path: '/categories', name: 'categories', component: () => import('@/views/CategoriesView.vue'), meta: { tab: 'categories' } },
   { path: '/products/:id', name: 'product', component: () => import('@/views/ProductView.vue') },
   { path: '/seckill/:id', name: 'seckill', component: () => import('@/views/SeckillView.vue') },
   { path: '/cart', name: 'cart', component: () => import('@/views/CartView.vue'), meta: { tab: 'cart' } },

@@ -5,7 +5,7 @@ const en: typeof zh = {
   backToShop: 'Back to the shop',
   signOut: 'Sign out',
   groups: { overview: 'Overview', catalog: 'Catalog', marketing: 'Marketing', trade: 'Trade', users: 'Users', system: 'System' },
-  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', activities: 'Flash sales', orders: 'Orders', 'after-sales': 'After-sales', members: 'Members', audit: 'Audit log' },
+  menu: { dashboard: 'Dashboard', products: 'Products', categories: 'Categories', banners: 'Home banners', activities: 'Flash sales', orders: 'Orders', 'after-sales': 'After-sales', members: 'Members', audit: 'Audit log' },
   common: {
     confirm: 'Please confirm', ok: 'OK', cancel: 'Cancel', saved: 'Saved', created: 'Created', save: 'Save', create: 'Create', remove: 'Remove',
     search: 'Search', reset: 'Reset', refresh: 'Refresh', edit: 'Edit', actions: 'Actions', createdAt: 'Created', empty: 'No data',
@@ -32,6 +32,14 @@ const en: typeof zh = {
   categories: {
     tree: 'Category tree', create: 'New category', name: 'Name', parent: 'Parent', topLevel: '(top level)', sortOrder: 'Order',
     created: 'Category "{name}" created', twoLevels: 'Two levels: without a parent it is a top category; with one, its subcategory.',
+  },
+  banners: {
+    list: 'Banners', create: 'New banner', edit: 'Edit banner #{id}', image: 'Image', upload: 'Upload image', imageHint: 'or a site path, e.g. /media/products/x.svg',
+    uploaded: 'Image uploaded', title: 'Title', targetType: 'Opens', targetId: 'Target id', position: 'Position', window: 'Shown', startsAt: 'From', endsAt: 'Until',
+    enabled: 'Enabled', always: 'Always', created: 'Banner "{title}" created', saved: 'Banner "{title}" saved', deleted: 'Banner deleted',
+    confirmDelete: 'Delete the banner "{title}"? To hide it for a while, disable it instead.',
+    targets: { product: 'Product', category: 'Category', seckill: 'Flash sale' },
+    hint: 'The home page shows enabled banners inside their window, by position (smaller first). Images: JPEG, PNG or WebP, about 5:2.',
   },
   skuPicker: { title: 'Pick a SKU', chooseProduct: 'Click a product on the left to see its SKUs', pick: 'Pick' },
   activities: {

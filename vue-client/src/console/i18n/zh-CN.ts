@@ -4,7 +4,7 @@ export default {
   backToShop: '返回商城',
   signOut: '退出登录',
   groups: { overview: '概览', catalog: '商品管理', marketing: '营销', trade: '交易', users: '用户', system: '系统' },
-  menu: { dashboard: '数据概览', products: '商品', categories: '分类', activities: '秒杀活动', orders: '订单', 'after-sales': '售后', members: '会员', audit: '操作日志' },
+  menu: { dashboard: '数据概览', products: '商品', categories: '分类', banners: '首页轮播', activities: '秒杀活动', orders: '订单', 'after-sales': '售后', members: '会员', audit: '操作日志' },
   common: {
     confirm: '请确认', ok: '确定', cancel: '取消', saved: '已保存', created: '已创建', save: '保存', create: '创建', remove: '删除',
     search: '搜索', reset: '重置', refresh: '刷新', edit: '编辑', actions: '操作', createdAt: '创建时间', empty: '暂无数据',
@@ -31,6 +31,14 @@ export default {
   categories: {
     tree: '分类树', create: '新建分类', name: '名称', parent: '上级分类', topLevel: '（顶级分类）', sortOrder: '排序',
     created: '已创建分类「{name}」', twoLevels: '分类共两级：不选上级即为顶级分类，选择顶级分类即为其子分类。',
+  },
+  banners: {
+    list: '轮播图', create: '新建轮播图', edit: '编辑轮播图 #{id}', image: '图片', upload: '上传图片', imageHint: '或填写站内路径，如 /media/products/x.svg',
+    uploaded: '图片已上传', title: '标题', targetType: '跳转到', targetId: '目标编号', position: '排序', window: '展示时间', startsAt: '开始', endsAt: '结束',
+    enabled: '启用', always: '长期', created: '已创建轮播图「{title}」', saved: '已保存轮播图「{title}」', deleted: '已删除轮播图',
+    confirmDelete: '删除轮播图「{title}」？如只想暂时隐藏，请改为停用。',
+    targets: { product: '商品', category: '分类', seckill: '秒杀活动' },
+    hint: '首页按排序（小的在前）展示已启用且在展示时间内的轮播图。图片支持 JPEG、PNG、WebP，建议 5:2。',
   },
   skuPicker: { title: '选择 SKU', chooseProduct: '点击左侧商品查看其规格', pick: '选择' },
   activities: {
