@@ -22,6 +22,8 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
             s.Responses[404] = "No such order of yours.";
             s.Responses[409] = "Not PendingPayment (already paid, cancelled, …).";
         });
+        // No Accepts: the body ({ "reason": "…" }) is optional, and clients from before reasons existed send none and no
+        // Content-Type, which a declared body type would answer 415.
         Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 

@@ -58,8 +58,9 @@ export function createApi(http: Http) {
       list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
         read(http.GET('/api/v1/orders', { params: { query } })).as<T.OrderPage>(),
       get: (orderNo: string) => read(http.GET('/api/v1/orders/{orderNo}', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
+      // The reason body is optional, so the document names no body type (see the endpoint): sent as JSON all the same.
       cancel: (orderNo: string, reason?: string | null) =>
-        read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } }, body: { reason: reason ?? null } })).as<T.OrderDetail>(),
+        read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } }, body: { reason: reason ?? null } as never })).as<T.OrderDetail>(),
       confirmReceipt: (orderNo: string) =>
         read(http.POST('/api/v1/orders/{orderNo}/receipt', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
     },
@@ -76,7 +77,7 @@ export function createApi(http: Http) {
     },
     afterSales: {
       request: (orderNo: string, body: { reason: string; amountCents: number }) =>
-        read(http.POST('/api/v1/orders/{orderNo}/after-sales', { params: { path: { orderNo } }, body: { orderNo, ...body } })).as<T.AfterSale>(),
+        read(http.POST('/api/v1/orders/{orderNo}/after-sales', { params: { path: { orderNo } }, body: { ...body, photoUrls: [] } })).as<T.AfterSale>(),
       list: (query: { page: number; pageSize: number }) => read(http.GET('/api/v1/after-sales', { params: { query } })).as<T.AfterSalePage>(),
       get: (afterSaleNo: string) => read(http.GET('/api/v1/after-sales/{afterSaleNo}', { params: { path: { afterSaleNo } } })).as<T.AfterSale>(),
       cancel: (afterSaleNo: string) =>
