@@ -114,7 +114,8 @@ async function walk(page, language) {
   assert(tok.status === 200, `token answered ${tok.status}`)
   const first = await call('POST', `/api/v1/seckill/activities/${id}/attempts`, { token, body: { token: tok.json.token, quantity: 1 } })
   assert(first.status === 202, `the first attempt answered ${first.status}`)
-  await page.evaluate(() => localStorage.clear()) // this browser must not know of the win: the server says it
+  // This browser must not know of the win (the server says it); the language choice stays.
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mall.seckill.won')).forEach((k) => localStorage.removeItem(k)))
   await page.goto(`${web}/seckill/${id}`)
   await page.waitForSelector('[data-test=seckill-button][data-state=ready]')
   await page.click('[data-test=seckill-button]')
