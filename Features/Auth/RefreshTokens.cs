@@ -104,10 +104,11 @@ public sealed class RefreshTokens(IDatabase redis, AuthOptions options, TimeProv
             "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end",
             [FamilyKey(familyId)]);
 
-    /// <summary>Revokes every sign-in of the account and returns their ids (the sessions its access tokens name).</summary>
-    public async Task<string[]> RevokeAllOfUserAsync(long userId)
+    /// <summary>Revokes every sign-in of the account (but <paramref name="except"/>, the one changing its password) and
+    /// returns their ids (the sessions its access tokens name).</summary>
+    public async Task<string[]> RevokeAllOfUserAsync(long userId, string? except = null)
     {
-        var families = (await redis.SetMembersAsync(SessionsKey(userId))).Select(f => f.ToString()).ToArray();
+        var families = (await redis.SetMembersAsync(SessionsKey(userId))).Select(f => f.ToString()).Where(f => f != except).ToArray();
         await Task.WhenAll(families.Select(RevokeFamilyAsync));
         return families;
     }

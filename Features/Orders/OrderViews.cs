@@ -21,7 +21,7 @@ public sealed record OrderItemView(long SkuId, long ProductId, string Title, Dic
 public sealed record OrderDetail(string OrderNo, [ValuesOf(typeof(OrderKind))] string Kind, [ValuesOf(typeof(OrderStatus))] string Status, long TotalCents, IReadOnlyList<OrderItemView> Items,
     AddressSnapshot? Address, string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt,
     DateTime? ShippedAt, DateTime? CompletedAt, DateTime? CancelledAt, long? UserId = null,
-    long RefundedCents = 0, IReadOnlyList<OrderRefundView>? Refunds = null, string? OpenAfterSaleNo = null);
+    long RefundedCents = 0, IReadOnlyList<OrderRefundView>? Refunds = null, string? OpenAfterSaleNo = null, string? CancelNote = null);
 
 /// <summary>One refund of an order (after-sales): Pending/Processing until the provider confirms it, then Succeeded.</summary>
 public sealed record OrderRefundView(string RefundNo, string AfterSaleNo, long AmountCents, string Status, DateTime CreatedAt, DateTime? SucceededAt);
@@ -60,7 +60,7 @@ public static class OrderQueries
 {
     private const string OrderByNo = """
         SELECT id AS Id, user_id AS UserId, order_no AS OrderNo, kind AS Kind, status AS Status, total_cents AS TotalCents,
-               address_snapshot AS AddressSnapshot, cancel_reason AS CancelReason, created_at AS CreatedAt, expires_at AS ExpiresAt,
+               address_snapshot AS AddressSnapshot, cancel_reason AS CancelReason, cancel_note AS CancelNote, created_at AS CreatedAt, expires_at AS ExpiresAt,
                paid_at AS PaidAt, shipped_at AS ShippedAt, completed_at AS CompletedAt, cancelled_at AS CancelledAt
         FROM orders WHERE order_no = @OrderNo AND (@UserId IS NULL OR user_id = @UserId)
         """;
@@ -101,7 +101,7 @@ public static class OrderQueries
         var address = string.IsNullOrEmpty(order.AddressSnapshot) ? null : JsonSerializer.Deserialize<AddressSnapshot>(order.AddressSnapshot, Json);
         return new OrderDetail(order.OrderNo, order.Kind, order.Status, order.TotalCents, items, address, order.CancelReason,
             Utc(order.CreatedAt), Utc(order.ExpiresAt), Utc(order.PaidAt), Utc(order.ShippedAt), Utc(order.CompletedAt),
-            Utc(order.CancelledAt), ownerId is null ? order.UserId : null);
+            Utc(order.CancelledAt), ownerId is null ? order.UserId : null, CancelNote: order.CancelNote);
     }
 
     public static async Task<OrderPage> PageAsync(MySqlConnection connection, long? ownerId, string? status, int page, int pageSize,
@@ -123,7 +123,7 @@ public static class OrderQueries
     private static DateTime? Utc(DateTime? value) => value is null ? null : Utc(value.Value);
 
     private sealed record OrderRow(long Id, long UserId, string OrderNo, string Kind, string Status, long TotalCents, string? AddressSnapshot,
-        string? CancelReason, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt, DateTime? ShippedAt, DateTime? CompletedAt,
+        string? CancelReason, string? CancelNote, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt, DateTime? ShippedAt, DateTime? CompletedAt,
         DateTime? CancelledAt);
 
     private sealed record ItemRow(long SkuId, long ProductId, string Title, string Specs, string Image, long PriceCents, int Quantity);

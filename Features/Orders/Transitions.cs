@@ -14,7 +14,7 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
     // A seckill order's unit belongs to its activity, not to the SKU: the flag hands it to the seckill expiry
     // pass, which returns it to the activity's Redis stock exactly once (see docs/seckill.md).
     private const string Cancel = """
-        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancelled_at = @Now, updated_at = @Now,
+        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancel_note = @Note, cancelled_at = @Now, updated_at = @Now,
                           stock_return_pending = CASE WHEN kind = 'seckill' THEN 1 ELSE stock_return_pending END
         WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'PendingPayment'
         """;
@@ -46,14 +46,15 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
     /// PendingPayment → Cancelled by the shopper. A normal order releases its held stock in the same transaction;
     /// a seckill order is marked for the seckill expiry pass, which gives the unit back to the activity.
     /// </summary>
-    public async Task<bool> CancelAsync(string orderNo, long userId, CancellationToken ct)
+    /// <param name="note">The shopper's reason, if any.</param>
+    public async Task<bool> CancelAsync(string orderNo, long userId, CancellationToken ct, string? note = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         IReadOnlyList<long> products;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-            if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Now = now }, tx, cancellationToken: ct)) == 0)
+            if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Note = note, Now = now }, tx, cancellationToken: ct)) == 0)
                 return false;
             var order = await connection.QuerySingleAsync<(long Id, string Kind)>(new CommandDefinition(IdAndKindOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
             products = order.Kind == "normal" ? await HeldStock.ReleaseAsync(connection, tx, [order.Id], now, ct) : [];

@@ -8,8 +8,10 @@ namespace Mall.Features.Auth.GetPointsHistory;
 public sealed class Endpoint(MySqlDataSource db) : EndpointWithoutRequest<Entry[]>
 {
     private const string Sql = """
-        SELECT order_id AS OrderId, reason AS Reason, points AS Points, created_at AS CreatedAt
-        FROM points_ledger WHERE user_id = @UserId ORDER BY id DESC LIMIT 100
+        SELECT l.order_id AS OrderId, l.reason AS Reason, l.points AS Points, l.created_at AS CreatedAt,
+               COALESCE(o.order_no, '') AS OrderNo
+        FROM points_ledger l LEFT JOIN orders o ON o.id = l.order_id
+        WHERE l.user_id = @UserId ORDER BY l.id DESC LIMIT 100
         """;
 
     public override void Configure()
@@ -18,7 +20,9 @@ public sealed class Endpoint(MySqlDataSource db) : EndpointWithoutRequest<Entry[
         Summary(s =>
         {
             s.Summary = "My loyalty points, newest first";
-            s.Description = "One entry per order and reason: +1 point per whole yuan paid.";
+            s.Description = "One entry per order and reason: +1 point per whole yuan paid (reason paid), taken back on a refund " +
+                            "(reason refund, negative). The reason is a code for the app to word in the shopper's language.";
+            s.ResponseExamples[200] = new[] { new Entry(1001, PointsReasons.Paid, 159, new DateTime(2026, 11, 25, 8, 18, 0, DateTimeKind.Utc), "M202611250816123456") };
             s.Responses[200] = "Up to 100 ledger entries.";
         });
         Description(d => d.Produces<Entry[]>(200), clearDefaults: true);

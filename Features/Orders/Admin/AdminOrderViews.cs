@@ -154,7 +154,7 @@ public static class AdminOrders
         if (o.CancelledAt is { } cancelledAt)
             timeline.Add(o.CancelReason switch
             {
-                "shopper" => new(TimelineEvent.Cancelled, Utc(cancelledAt), TimelineActor.Shopper, shopper.Id, shopper.Account, null),
+                "shopper" => new(TimelineEvent.Cancelled, Utc(cancelledAt), TimelineActor.Shopper, shopper.Id, shopper.Account, o.CancelNote),
                 "operator" => new(TimelineEvent.Closed, Utc(cancelledAt), TimelineActor.Operator, o.CancelledBy, AccountOf(o.CancelledBy), o.CancelNote),
                 "expired" => new(TimelineEvent.Expired, Utc(cancelledAt), TimelineActor.System, null, null, "unpaid past " + Utc(o.ExpiresAt).ToString("O")),
                 var other => new(TimelineEvent.Cancelled, Utc(cancelledAt), TimelineActor.System, null, null, other),

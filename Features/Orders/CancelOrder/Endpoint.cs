@@ -5,7 +5,7 @@ using MySqlConnector;
 
 namespace Mall.Features.Orders.CancelOrder;
 
-public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endpoint<OrderNoRequest, OrderDetail>
+public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endpoint<Request, OrderDetail>
 {
     public override void Configure()
     {
@@ -13,20 +13,24 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
         Summary(s =>
         {
             s.Summary = "Cancel my unpaid order";
-            s.Description = "PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice.";
+            s.Description = "PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice. " +
+                            "An optional reason (at most 200 characters) is kept with the order: its page and the console's timeline show it.";
+            s.ExampleRequest = new Request { OrderNo = "M202611250816123456", Reason = "不想要了" };
             s.ResponseExamples[200] = OrderExamples.Detail;
             s.Responses[200] = "Done; the order as it is now.";
-            s.Responses[400] = "Malformed order number.";
+            s.Responses[400] = "Malformed order number, or a reason that is too long or has control characters.";
             s.Responses[404] = "No such order of yours.";
             s.Responses[409] = "Not PendingPayment (already paid, cancelled, …).";
         });
+        // No Accepts: the body ({ "reason": "…" }) is optional, and clients from before reasons existed send none and no
+        // Content-Type, which a declared body type would answer 415.
         Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
     }
 
-    public override async Task HandleAsync(OrderNoRequest req, CancellationToken ct)
+    public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var userId = User.UserId();
-        var applied = await transitions.CancelAsync(req.OrderNo, userId, ct);
+        var applied = await transitions.CancelAsync(req.OrderNo, userId, ct, Reason(req.Reason));
         await using var connection = await db.OpenConnectionAsync(ct);
         if (!applied)
         {
@@ -35,4 +39,7 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
         }
         await Send.OkAsync((await OrderQueries.FindAsync(connection, req.OrderNo, userId, ct))!, ct);
     }
+
+    // A blank reason is no reason: the column stays NULL as it was before reasons existed.
+    private static string? Reason(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
 }

@@ -28,6 +28,8 @@ export function createApi(http: Http) {
       logout: () => done(http.POST('/api/v1/auth/logout')),
       me: () => read(http.GET('/api/v1/me')).as<T.Me>(),
       pointsHistory: () => read(http.GET('/api/v1/me/points-history')).as<T.PointsEntry[]>(),
+      // Ends every other sign-in of the account; this one stays.
+      changePassword: (body: { currentPassword: string; newPassword: string }) => done(http.POST('/api/v1/auth/password', { body })),
     },
     time: () => read(http.GET('/api/v1/time')).as<T.ServerTime>(),
     catalog: {
@@ -57,7 +59,9 @@ export function createApi(http: Http) {
       list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
         read(http.GET('/api/v1/orders', { params: { query } })).as<T.OrderPage>(),
       get: (orderNo: string) => read(http.GET('/api/v1/orders/{orderNo}', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
-      cancel: (orderNo: string) => read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
+      // The reason body is optional, so the document names no body type (see the endpoint): sent as JSON all the same.
+      cancel: (orderNo: string, reason?: string | null) =>
+        read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } }, body: { reason: reason ?? null } as never })).as<T.OrderDetail>(),
       confirmReceipt: (orderNo: string) =>
         read(http.POST('/api/v1/orders/{orderNo}/receipt', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
     },
@@ -71,6 +75,14 @@ export function createApi(http: Http) {
         read(http.POST('/api/v1/seckill/activities/{id}/attempts', { params: { path: { id: Number(id) } }, body: { token, quantity } })).as<T.Attempt>(),
       reservation: (reservationId: string) =>
         read(http.GET('/api/v1/seckill/reservations/{reservationId}', { params: { path: { reservationId } } })).as<T.Reservation>(),
+    },
+    afterSales: {
+      request: (orderNo: string, body: { reason: string; amountCents: number }) =>
+        read(http.POST('/api/v1/orders/{orderNo}/after-sales', { params: { path: { orderNo } }, body: { ...body, photoUrls: [] } })).as<T.AfterSale>(),
+      list: (query: { page: number; pageSize: number }) => read(http.GET('/api/v1/after-sales', { params: { query } })).as<T.AfterSalePage>(),
+      get: (afterSaleNo: string) => read(http.GET('/api/v1/after-sales/{afterSaleNo}', { params: { path: { afterSaleNo } } })).as<T.AfterSale>(),
+      cancel: (afterSaleNo: string) =>
+        read(http.POST('/api/v1/after-sales/{afterSaleNo}/cancel', { params: { path: { afterSaleNo } } })).as<T.AfterSale>(),
     },
     payments: {
       start: (orderNo: string, provider: T.Provider, channel: T.Channel, openId?: string) =>

@@ -484,7 +484,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel my unpaid order
-         * @description PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice.
+         * @description PendingPayment → Cancelled. A normal order's held stock is released at once; a seckill order's unit goes back to its activity within one seckill expiry pass (seconds). Repeating it after success is a 409: nothing happens twice. An optional reason (at most 200 characters) is kept with the order: its page and the console's timeline show it.
          */
         post: operations["MallFeaturesOrdersCancelOrderEndpoint"];
         delete?: never;
@@ -1134,7 +1134,7 @@ export interface paths {
         };
         /**
          * My loyalty points, newest first
-         * @description One entry per order and reason: +1 point per whole yuan paid.
+         * @description One entry per order and reason: +1 point per whole yuan paid (reason paid), taken back on a refund (reason refund, negative). The reason is a code for the app to word in the shopper's language.
          */
         get: operations["MallFeaturesAuthGetPointsHistoryEndpoint"];
         put?: never;
@@ -1173,6 +1173,26 @@ export interface paths {
         get: operations["MallFeaturesAuthGetJwksEndpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my password
+         * @description Needs the current password; the new one follows the registration rules (8–72 characters, not all digits) and differs from the current one. Wrong current passwords count as failed sign-ins of the account (five in 15 minutes lock it, 429 with Retry-After; an address with many failures must send a solved login challenge, 428). On success every OTHER sign-in of the account ends at once (its refresh tokens and access tokens are refused on every instance); this one stays signed in. Recorded in the audit log (account.password_change).
+         */
+        post: operations["MallFeaturesAuthChangePasswordEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1945,6 +1965,7 @@ export interface components {
             refundedCents?: number;
             refunds?: components["schemas"]["OrderRefundView"][] | null;
             openAfterSaleNo?: string | null;
+            cancelNote?: string | null;
         };
         OrderItemView: {
             /** Format: int64 */
@@ -2604,11 +2625,13 @@ export interface components {
         GetPointsHistoryEntry: {
             /** Format: int64 */
             orderId?: number;
-            reason?: string;
+            /** @enum {string} */
+            reason?: "paid" | "refund";
             /** Format: int64 */
             points?: number;
             /** Format: date-time */
             createdAt?: string;
+            orderNo?: string;
         };
         GetMeResponse: {
             /** Format: int64 */
@@ -2632,6 +2655,10 @@ export interface components {
             crv?: string | null;
             x?: string | null;
             y?: string | null;
+        };
+        ChangePasswordRequest: {
+            currentPassword: string;
+            newPassword: string;
         };
         ListMembersResponse: {
             items?: components["schemas"]["ListMembersMember"][];
@@ -4325,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Malformed order number. */
+            /** @description Malformed order number, or a reason that is too long or has control characters. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6507,6 +6534,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetJwksResponse"];
+                };
+            };
+        };
+    };
+    MallFeaturesAuthChangePasswordEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; the other sign-ins are over. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing fields, a new password against the rules or equal to the current one, or a wrong current password (auth.current_password_wrong on currentPassword). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Too many failures from this address: solve a login challenge and send it in Mall-Challenge. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Too many wrong passwords for this account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
         };

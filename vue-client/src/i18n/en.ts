@@ -7,6 +7,7 @@ const en: typeof zh = {
     home: 'Home', products: 'Products', product: 'Product', seckill: 'Flash sale', cart: 'Cart', checkout: 'Checkout', orders: 'My orders',
     order: 'Order', pay: 'Payment', account: 'Me', addresses: 'Addresses', login: 'Sign in', register: 'Register', forbidden: 'Not allowed',
     'not-found': 'Page not found',
+    'change-password': 'Change password', 'after-sales': 'Refunds & returns', 'after-sale': 'After-sale', 'after-sale-request': 'Request a refund',
   },
   a11y: { decrease: 'Decrease', increase: 'Increase', choose: 'Choose' },
   nav: { home: 'Home', categories: 'Categories', cart: 'Cart', orders: 'Orders', account: 'Me', admin: 'Admin', seckill: 'Flash sale' },
@@ -89,6 +90,26 @@ const en: typeof zh = {
   },
   admin: { noAdmin: 'Administrators only' },
 
+  orderCancel: {
+    title: 'Cancel order', confirm: 'Cancel this order? This cannot be undone.', pick: 'Why are you cancelling?', typed: 'Tell us why', keep: 'Keep it', submit: 'Cancel order',
+    reasons: { changedMind: 'I changed my mind', wrongInfo: 'Wrong address or details', duplicate: 'Ordered twice', cheaperElsewhere: 'Cheaper elsewhere', other: 'Another reason' },
+    reasonShown: 'Reason: {reason}',
+  },
+  afterSale: {
+    entry: 'Request a refund', view: 'View the refund', list: 'Refunds & returns', empty: 'No refunds or returns yet', reason: 'Reason', reasonPlaceholder: 'Why do you want a refund? (required)',
+    amount: 'Amount (yuan)', amountHint: 'At most ¥{max}', submit: 'Submit', submitted: 'Your request was submitted', cancel: 'Withdraw request', cancelled: 'Request withdrawn',
+    cancelConfirm: 'Withdraw this request?', orderNo: 'Order no.', afterSaleNo: 'Request no.', reviewNote: 'Note from the shop', refund: 'Refund',
+    kind: { refund: 'Refund only', return: 'Return and refund' },
+    status: { AwaitingReview: 'Awaiting review', Refunding: 'Refunding', Refunded: 'Refunded', Rejected: 'Rejected', Cancelled: 'Withdrawn' },
+    badAmount: 'Enter a valid amount', needReason: 'Please give a reason',
+  },
+  changePassword: {
+    title: 'Change password', current: 'Current password', next: 'New password', repeat: 'Repeat new password', mismatch: 'The new passwords do not match', submit: 'Change password',
+    done: 'Password changed; your other devices were signed out', hint: 'Every other device and browser will be signed out.',
+  },
+  points: { reason: { paid: 'Earned with a paid order', refund: 'Taken back on a refund', other: 'Points adjusted' }, order: 'Order {orderNo}' },
+  seckillWon: { pay: 'Won: pay now', view: 'Won: view your order', preparingBar: 'Preparation progress' },
+  accountMore: { security: 'Change password', afterSales: 'Refunds & returns', shopper: 'Member', admin: 'Administrator' },
   notFound: { title: 'Page not found', home: 'Back home' },
 }
 

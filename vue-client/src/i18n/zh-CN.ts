@@ -5,6 +5,7 @@ export default {
     home: '首页', products: '商品列表', product: '商品详情', seckill: '限时秒杀', cart: '购物车', checkout: '确认订单', orders: '我的订单',
     order: '订单详情', pay: '支付', account: '我的', addresses: '收货地址', login: '登录', register: '注册', forbidden: '无权访问',
     'not-found': '页面不存在',
+    'change-password': '修改密码', 'after-sales': '退款/售后', 'after-sale': '售后详情', 'after-sale-request': '申请售后',
   },
   a11y: { decrease: '减少', increase: '增加', choose: '选择' },
   nav: { home: '首页', categories: '分类', cart: '购物车', orders: '订单', account: '我的', admin: '管理', seckill: '秒杀' },
@@ -85,5 +86,25 @@ export default {
   },
   admin: { noAdmin: '需要管理员权限' },
 
+  orderCancel: {
+    title: '取消订单', confirm: '确定取消这个订单吗？取消后不可恢复。', pick: '请选择取消原因', typed: '请填写原因', keep: '再想想', submit: '确定取消',
+    reasons: { changedMind: '不想要了', wrongInfo: '地址或信息填错了', duplicate: '重复下单', cheaperElsewhere: '别处更便宜', other: '其他原因' },
+    reasonShown: '取消原因：{reason}',
+  },
+  afterSale: {
+    entry: '申请退款/售后', view: '查看售后', list: '退款/售后', empty: '还没有售后记录', reason: '原因', reasonPlaceholder: '请描述退款原因（必填）',
+    amount: '退款金额（元）', amountHint: '最多可退 ¥{max}', submit: '提交申请', submitted: '售后申请已提交', cancel: '撤销申请', cancelled: '售后申请已撤销',
+    cancelConfirm: '确定撤销这个售后申请吗？', orderNo: '订单号', afterSaleNo: '售后单号', reviewNote: '商家备注', refund: '退款',
+    kind: { refund: '仅退款', return: '退货退款' },
+    status: { AwaitingReview: '待审核', Refunding: '退款中', Refunded: '已退款', Rejected: '已拒绝', Cancelled: '已撤销' },
+    badAmount: '请输入正确的金额', needReason: '请填写退款原因',
+  },
+  changePassword: {
+    title: '修改密码', current: '当前密码', next: '新密码', repeat: '确认新密码', mismatch: '两次输入的新密码不一致', submit: '确认修改',
+    done: '密码已修改，其他设备已退出登录', hint: '修改后，其他设备和浏览器上的登录将全部失效。',
+  },
+  points: { reason: { paid: '订单支付获得', refund: '订单退款扣回', other: '积分变动' }, order: '订单 {orderNo}' },
+  seckillWon: { pay: '已抢到，去支付', view: '已抢到，查看订单', preparingBar: '抢购准备进度' },
+  accountMore: { security: '修改密码', afterSales: '退款/售后', shopper: '普通会员', admin: '管理员' },
   notFound: { title: '页面不存在', home: '返回首页' },
 }
