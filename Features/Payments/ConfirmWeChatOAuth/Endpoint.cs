@@ -25,7 +25,7 @@ public sealed class Endpoint(IServiceProvider services, ILogger<Endpoint> logger
                                "WeChat refused the code (payment.oauth_code_invalid); JSAPI is not set up (payment.oauth_not_configured).";
             s.Responses[502] = "WeChat did not answer; start again (payment.provider_unavailable).";
         });
-        Description(d => d.Produces<Response>(200).ProducesProblems(400, 502), clearDefaults: true);
+        Description(d => d.Accepts<Request>("application/json").Produces<Response>(200).ProducesProblems(400, 502), clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

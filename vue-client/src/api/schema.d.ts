@@ -424,7 +424,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order (normal checkout)
-         * @description One MySQL transaction locks stock for every line (in SKU-id order), writes the order with price, title, specs, image and address snapshots, and remembers the answer under the Idempotency-Key. The same key with the same body replays the first answer (header Idempotent-Replayed: true); the same key with another body is 422. Bought lines leave the cart. The order must be paid before expiresAt or it is cancelled and its stock released.
+         * @description Locks stock for every line and writes the order with price, title, specs, image and address snapshots, remembering the answer under the Idempotency-Key, all in one MySQL transaction; concurrent checkouts of the same SKUs share that transaction (group commit), each still all-or-nothing and answered on its own, only after the commit. The same key with the same body replays the first answer (header Idempotent-Replayed: true); the same key with another body is 422. Bought lines leave the cart. The order must be paid before expiresAt or it is cancelled and its stock released.
          */
         post: operations["MallFeaturesOrdersCheckoutEndpoint"];
         delete?: never;
@@ -1853,6 +1853,10 @@ export interface components {
         ConfirmWeChatOAuthResponse: {
             openId?: string;
         };
+        ConfirmWeChatOAuthRequest: {
+            code: string;
+            state: string;
+        };
         PreviewOrderResponse: {
             lines?: components["schemas"]["PreviewOrderLine"][];
             /** Format: int64 */
@@ -3207,7 +3211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Redis is unreachable; retry shortly (Retry-After). */
+            /** @description Redis is unreachable, or being checked and repaired after a failover; retry shortly (Retry-After). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4021,7 +4025,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmWeChatOAuthRequest"];
+            };
+        };
         responses: {
             /** @description The payer's openid. */
             200: {
