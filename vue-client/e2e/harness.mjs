@@ -282,7 +282,7 @@ export async function pickRegion(page, province, city, district) {
 }
 
 /**
- * nativeLogin that pays the login challenge when the address is past its threshold (30-edge's flow puts 127.0.0.1
+ * nativeLogin that pays the login challenge when the address is past its threshold (99-edge's flow puts 127.0.0.1
  * there, and flows loaded after it still have to sign in).
  */
 export async function nativeLoginSolving(account, pw) {

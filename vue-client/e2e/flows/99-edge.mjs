@@ -1,4 +1,5 @@
-// The edge (nginx in front of the API): trusted-proxy chain and sign-in throttling.
+// The edge (nginx in front of the API): trusted-proxy chain and sign-in throttling. Runs last: its guessing leaves
+// 127.0.0.1 past the sign-in challenge threshold, which every later direct sign-in would then meet.
 import {
   web, test, unique, password, assert, solvedChallenge, newShopper,
 } from '../harness.mjs'
