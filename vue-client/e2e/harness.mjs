@@ -220,6 +220,9 @@ export async function runAll() {
         await fn()
         results.passed++
         console.log(`PASS  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+        // A page a flow leaves open keeps its session going: when its refresh later fails (the flow's cookies are
+        // gone), it signs out and tells every tab of the profile (BroadcastChannel), the next flow's included.
+        for (const p of context.pages()) await p.close().catch(() => undefined)
       } catch (e) {
         let n = 0
         for (const p of context.pages()) await p.screenshot({ path: join(out, `FAILED-${slug(name)}-${++n}.png`), fullPage: true }).catch(() => undefined)
