@@ -62,10 +62,11 @@ sale_seed "b$$" 200 "$STOCK" || { ko "sale rows written"; exit; }
 cfg=$WORK/config.json
 admin=$(printf '{"keyPem":"%s"}' "$MAIN_DATA/keys/jwt-signing.pem" >"$cfg" && sale_token "$cfg" "$SALE_ADMIN" admin) || { ko "admin token"; exit; }
 sale_activity "$WEB" "$admin" "$STOCK" || { ko "the activity is created and published"; exit; }
-printf '{"base":"%s","keyPem":"%s","activityId":%s,"shoppers":[%s],"concurrency":2,"pauseMs":40,"waitSeconds":60}\n' \
+printf '{"base":"%s","keyPem":"%s","activityId":%s,"shoppers":[%s],"concurrency":2,"pauseMs":120,"waitSeconds":60}\n' \
   "$WEB" "$MAIN_DATA/keys/jwt-signing.pem" "$SALE_ACTIVITY" "$SALE_SHOPPERS" >"$cfg"
 
-# The sale runs in the background; the backup starts once 40 orders are written, while shoppers keep buying.
+# The sale runs in the background (paced so it outlasts the backup on a quiet machine too); the backup starts once 40
+# orders are written, while shoppers keep buying.
 node "$SALE_JS" burst "$cfg" >"$WORK/burst.json" 2>"$LOG-burst.err" &
 burst_pid=$!
 deadline=$((SECONDS + 60))
