@@ -20,6 +20,8 @@ public sealed class ActivityKeys(long activityId)
     public RedisKey Buyers { get; } = $"sk:{{a{activityId}}}:buyers";
     public RedisKey Log { get; } = $"sk:{{a{activityId}}}:log";
     public RedisKey Returned { get; } = $"sk:{{a{activityId}}}:returned";
+    /// <summary>Set for 100 ms, never replicated nor persisted, once Attempt.lua has found its Redis process is meta.node.</summary>
+    public RedisKey VerifiedHere { get; } = $"sk:{{a{activityId}}}:here";
     /// <summary>Attempts by result, summed over every instance (each flushes its own counts, see SeckillRealtime).</summary>
     public RedisKey Attempts { get; } = $"sk:{{a{activityId}}}:attempts";
     public RedisKey Token(string token) => _tag + "tok:" + token;

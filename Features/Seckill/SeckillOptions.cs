@@ -61,6 +61,9 @@ public sealed class SeckillOptions
         public int BatchSize { get; set; } = 500;
         /// <summary>How often every live activity is checked for a Redis failover or rollback no connection event announced.</summary>
         public TimeSpan FenceInterval { get; set; } = TimeSpan.FromSeconds(1);
+        /// <summary>How long an activity keeps refusing attempts after a failover repair, so that every other instance
+        /// (which notices within FenceInterval at worst) can add the forgotten reservations only it holds first.</summary>
+        public TimeSpan RepairSettle { get; set; } = TimeSpan.FromSeconds(1.5);
     }
 
     public sealed class ExpiryOptions

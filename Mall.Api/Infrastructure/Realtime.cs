@@ -44,11 +44,15 @@ public static class RealtimeExtensions
 {
     public static void AddMallRealtime(this WebApplicationBuilder builder)
     {
-        var redis = builder.Configuration.GetConnectionString("Redis")!;
         var prefix = builder.Configuration["Redis:KeyPrefix"] ?? "mall:";
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSignalR()
-            .AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix + "signalr"));
+            .AddStackExchangeRedis(options => options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix + "signalr"));
+        // The backplane rides the shop's own multiplexer: it follows Sentinel and Cluster failovers like every other call,
+        // and fails fast in an outage (Redis:FailFastMilliseconds) instead of holding each send, and with it the order
+        // writer that pushes SeckillResult, for the client's default 5 s backlog.
+        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+            .Configure<IConnectionMultiplexer>((options, multiplexer) => options.ConnectionFactory = _ => Task.FromResult(multiplexer));
     }
 
     public static void MapMallHubs(this WebApplication app) => app.MapHub<MallHub>(MallHub.Path);

@@ -87,7 +87,7 @@ public sealed class BaselineServerCommand : AsyncCommand<BaselineServerSettings>
             var user = Interlocked.Increment(ref used);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(loaded,
-                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(user), keys.UserRate(user), keys.IpRate(user)],
+                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(user), keys.UserRate(user), keys.IpRate(user), keys.VerifiedHere],
                 [user, 1, now, UserAttemptsPerWindow, IpAttemptsPerWindow, RateWindowMs]))!;
             // Anything but an accepted attempt (tokens ran out, say) is an error of the baseline, never a cheaper success.
             var accepted = (int)result[0] == 202;
@@ -115,7 +115,8 @@ public sealed class BaselineKeys(string prefix)
     public RedisKey Stock => _tag + "stock";
     public RedisKey Buyers => _tag + "buyers";
     public RedisKey Log => _tag + "log";
-    public RedisKey[] Shared => [Meta, Stock, Buyers, Log];
+    public RedisKey VerifiedHere => _tag + "here";
+    public RedisKey[] Shared => [Meta, Stock, Buyers, Log, VerifiedHere];
     public RedisKey Token(long user) => _tag + "tok:" + user;
     public RedisKey UserRate(long user) => _tag + "rl:u:" + user;
     // The shop's load gives every shopper an address of its own (--client-ips 0), so one counter per call here too.

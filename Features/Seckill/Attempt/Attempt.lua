@@ -1,15 +1,40 @@
 -- One seckill attempt, atomically. All keys share the activity's hash tag ({a<id>}), so this is one slot on
 -- Redis Cluster. Checks happen before any state changes that matter, so a refused attempt takes nothing.
--- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 attempt token, 6 per-user rate counter, 7 per-IP rate counter
+-- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 attempt token, 6 per-user rate counter, 7 per-IP rate counter,
+--       8 the "verified here" marker
 -- ARGV: 1 user id, 2 quantity, 3 now (ms), 4 user attempts per window, 5 IP attempts per window, 6 window (ms)
--- Returns {202, entry id, stock left, price} | {404} | {429, retry ms} | {425}
---         | {410, 0 = ended | 1 = sold out | 2 = cancelled, stock left} | {400} | {403} | {409} | {503}
-local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price', 'cancelled', 'repairing')
+-- Returns {202, entry id, stock left, price, node} | {404} | {429, retry ms} | {425}
+--         | {410, 0 = ended | 1 = sold out | 2 = cancelled, stock left} | {400} | {403} | {409}
+--         | {503, 0 = being repaired, node} | {503, 1 = another Redis process, not yet repaired}
+local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price', 'cancelled', 'repairing', 'node')
 -- Cancelled by an operator: refused at once on every instance, before anything is counted or taken.
 if meta[5] then return {410, 2, 0} end
--- Being repaired after a failover (Recovery/FailoverRepair): nothing is sold until the stock is the truth again.
-if meta[6] then return {503} end
+-- Being repaired after a failover (Recovery/FailoverRepair), or settling after a repair so that every instance can add
+-- the reservations only it still holds: nothing is sold until the stock is the truth again.
+if meta[6] then
+  local settled = tonumber(string.match(meta[6], '^settle:(%d+)$') or '')
+  if not settled or tonumber(ARGV[3]) < settled then return {503, 0, meta[7] or ''} end
+  redis.call('HDEL', KEYS[1], 'repairing')
+end
 if not meta[1] then return {404} end
+
+-- Is this the Redis process the activity was last verified on (meta.node)? A promoted replica or a primary restarted
+-- from its AOF may have forgotten the last acknowledged sales, so it sells nothing until FailoverRepair has run. Asking
+-- INFO costs as much as the whole attempt, so a positive answer is remembered for 100 ms in a key that is neither
+-- replicated nor written to the AOF: a process that has not checked itself has no such key. (An RDB copy of it, made by
+-- a full resync or an AOF rewrite, has expired long before that copy can serve.)
+if redis.call('EXISTS', KEYS[8]) == 0 then
+  local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+  if not meta[7] then
+    redis.call('HSET', KEYS[1], 'node', run)
+    meta[7] = run
+  elseif meta[7] ~= run then
+    return {503, 1}
+  end
+  redis.set_repl(redis.REPL_NONE)
+  redis.call('SET', KEYS[8], '1', 'PX', 100)
+  redis.set_repl(redis.REPL_ALL)
+end
 
 local window = tonumber(ARGV[6])
 local hits = redis.call('INCR', KEYS[6])
@@ -39,4 +64,4 @@ if stock < quantity then return {410, 1, stock} end
 stock = redis.call('DECRBY', KEYS[2], quantity)
 redis.call('HINCRBY', KEYS[3], ARGV[1], quantity)
 local id = redis.call('XADD', KEYS[4], '*', 'u', ARGV[1], 'q', quantity, 'p', meta[4], 't', ARGV[3])
-return {202, id, stock, tonumber(meta[4])}
+return {202, id, stock, tonumber(meta[4]), meta[7]}

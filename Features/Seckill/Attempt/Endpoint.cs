@@ -66,7 +66,7 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         try
         {
             result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt,
-                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip)],
+                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip), keys.VerifiedHere],
                 [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
                  (long)options.RateWindow.TotalMilliseconds]))!;
         }
@@ -93,7 +93,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 state.ObserveStock(stockLeft);
                 if (stockLeft == 0) state.MarkSoldOut(generation);
                 var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], nowMs);
-                inFlight.Add(reservation);
+                var node = (string)result[4]!;
+                inFlight.Add(reservation, node);
+                fence.Noticed(req.Id, node);
                 // A full channel is not a failure: the reservation is in the Redis log and recovery writes it.
                 channel.TryWrite(reservation);
                 await Send.ResponseAsync(new Response(reservation.Id, ReservationStatus.Queued), StatusCodes.Status202Accepted, ct);
@@ -116,6 +118,9 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
                 return;
             case 503:
                 state.Count(AttemptResult.Unavailable);
+                // 1: Redis is another process than the activity was verified on; 0: a repair (or its settle period) is on.
+                if ((int)result[1] == 1) fence.Suspect();
+                else fence.Noticed(req.Id, (string)result[2]!);
                 await Send.ResultAsync(SeckillUnavailable.Result(HttpContext));
                 return;
             case 404:

@@ -17,7 +17,7 @@ public sealed record SeckillResultMessage(string ReservationId, string Status, s
 /// Used by the writer (fresh reservations) and by recovery (re-driven ones) alike.
 /// </summary>
 public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubContext<MallHub> hub, ActivityQueries activities,
-    SeckillOptions options, ILogger<OrderBatchWriter> logger)
+    Recovery.InFlightReservations inFlight, SeckillOptions options, ILogger<OrderBatchWriter> logger)
 {
     private const string InsertOrdersHead = "INSERT IGNORE INTO orders (order_no, user_id, kind, status, total_cents, activity_id, " +
                                             "reservation_id, created_at, updated_at, expires_at) VALUES ";
@@ -30,6 +30,7 @@ public sealed class OrderBatchWriter(MySqlDataSource db, IDatabase redis, IHubCo
         batch = batch.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
         var started = Stopwatch.GetTimestamp();
         await InsertAsync(batch, ct);
+        inFlight.Written(batch);
         await ConfirmAsync(batch);
         SeckillMetrics.WriteSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         SeckillMetrics.BatchSize.Observe(batch.Count);

@@ -31,8 +31,10 @@ public static class FailoverMetrics
 /// Keeps seckill attempts away from a Redis that may have forgotten acknowledged writes. The marker is per activity: the
 /// run id of the Redis process that holds the activity's slot, recorded in its meta (meta.node) and remembered by this
 /// instance. A failover (Sentinel or Cluster) or a primary restarted from its AOF puts another process there.
-/// <para>Any connection event (a link failed, the configuration or the primary changed) or a Redis error on an attempt
-/// pauses attempts on this instance: each one waits (at most Redis:FailFastMilliseconds, then 503 with Retry-After) until
+/// <para>Attempt.lua itself refuses to sell on a process that is not meta.node (a 503 that makes this instance check at
+/// once), so nothing is sold on a forgetful process whatever this instance has noticed; the checks below find the change
+/// early and repair it. Any connection event (a link failed, the configuration or the primary changed) or a Redis error on
+/// an attempt pauses attempts on this instance: each one waits (at most Redis:FailFastMilliseconds, then 503 with Retry-After) until
 /// a check has run Fence.lua on every live activity. Unchanged: the pause ends. Changed: <see cref="FailoverRepair"/>
 /// repairs the activity under a Redis-side fence (503 on every instance) before the pause ends. Every FenceInterval the
 /// check also runs without a pause, so a change no event announced is still found.</para>
@@ -92,6 +94,22 @@ public sealed class FailoverFence : BackgroundService
         if (pause is null) return true;
         await Task.WhenAny(pause, Task.Delay(_waitBound));
         return _pause is null;
+    }
+
+    /// <summary>
+    /// An attempt's answer named the Redis process the activity is verified on now (a 202, or a 503 while a repair
+    /// settles). Another process than the one this instance last saw means a failover that some other instance has
+    /// repaired already: this instance checks and repairs too, so the reservations only it holds are counted.
+    /// </summary>
+    public void Noticed(long activityId, string node)
+    {
+        if (node.Length == 0) return;
+        if (_known.TryGetValue(activityId, out var known))
+        {
+            if (known != node) Suspect();
+        }
+        else if (_inFlight.HeldFromAnotherProcess(activityId, node)) Suspect();
+        else _known.TryAdd(activityId, node);
     }
 
     /// <summary>Something may have moved the primary: hold attempts until a check says what serves each activity.</summary>
@@ -169,7 +187,9 @@ public sealed class FailoverFence : BackgroundService
                 var keys = new ActivityKeys(id);
                 var verdict = (RedisResult[])(await _scripts.RunAsync(Script, [keys.Meta], [_known.GetValueOrDefault(id, "")]))!;
                 var run = (string)verdict[0]!;
-                if ((string?)verdict[1] == "ok") _known[id] = run;
+                // Never seen here before, yet holding reservations another process accepted: they may be all that is left.
+                var heldFromBefore = !_known.ContainsKey(id) && _inFlight.HeldFromAnotherProcess(id, run);
+                if ((string?)verdict[1] == "ok" && !heldFromBefore) _known[id] = run;
                 else changed.Add((id, run));
             }
             if (changed.Count == 0 || !repair) return changed.Count > 0;

@@ -26,14 +26,16 @@ public sealed record RepairResult(long ActivityId, long StockBefore, long StockT
 /// <item>MySQL (t2): every order of the activity. Reading the log before the orders means a reservation written in
 /// between is seen at least once (the writer writes, then deletes the entry); the union by reservation id counts it once.</item>
 /// <item>Redis (Repair.lua): stock += truth − snapshot (returns since t1 are kept), buyers raised to what they bought,
-/// forgotten reservations put back in the log under their own ids, the fence lifted and the new primary's run id recorded.</item>
+/// forgotten reservations put back in the log under their own ids, the new primary's run id recorded, and the fence turned
+/// into a settle period (Recovery:RepairSettle) in which attempts are still refused while any other instance takes the
+/// fence over and adds the forgotten reservations only it holds (they are in the log by then, so repairs add up).</item>
 /// </list>
 /// A unit is out of stock when a live order holds it, when a reservation not yet written holds it, or when its order was
 /// cancelled but the return has not reached Redis (the expiry pass will still give it back exactly once).
 /// </summary>
 public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer multiplexer, RedisKeyPrefix prefix, IDatabase redis,
-    SeckillScripts scripts, Publisher publisher, InFlightReservations inFlight, ActivityStates states, TimeProvider clock,
-    ILogger<FailoverRepair> logger)
+    SeckillScripts scripts, Publisher publisher, InFlightReservations inFlight, ActivityStates states, SeckillOptions options,
+    TimeProvider clock, ILogger<FailoverRepair> logger)
 {
     public static readonly RedisScript Snapshot = new("Features/Seckill/Recovery/RepairSnapshot.lua");
     public static readonly RedisScript Script = new("Features/Seckill/Recovery/Repair.lua");
@@ -123,7 +125,9 @@ public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer mu
             }
             var truth = facts.Stock - facts.Released - outOfStock;
 
-            var args = new List<RedisValue> { token, stockBefore, truth, bought.Count };
+            var settleUntil = options.Recovery.RepairSettle > TimeSpan.Zero
+                ? clock.GetUtcNow().Add(options.Recovery.RepairSettle).ToUnixTimeMilliseconds() : 0;
+            var args = new List<RedisValue> { token, stockBefore, truth, settleUntil, bought.Count };
             foreach (var (user, units) in bought) { args.Add(user); args.Add(units); }
             args.Add(putBack.Count);
             foreach (var r in putBack) { args.Add(r.EntryId); args.Add(r.UserId); args.Add(r.Quantity); args.Add(r.PriceCents); args.Add(r.AtMs); }

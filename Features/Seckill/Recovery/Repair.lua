@@ -1,15 +1,16 @@
 -- The end of a repair: bring the activity's Redis half back to the truth and lift the fence.
 -- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 returned (set)
--- ARGV: 1 token, 2 the stock the snapshot read, 3 the stock the truth gives for that moment,
---       4 n, then n pairs (user id, units bought), then m, then m reservations to put back in the log (entry id, user,
+-- ARGV: 1 token, 2 the stock the snapshot read, 3 the stock the truth gives for that moment, 4 until when (ms) attempts
+--       stay refused so that the other instances can add what only they hold (0: not at all), 5 n, then n pairs (user id, units bought), then m, then m reservations to put back in the log (entry id, user,
 --       quantity, price, time), then k, then k reservation ids whose units MySQL says are back in stock
 -- The stock moves by (truth - snapshot), so returns that happened since the snapshot are kept. Buyers only grow (a
 -- shopper's allowance stays spent). A reservation goes back under its own entry id, so its order number is unchanged;
 -- one the stream cannot take any more (a newer id exists) is still counted, and the instance that holds it writes it.
+-- The fence becomes the settle period (Attempt.lua lifts it once it has passed; the next repair may take it over).
 -- Returns {-1} when the fence is no longer this repair's, else {stock after, entries put back, run id}.
 if redis.call('HGET', KEYS[1], 'repairing') ~= ARGV[1] then return {-1} end
 local stock = redis.call('INCRBY', KEYS[2], tonumber(ARGV[3]) - tonumber(ARGV[2]))
-local i = 4
+local i = 5
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   local units = tonumber(ARGV[i + 1])
@@ -27,5 +28,5 @@ n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('SADD', KEYS[5], ARGV[i]); i = i + 1 end
 local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
 redis.call('HSET', KEYS[1], 'node', run)
-redis.call('HDEL', KEYS[1], 'repairing')
+if tonumber(ARGV[4]) > 0 then redis.call('HSET', KEYS[1], 'repairing', 'settle:' .. ARGV[4]) else redis.call('HDEL', KEYS[1], 'repairing') end
 return {stock, restored, run}

@@ -4,8 +4,9 @@
 -- ARGV: 1 this repair's token ("<id>:<ms>"), 2 now (ms), 3 after how long another instance's fence counts as abandoned (ms)
 -- Returns {0} when another repair holds the fence, else {1, stock (or false), log entries, returned reservation ids}.
 local holder = redis.call('HGET', KEYS[1], 'repairing')
--- The token is "<instance>:<ms>": the same instance retrying its own failed repair never waits for itself.
-if holder and string.match(holder, '^(%x+):') ~= string.match(ARGV[1], '^(%x+):') then
+-- The token is "<instance>:<ms>": the same instance retrying its own failed repair never waits for itself. A finished
+-- repair's settle period ("settle:<ms>") is there precisely so that other instances can repair: it is taken at once.
+if holder and not string.match(holder, '^settle:') and string.match(holder, '^(%x+):') ~= string.match(ARGV[1], '^(%x+):') then
   local since = tonumber(string.match(holder, ':(%d+)$') or '0')
   if tonumber(ARGV[2]) - since < tonumber(ARGV[3]) then return {0} end
 end

@@ -12,6 +12,11 @@ if not current or (tonumber(current) == tonumber(state[1]) and redis.call('HLEN'
   redis.call('SET', KEYS[2], ARGV[5])
   current = ARGV[5]
 end
+-- The Redis process the activity is verified on (Attempt.lua sells nowhere else): recorded with the activity itself,
+-- so no copy of the meta that a failover or a rollback brings back lacks it.
+if not redis.call('HGET', KEYS[1], 'node') then
+  redis.call('HSET', KEYS[1], 'node', string.match(redis.call('INFO', 'server'), 'run_id:(%x+)'))
+end
 redis.call('HSET', KEYS[1], 'start', ARGV[1], 'end', ARGV[2], 'limit', ARGV[3], 'price', ARGV[4], 'initial', ARGV[5], 'version', ARGV[7])
 -- The recovery workers' consumer group; BUSYGROUP on a repeat is expected.
 pcall(redis.call, 'XGROUP', 'CREATE', KEYS[4], ARGV[6], '0', 'MKSTREAM')
