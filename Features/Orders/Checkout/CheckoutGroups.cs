@@ -25,7 +25,7 @@ namespace Mall.Features.Orders.Checkout;
 public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, TimeProvider clock, ILogger<CheckoutGroups> logger)
     : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly Histogram GroupOrders = Metrics.CreateHistogram("mall_checkout_group_orders",
         "Orders placed together in one checkout transaction (group commit).",
@@ -196,9 +196,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
     private CheckoutOutcome? Check(CheckoutAttempt attempt, ShopperRows shoppers, Dictionary<long, BasketSku> skus)
     {
         if (shoppers.Keys.TryGetValue((attempt.UserId, attempt.IdempotencyKey), out var earlier))
-            return earlier.RequestHash == attempt.RequestHash
-                ? CheckoutOutcome.Replay(JsonSerializer.Deserialize<Response>(earlier.Response, Json)!)
-                : CheckoutOutcome.KeyReused;
+            return CheckoutOutcome.FromEarlier(earlier.RequestHash, earlier.Response, attempt.RequestHash);
         var open = shoppers.Open.GetValueOrDefault(attempt.UserId);
         if (open >= options.MaxOpenUnpaidOrders)
             return CheckoutOutcome.Refused(OrderPricing.TooManyOpenOrders(open, options));
@@ -274,14 +272,14 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
             foreach (var (skuId, quantity) in candidate.Attempt.Lines) demand[skuId] = demand.GetValueOrDefault(skuId) + quantity;
 
         var taken = new Dictionary<long, int>();
-        var short_ = false;
+        var anyShort = false;
         foreach (var (skuId, quantity) in demand)
         {
             var updated = await connection.ExecuteAsync(new CommandDefinition(TakeStock, new { SkuId = skuId, Quantity = quantity, Now = now }, tx, cancellationToken: ct));
             taken[skuId] = updated == 1 ? quantity : 0;
-            short_ |= updated != 1;
+            anyShort |= updated != 1;
         }
-        if (!short_) return candidates;
+        if (!anyShort) return candidates;
 
         // Our updates (and the one that matched nothing) already hold these rows: this read waits for nobody.
         var left = (await connection.QueryAsync<(long SkuId, long Available)>(new CommandDefinition(ReadStock, new { SkuIds = demand.Keys.ToArray() }, tx, cancellationToken: ct)))
@@ -341,6 +339,10 @@ public sealed record CheckoutOutcome(Response? Response, bool Replayed, IResult?
     /// <summary>A new order; <paramref name="productIds"/> are the products whose availability it changed.</summary>
     public static CheckoutOutcome Placed(Response response, IReadOnlyCollection<long> productIds) => new(response, false, null, productIds);
     public static CheckoutOutcome Replay(Response response) => new(response, true, null);
+
+    /// <summary>The Idempotency-Key was used before: the same request gets the stored answer again, another one 422.</summary>
+    public static CheckoutOutcome FromEarlier(string earlierRequestHash, string earlierResponse, string requestHash) =>
+        earlierRequestHash == requestHash ? Replay(JsonSerializer.Deserialize<Response>(earlierResponse, CheckoutGroups.Json)!) : KeyReused;
     public static CheckoutOutcome Fail(IResult problem) => new(null, false, problem);
 
     public static CheckoutOutcome Refused(BasketIssue issue) =>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Dapper;
 using FastEndpoints;
 using Mall.Features.Cart;
@@ -19,8 +18,6 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
     private const string FindIdempotent = """
         SELECT request_hash AS RequestHash, response AS Response FROM idempotency_keys WHERE user_id = @UserId AND idem_key = @Key
         """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public override void Configure()
     {
@@ -56,9 +53,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             // A retried cart checkout finds the cart its first attempt emptied: that attempt's answer is replayed.
             if (await EarlierAnswerAsync(userId, req.IdempotencyKey!, ct) is { } earlier)
             {
-                await SendOutcomeAsync(earlier.RequestHash == requestHash
-                    ? CheckoutOutcome.Replay(JsonSerializer.Deserialize<Response>(earlier.Response, Json)!)
-                    : CheckoutOutcome.KeyReused, ct);
+                await SendOutcomeAsync(CheckoutOutcome.FromEarlier(earlier.RequestHash, earlier.Response, requestHash), ct);
                 return;
             }
             await Send.ResultAsync(Problem.Invalid("fromCart", "The cart is empty.", "cart.empty"));
