@@ -2,7 +2,7 @@
 // parameters and bodies are checked against schema.d.ts: a page can only call what the API documents. Kept apart
 // from api/index.ts so that none of it is in the shopper's bundle.
 import { http } from '@/api/client'
-import { read } from '@/api/index'
+import { done, read } from '@/api/index'
 import type * as T from '@/api/types'
 import type { components } from '@/api/schema'
 import { fileNameOf } from './download'
@@ -49,7 +49,14 @@ export const admin = {
       read(http.PUT('/api/v1/admin/products/{id}/images/order', { params: { path: { id } }, body: { imageIds } })).as<T.ProductImageList>(),
     deleteImage: (id: number, imageId: number) =>
       read(http.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id: String(id), imageId: String(imageId) } } })).as<T.ProductImageList>(),
+    /** The tree with each category's display order, icon and product count (the shop's GET /categories has none of these). */
+    categories: () => read(http.GET('/api/v1/admin/categories')).as<T.AdminCategoryTree>(),
     createCategory: (body: T.NewCategory) => read(http.POST('/api/v1/admin/categories', { body })).as<T.CreatedCategory>(),
+    /** Only the fields sent change: rename, display order, icon ('' clears it). */
+    updateCategory: (id: number, body: T.CategoryUpdate) =>
+      read(http.PUT('/api/v1/admin/categories/{id}', { params: { path: { id } }, body })).as<T.UpdatedCategory>(),
+    /** 409 category.not_empty while it holds products or subcategories. */
+    deleteCategory: (id: number) => done(http.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: String(id) } } })),
     banners: () => read(http.GET('/api/v1/admin/banners')).as<T.AdminBannerList>(),
     createBanner: (body: T.NewBanner) => read(http.POST('/api/v1/admin/banners', { body })).as<T.AdminBanner>(),
     updateBanner: (id: number, body: Omit<T.BannerUpdate, 'id'>) =>

@@ -32,6 +32,9 @@ const en: typeof zh = {
   categories: {
     tree: 'Category tree', create: 'New category', name: 'Name', parent: 'Parent', topLevel: '(top level)', sortOrder: 'Order',
     created: 'Category "{name}" created', twoLevels: 'Two levels: without a parent it is a top category; with one, its subcategory.',
+    edit: 'Edit category #{id}', icon: 'Icon', iconHint: 'A site path, e.g. /media/icons/phone.svg; empty for none', products: '{count} products',
+    saved: 'Category "{name}" saved', deleted: 'Category "{name}" deleted', moveUp: 'Move up', moveDown: 'Move down', moved: 'Order saved',
+    confirmDelete: 'Delete the category "{name}"? Only an empty category (no products, no subcategories) can be deleted.',
   },
   banners: {
     list: 'Banners', create: 'New banner', edit: 'Edit banner #{id}', image: 'Image', upload: 'Upload image', imageHint: 'or a site path, e.g. /media/products/x.svg',

@@ -31,6 +31,9 @@ export default {
   categories: {
     tree: '分类树', create: '新建分类', name: '名称', parent: '上级分类', topLevel: '（顶级分类）', sortOrder: '排序',
     created: '已创建分类「{name}」', twoLevels: '分类共两级：不选上级即为顶级分类，选择顶级分类即为其子分类。',
+    edit: '编辑分类 #{id}', icon: '图标', iconHint: '站内路径，如 /media/icons/phone.svg；留空为无图标', products: '{count} 件商品',
+    saved: '已保存分类「{name}」', deleted: '已删除分类「{name}」', moveUp: '上移', moveDown: '下移', moved: '排序已保存',
+    confirmDelete: '删除分类「{name}」？只有不含商品和子分类的分类可以删除。',
   },
   banners: {
     list: '轮播图', create: '新建轮播图', edit: '编辑轮播图 #{id}', image: '图片', upload: '上传图片', imageHint: '或填写站内路径，如 /media/products/x.svg',
