@@ -44,15 +44,20 @@ public static class RealtimeExtensions
 {
     public static void AddMallRealtime(this WebApplicationBuilder builder)
     {
-        var prefix = builder.Configuration["Redis:KeyPrefix"] ?? "mall:";
+        var connectionString = builder.Configuration.GetConnectionString("Redis")!;
+        var settings = builder.Configuration.ReadOptions<RedisOptions>("Redis");
+        var prefix = settings.KeyPrefix;
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        builder.Services.AddSignalR()
-            .AddStackExchangeRedis(options => options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix + "signalr"));
-        // The backplane rides the shop's own multiplexer: it follows Sentinel and Cluster failovers like every other call,
-        // and fails fast in an outage (Redis:FailFastMilliseconds) instead of holding each send, and with it the order
-        // writer that pushes SeckillResult, for the client's default 5 s backlog.
-        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-            .Configure<IConnectionMultiplexer>((options, multiplexer) => options.ConnectionFactory = _ => Task.FromResult(multiplexer));
+        builder.Services.AddSignalR().AddStackExchangeRedis(options =>
+        {
+            // The backplane's own connection, made like the shop's: it follows Sentinel and Cluster failovers, and a send
+            // in an outage fails within Redis:FailFastMilliseconds instead of holding the order writer (which pushes
+            // SeckillResult) for the client's default 5 s backlog. Only its unsubscribe at shutdown is synchronous: that
+            // one may take the usual 5 s.
+            options.Configuration = RedisExtensions.ClientOptions(connectionString, settings, "mall-signalr");
+            options.Configuration.SyncTimeout = 5000;
+            options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix + "signalr");
+        });
     }
 
     public static void MapMallHubs(this WebApplication app) => app.MapHub<MallHub>(MallHub.Path);

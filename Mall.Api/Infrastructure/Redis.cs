@@ -24,16 +24,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton(new RedisKeyPrefix(prefix));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
-            var options = Topology(ConfigurationOptions.Parse(configuration), settings);
-            options.AbortOnConnectFail = false;
-            options.ClientName = "mall-api";
-            // An outage is answered at once (503 with Retry-After), not after the client's default 5 s: while no
-            // connection is up, commands fail immediately instead of waiting in a backlog for a reconnect, and a
-            // Redis that accepts but does not answer times a command out after the bound. The heartbeat, which is
-            // what notices timed-out commands, runs often enough to keep to the bound.
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-            options.AsyncTimeout = options.SyncTimeout = settings.FailFastMilliseconds;
-            options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(settings.FailFastMilliseconds / 4, 25, 1000));
+            var options = ClientOptions(configuration, settings, "mall-api");
             foreach (var name in new[] { "failed", "restored", "topology_changed", "configuration_changed" })
                 ConnectionEvents.WithLabels(name).Publish();
             var multiplexer = ConnectionMultiplexer.Connect(options);
@@ -50,6 +41,24 @@ public static class RedisExtensions
             var db = sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
             return prefix.Length == 0 ? db : db.WithKeyPrefix(prefix);
         });
+    }
+
+    /// <summary>
+    /// How every Redis client of the shop connects: where (<see cref="Topology"/>), and failing fast. An outage is
+    /// answered at once (503 with Retry-After), not after the client's default 5 s: while no connection is up, commands
+    /// fail immediately instead of waiting in a backlog for a reconnect, and a Redis that accepts but does not answer
+    /// times a command out after the bound. The heartbeat, which is what notices timed-out commands, runs often enough to
+    /// keep to the bound.
+    /// </summary>
+    public static ConfigurationOptions ClientOptions(string connectionString, RedisOptions settings, string clientName)
+    {
+        var options = Topology(ConfigurationOptions.Parse(connectionString), settings);
+        options.AbortOnConnectFail = false;
+        options.ClientName = clientName;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.AsyncTimeout = options.SyncTimeout = settings.FailFastMilliseconds;
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(settings.FailFastMilliseconds / 4, 25, 1000));
+        return options;
     }
 
     /// <summary>
