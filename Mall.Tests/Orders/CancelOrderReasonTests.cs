@@ -60,6 +60,17 @@ public sealed class CancelOrderReasonTests(MallApp app) : IClassFixture<MallApp>
     }
 
     [Fact]
+    public async Task The_document_shows_the_optional_reason_body_without_the_order_number()
+    {
+        var document = await (await app.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
+        var body = document.GetProperty("paths").GetProperty("/api/v1/orders/{orderNo}/cancel").GetProperty("post").GetProperty("requestBody");
+        Assert.False(body.TryGetProperty("required", out var required) && required.GetBoolean());
+        var reference = body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.Split('/')[^1]);
+        Assert.Equal(["reason"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task A_too_long_or_control_character_reason_is_a_field_error_and_nothing_is_cancelled()
     {
         var (shopper, orderNo, _) = await PlaceAsync();

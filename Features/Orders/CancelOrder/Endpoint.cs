@@ -23,8 +23,9 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
             s.Responses[409] = "Not PendingPayment (already paid, cancelled, …).";
         });
         // No Accepts: the body ({ "reason": "…" }) is optional, and clients from before reasons existed send none and no
-        // Content-Type, which a declared body type would answer 415.
-        Description(d => d.Produces<OrderDetail>(200).ProducesProblems(400, 404, 409), clearDefaults: true);
+        // Content-Type, which a declared body type would answer 415 (even one marked optional). The document shows it.
+        Description(d => d.WithMetadata(new OptionalJsonBody(typeof(Request))).Produces<OrderDetail>(200).ProducesProblems(400, 404, 409),
+            clearDefaults: true);
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

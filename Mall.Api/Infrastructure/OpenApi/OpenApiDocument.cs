@@ -20,6 +20,7 @@ public static class OpenApiDocumentExtensions
                                        "Every error is RFC 9457 application/problem+json.";
                 settings.SchemaSettings.SchemaNameGenerator = new SliceSchemaNames();
                 settings.SchemaSettings.SchemaProcessors.Add(new StringValuesSchemaProcessor());
+                settings.OperationProcessors.Add(new OptionalJsonBodies());
                 settings.OperationProcessors.Add(new HeaderOnlyProperties());
                 settings.OperationProcessors.Add(new RequirednessFromValidators());
                 settings.OperationProcessors.Add(new AuthorizationAnswers());

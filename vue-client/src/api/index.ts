@@ -59,9 +59,9 @@ export function createApi(http: Http) {
       list: (query: { status?: T.OrderStatus; page: number; pageSize: number }) =>
         read(http.GET('/api/v1/orders', { params: { query } })).as<T.OrderPage>(),
       get: (orderNo: string) => read(http.GET('/api/v1/orders/{orderNo}', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
-      // The reason body is optional, so the document names no body type (see the endpoint): sent as JSON all the same.
+      // The reason body is optional (an old client sends none, and no Content-Type).
       cancel: (orderNo: string, reason?: string | null) =>
-        read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } }, body: { reason: reason ?? null } as never })).as<T.OrderDetail>(),
+        read(http.POST('/api/v1/orders/{orderNo}/cancel', { params: { path: { orderNo } }, body: { reason: reason ?? null } })).as<T.OrderDetail>(),
       confirmReceipt: (orderNo: string) =>
         read(http.POST('/api/v1/orders/{orderNo}/receipt', { params: { path: { orderNo } } })).as<T.OrderDetail>(),
     },

@@ -2022,6 +2022,9 @@ export interface components {
             /** Format: int64 */
             addressId?: number;
         };
+        CancelOrderRequest: {
+            reason?: string | null;
+        };
         AdminOrderDetail: {
             orderNo?: string;
             /** @enum {string} */
@@ -4349,7 +4352,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderRequest"];
+            };
+        };
         responses: {
             /** @description Done; the order as it is now. */
             200: {
