@@ -45,6 +45,19 @@ public sealed class ProductImageStore(ProductImageOptions options, string mediaD
 
     public ProductImageOptions Options => options;
 
+    /// <summary>The 413 for a file over <see cref="ProductImageOptions.MaxBytes"/>, worded once for every upload.</summary>
+    public IResult TooLarge() => Mall.Infrastructure.Problem.Of(StatusCodes.Status413PayloadTooLarge, "Image too large",
+        $"An image may have at most {options.MaxBytes} bytes.", code: "product.image_too_large",
+        args: new Dictionary<string, object?> { ["max"] = options.MaxBytes });
+
+    /// <summary>Why <see cref="PrepareAsync"/> refused an upload: 422 for its size in pixels, 415 for anything else.</summary>
+    public IResult Refused(ImageRefusal refusal) => refusal == ImageRefusal.TooManyPixels
+        ? Mall.Infrastructure.Problem.Of(StatusCodes.Status422UnprocessableEntity, "Image too large",
+            $"An image may have at most {options.MaxPixels} pixels and {options.MaxSide} pixels on a side.", code: "product.image_dimensions",
+            args: new Dictionary<string, object?> { ["maxPixels"] = options.MaxPixels, ["maxSide"] = options.MaxSide })
+        : Mall.Infrastructure.Problem.Of(StatusCodes.Status415UnsupportedMediaType, "Not an accepted image",
+            "Only still JPEG, PNG and WebP images are accepted.", code: "product.image_type");
+
     /// <summary>The folder served as /media/products/ (created when missing).</summary>
     public string ProductsDirectory { get; } = System.IO.Directory.CreateDirectory(Path.Combine(mediaDirectory, "products")).FullName;
 

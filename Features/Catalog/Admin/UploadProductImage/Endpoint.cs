@@ -55,13 +55,10 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, ProductImag
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var options = store.Options;
         var file = req.File!;
-        if (file.Length > options.MaxBytes)
+        if (file.Length > store.Options.MaxBytes)
         {
-            await Send.ResultAsync(Problem.Of(StatusCodes.Status413PayloadTooLarge, "Image too large",
-                $"An image may have at most {options.MaxBytes} bytes.", code: "product.image_too_large",
-                args: new Dictionary<string, object?> { ["max"] = options.MaxBytes }));
+            await Send.ResultAsync(store.TooLarge());
             return;
         }
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -81,12 +78,7 @@ public sealed class Endpoint(MySqlDataSource db, CatalogCache cache, ProductImag
         var (image, refusal) = await store.PrepareAsync(upload, ct);
         if (image is null)
         {
-            await Send.ResultAsync(refusal == ImageRefusal.TooManyPixels
-                ? Problem.Of(StatusCodes.Status422UnprocessableEntity, "Image too large",
-                    $"An image may have at most {options.MaxPixels} pixels and {options.MaxSide} pixels on a side.", code: "product.image_dimensions",
-                    args: new Dictionary<string, object?> { ["maxPixels"] = options.MaxPixels, ["maxSide"] = options.MaxSide })
-                : Problem.Of(StatusCodes.Status415UnsupportedMediaType, "Not an accepted image",
-                    "Only still JPEG, PNG and WebP images are accepted.", code: "product.image_type"));
+            await Send.ResultAsync(store.Refused(refusal));
             return;
         }
 
