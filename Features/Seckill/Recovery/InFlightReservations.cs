@@ -30,13 +30,13 @@ public sealed class InFlightReservations(SeckillOptions options, TimeProvider cl
             if (held.Reservation.AtMs < horizon) _held.TryRemove(key, out _);
     }
 
+    // Enumerating the dictionary itself takes no lock (its Values property takes every one and copies), so the checks
+    // below never hold up an accepted attempt's Add.
     public List<Reservation> Of(long activityId) =>
-        _held.Values.Where(h => h.Reservation.ActivityId == activityId).Select(h => h.Reservation).ToList();
+        _held.Where(h => h.Key.ActivityId == activityId).Select(h => h.Value.Reservation).ToList();
 
     /// <summary>Whether this instance holds reservations of the activity that another Redis process accepted: they may
     /// be all that is left of them, so this instance must repair the activity before it sells there.</summary>
     public bool HeldFromAnotherProcess(long activityId, string run) =>
-        _held.Values.Any(h => h.Reservation.ActivityId == activityId && h.Node != run);
-
-    public int Count => _held.Count;
+        _held.Any(h => h.Key.ActivityId == activityId && h.Value.Node != run);
 }
