@@ -2,7 +2,7 @@ using FastEndpoints;
 
 namespace Mall.Infrastructure.OpenApi;
 
-/// <summary>What both OpenAPI processors below read of a FastEndpoints operation: its request DTO, header-bound
+/// <summary>What the OpenAPI processors read of a FastEndpoints operation: its request DTO, header-bound
 /// properties, body schemas and header parameters.</summary>
 internal static class FastEndpointOperation
 {
@@ -10,8 +10,12 @@ internal static class FastEndpointOperation
         Definition(context)?.ReqDtoType;
 
     public static EndpointDefinition? Definition(NSwag.Generation.Processors.Contexts.OperationProcessorContext context) =>
+        Metadata<EndpointDefinition>(context);
+
+    /// <summary>The endpoint's metadata of that type (what Configure attached), if any.</summary>
+    public static T? Metadata<T>(NSwag.Generation.Processors.Contexts.OperationProcessorContext context) where T : class =>
         (context as NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext)?.ApiDescription.ActionDescriptor
-            .EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
+            .EndpointMetadata.OfType<T>().FirstOrDefault();
 
     /// <summary>Properties bound from a header, with the header's name (the attribute's, or the property's).</summary>
     public static IEnumerable<(System.Reflection.PropertyInfo Property, string HeaderName)> HeaderBound(Type requestType) =>

@@ -18,8 +18,7 @@ internal sealed class OptionalJsonBodies : IOperationProcessor
 {
     public bool Process(OperationProcessorContext context)
     {
-        if ((context as NSwag.Generation.AspNetCore.AspNetCoreOperationProcessorContext)?.ApiDescription.ActionDescriptor.EndpointMetadata
-            .OfType<OptionalJsonBody>().FirstOrDefault() is not { } body) return true;
+        if (FastEndpointOperation.Metadata<OptionalJsonBody>(context) is not { } body) return true;
         var operation = context.OperationDescription.Operation;
         var schema = context.SchemaGenerator.GenerateWithReferenceAndNullability<JsonSchema>(body.BodyType.ToContextualType(), false, context.SchemaResolver);
         // What the route binds (the order number in the path) is not part of the body.
