@@ -1,8 +1,9 @@
--- The end of a repair: bring the activity's Redis half back to the truth and lift the fence.
+-- The end of a repair: bring the activity's Redis half back to the truth and turn the fence into its settle period.
 -- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 returned (set)
 -- ARGV: 1 token, 2 the stock the snapshot read, 3 the stock the truth gives for that moment, 4 until when (ms) attempts
---       stay refused so that the other instances can add what only they hold (0: not at all), 5 n, then n pairs (user id, units bought), then m, then m reservations to put back in the log (entry id, user,
---       quantity, price, time), then k, then k reservation ids whose units MySQL says are back in stock
+--       stay refused so that the other instances can add what only they hold (0: not at all), 5 n, then n pairs
+--       (user id, units bought), then m, then m reservations to put back in the log (entry id, user, quantity, price,
+--       time), then k, then k reservation ids whose units MySQL says are back in stock
 -- The stock moves by (truth - snapshot), so returns that happened since the snapshot are kept. Buyers only grow (a
 -- shopper's allowance stays spent). A reservation goes back under its own entry id, so its order number is unchanged;
 -- one the stream cannot take any more (a newer id exists) is still counted, and the instance that holds it writes it.
