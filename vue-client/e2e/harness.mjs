@@ -150,6 +150,9 @@ export async function openPage() {
     if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text())
   })
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`))
+  page.on('response', (r) => {
+    if (r.status() >= 400) consoleLines.push(`[response] ${r.status()} ${r.request().method()} ${r.url()}`)
+  })
   page.on('requestfailed', (r) => consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`))
   return page
 }
@@ -163,7 +166,11 @@ export async function uiLogin(page, account, pw = password) {
   await page.goto(`${web}/login`)
   await page.fill('input[name=account]', account)
   await page.fill('input[name=password]', pw)
+  // The API's answer first: a failure then names the status and problem instead of a bare navigation timeout.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.request().method() === 'POST')
   await page.click('[data-test=login-submit]')
+  const response = await answered
+  assert(response.status() === 200, `signing in ${account} answered ${response.status()}: ${await response.text().catch(() => '')}`)
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.waitForSelector('[data-test=who]')
 }
@@ -201,6 +208,13 @@ export async function payInSandbox(page, orderNo) {
 }
 
 // ---------- runner ----------
+/** The messages a failed page shows (form errors, problems, toasts), for the failure report. */
+async function pageSays(page) {
+  const texts = await page.locator('[data-test=form-error], [data-test=error], .van-field__error-message, .van-toast, .el-message')
+    .allTextContents().catch(() => [])
+  return texts.map((t) => t.trim()).filter(Boolean).join(' | ') || '(no error shown)'
+}
+
 /** Launches Chromium, runs every registered flow (E2E_ONLY: those whose name contains it) and exits 0 only if all passed. */
 export async function runAll() {
   const profile = mkdtempSync(join(tmpdir(), 'mall-e2e-'))
@@ -226,10 +240,14 @@ export async function runAll() {
       } catch (e) {
         let n = 0
         for (const p of context.pages()) await p.screenshot({ path: join(out, `FAILED-${slug(name)}-${++n}.png`), fullPage: true }).catch(() => undefined)
+        // CI keeps only what is printed: where each page was, what it said, and the end of the console.
+        const where = []
+        for (const p of context.pages()) where.push(`      page at ${p.url()}: ${await pageSays(p)}`)
         for (const p of context.pages()) await p.close().catch(() => undefined)
         await context.clearCookies()
         results.failed++
         console.log(`FAIL  ${name}: ${e.stack ?? e}`)
+        for (const line of [...where, ...consoleLines.slice(-20).map((l) => `      ${l}`)]) console.log(line)
         writeFileSync(join(out, `FAILED-${slug(name)}.console.log`), consoleLines.join('\n') + '\n')
       }
     }
