@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Mall.Features.Catalog;
+using Mall.Infrastructure;
 using Mall.Infrastructure.OpenApi;
 using MySqlConnector;
 
@@ -105,6 +106,29 @@ public static class AdminOrders
         var row = await connection.QuerySingleOrDefaultAsync<StateRow>(new CommandDefinition(StateForUpdate, new { OrderNo = orderNo }, tx, cancellationToken: ct));
         return row is null ? null : new AuditedOrder(row.OrderNo, row.Status, row.Carrier, row.TrackingNo, row.CancelReason, row.CancelNote,
             Utc(row.ShippedAt), Utc(row.CancelledAt)) { Id = row.Id, UserId = row.UserId, Kind = row.Kind };
+    }
+
+    /// <summary>
+    /// An operator moves one order through <see cref="Transitions"/> (ship, close): the order is locked, the move applied,
+    /// the audit entry written with the order before and after, all in one READ COMMITTED transaction (no gap locks for
+    /// checkouts to wait on), and the move announced once committed. Answers the problem to send when there is no such
+    /// order (404) or its state refuses the move (409, <paramref name="refused"/> of the state it was in); null when done.
+    /// </summary>
+    public static async Task<IResult?> MoveAsync(MySqlConnection connection, HttpContext http, AdminAudit audit, Transitions transitions,
+        string orderNo, string action, Func<MySqlTransaction, long, Task<Transitions.Applied?>> move, Func<string, IResult> refused, CancellationToken ct)
+    {
+        Transitions.Applied? applied;
+        await using (var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct))
+        {
+            if (await LockAsync(connection, tx, orderNo, ct) is not { } before) return AdminOrderProblems.NotFound();
+            applied = await move(tx, before.Id);
+            if (applied is null) return refused(before.Status);
+            var after = await LockAsync(connection, tx, orderNo, ct);
+            await audit.WriteAsync(connection, tx, http, action, "order", orderNo, before, after, ct);
+            await tx.CommitAsync(ct);
+        }
+        await transitions.AnnounceAsync(applied);
+        return null;
     }
 
     public static async Task<AdminOrderDetail?> DetailAsync(MySqlConnection connection, string orderNo, CancellationToken ct, MySqlTransaction? tx = null)

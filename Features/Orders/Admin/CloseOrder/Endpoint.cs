@@ -33,27 +33,12 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions, AdminA
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        Transitions.Applied? applied;
-        // READ COMMITTED like the shopper's cancel and the expiry sweep: no gap locks for checkouts to wait on.
-        await using (var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct))
+        if (await AdminOrders.MoveAsync(connection, HttpContext, audit, transitions, req.OrderNo, "order.close",
+                (tx, orderId) => transitions.CloseAsync(connection, tx, orderId, User.UserId(), req.Reason!.Trim(), ct), AdminOrderProblems.NotPending, ct) is { } problem)
         {
-            var before = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
-            if (before is null)
-            {
-                await Send.ResultAsync(AdminOrderProblems.NotFound());
-                return;
-            }
-            applied = await transitions.CloseAsync(connection, tx, before.Id, User.UserId(), req.Reason!.Trim(), ct);
-            if (applied is null)
-            {
-                await Send.ResultAsync(AdminOrderProblems.NotPending(before.Status));
-                return;
-            }
-            var after = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
-            await audit.WriteAsync(connection, tx, HttpContext, "order.close", "order", req.OrderNo, before, after, ct);
-            await tx.CommitAsync(ct);
+            await Send.ResultAsync(problem);
+            return;
         }
-        await transitions.AnnounceAsync(applied);
         await Send.OkAsync((await AdminOrders.DetailAsync(connection, req.OrderNo, ct))!, ct);
     }
 }

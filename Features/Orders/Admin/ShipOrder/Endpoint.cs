@@ -30,26 +30,12 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions, AdminA
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        Transitions.Applied? applied;
-        await using (var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct))
+        if (await AdminOrders.MoveAsync(connection, HttpContext, audit, transitions, req.OrderNo, "order.ship",
+                (tx, orderId) => transitions.ShipAsync(connection, tx, orderId, User.UserId(), req.Carrier!.Trim(), req.TrackingNo!, ct), AdminOrderProblems.NotPaid, ct) is { } problem)
         {
-            var before = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
-            if (before is null)
-            {
-                await Send.ResultAsync(AdminOrderProblems.NotFound());
-                return;
-            }
-            applied = await transitions.ShipAsync(connection, tx, before.Id, User.UserId(), req.Carrier!.Trim(), req.TrackingNo!, ct);
-            if (applied is null)
-            {
-                await Send.ResultAsync(AdminOrderProblems.NotPaid(before.Status));
-                return;
-            }
-            var after = await AdminOrders.LockAsync(connection, tx, req.OrderNo, ct);
-            await audit.WriteAsync(connection, tx, HttpContext, "order.ship", "order", req.OrderNo, before, after, ct);
-            await tx.CommitAsync(ct);
+            await Send.ResultAsync(problem);
+            return;
         }
-        await transitions.AnnounceAsync(applied);
         await Send.OkAsync((await AdminOrders.DetailAsync(connection, req.OrderNo, ct))!, ct);
     }
 }
