@@ -391,7 +391,7 @@ test('console: the orders search finds an order by its number; its detail takes 
     const rows = [...document.querySelectorAll('[data-test=order-row]')]
     return rows.length === 1 && rows[0].getAttribute('data-order') === no
   }, orderNo)
-  assert((await page.textContent('[data-test=order-total]')).includes('1'), 'the total does not say 1')
+  assert((await page.textContent('[data-test=list-total]')).includes('1'), 'the total does not say 1')
   await page.click(`[data-test=order-row][data-order="${orderNo}"]`)
   await page.waitForSelector(`[data-test=order-detail][data-order="${orderNo}"] [data-test=order-detail-status][data-status=PendingPayment]`)
   assert((await page.textContent('[data-test=order-drawer]')).includes('李小三'), 'the detail does not show the address')
