@@ -13,7 +13,9 @@ namespace Mall.Infrastructure.Auth;
 public sealed class AccountStates(MySqlDataSource db)
 {
     private static readonly TimeSpan Remembered = TimeSpan.FromSeconds(10);
-    private readonly MemoryCache _active = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    // Expired answers are swept as often as they expire (the default sweep is once a minute): a sale's burst of new
+    // shoppers would otherwise hold tens of thousands of dead entries for a minute.
+    private readonly MemoryCache _active = new(new MemoryCacheOptions { SizeLimit = 100_000, ExpirationScanFrequency = Remembered });
 
     public async Task<bool> IsActiveAsync(long userId)
     {
