@@ -3,6 +3,7 @@ using Mall.Features.Catalog;
 using Mall.Features.Orders;
 using Mall.Features.Payments;
 using Mall.Features.Payments.WeChatPay;
+using Mall.Infrastructure;
 using MySqlConnector;
 
 namespace Mall.Features.AfterSales;
@@ -250,26 +251,9 @@ public sealed class RefundWorker(MySqlDataSource db, AfterSaleRefunds refunds, P
     /// <summary>How long a refund the provider accepted may wait for its confirmation before it is asked again.</summary>
     public static readonly TimeSpan ConfirmationWait = TimeSpan.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(interval, stoppingToken);
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Refund retries failed; next round in {Interval}", interval);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds)), ct => RunOnceAsync(ct), logger,
+            "Refund retries", stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken ct, TimeSpan? confirmationWait = null)
     {

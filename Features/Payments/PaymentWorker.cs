@@ -1,4 +1,5 @@
 using Dapper;
+using Mall.Infrastructure;
 using MySqlConnector;
 
 namespace Mall.Features.Payments;
@@ -32,26 +33,9 @@ public sealed class PaymentWorker(MySqlDataSource db, PaymentProviders providers
 
     private static readonly TimeSpan RefundConfirmationWait = TimeSpan.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(interval, stoppingToken);
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Payment housekeeping failed; next round in {Interval}", interval);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds)), ct => RunOnceAsync(ct), logger,
+            "Payment housekeeping", stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken ct)
     {

@@ -31,7 +31,7 @@ public sealed class AofRollbackFailoverTests(AofRollbackFailoverApp app) : IClas
         var soldBeforeCopy = accepted.Count;
         var copy = Directory.CreateTempSubdirectory("mall-aof-").FullName;
         foreach (var file in Directory.GetFiles(aof)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        await FailoverBurst.RunAsync(client, activity, shoppers[20..60], accepted, TimeSpan.Zero);
+        await FailoverBurst.RunAsync(client, activity, shoppers[20..60], accepted, FailoverBurst.ThroughRefusals);
         await app.WaitForOrdersAsync(activity, accepted.Count);
         var soldBeforeCrash = accepted.Count;
         var forgottenUnits = soldBeforeCrash - soldBeforeCopy;

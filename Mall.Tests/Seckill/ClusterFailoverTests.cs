@@ -27,7 +27,7 @@ public sealed class ClusterFailoverTests(ClusterFailoverApp app) : IClassFixture
         var (primary, replica) = ClusterShard(activity);
         await RedisHa.CutReplicaAsync(primary, replica);
         var soldBeforeCut = accepted.Count;
-        await FailoverBurst.RunAsync(client, activity, shoppers[20..60], accepted, TimeSpan.Zero);
+        await FailoverBurst.RunAsync(client, activity, shoppers[20..60], accepted, FailoverBurst.ThroughRefusals);
         await app.WaitForOrdersAsync(activity, accepted.Count);
         var soldBeforeKill = accepted.Count;
         var forgottenUnits = soldBeforeKill - soldBeforeCut;

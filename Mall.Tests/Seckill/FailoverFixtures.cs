@@ -131,6 +131,12 @@ public static class FailoverBurst
     /// <summary>The unprompted check every 200 ms (1 s in production), so a fresh activity carries its marker at once.</summary>
     public static readonly TestHostOption Checks = TestHostOption.Set(("Seckill:Recovery:FenceInterval", "00:00:00.200"));
 
+    /// <summary>
+    /// How long the sales Redis is to forget keep trying through 503s: those units are the test's premise, and a 503 can
+    /// come from a repair's settle period still running (1.5 s after the one before) or a check that timed out under load.
+    /// </summary>
+    public static readonly TimeSpan ThroughRefusals = TimeSpan.FromSeconds(15);
+
     /// <summary>Everyone tries once with their token; a 503 (outage, check or repair under way) is retried until
     /// <paramref name="retryFor"/> has passed. The reservation ids of the 202s go into <paramref name="accepted"/>.</summary>
     public static Task RunAsync(HttpClient client, long activityId, IEnumerable<(Buyer Buyer, string Token)> shoppers,

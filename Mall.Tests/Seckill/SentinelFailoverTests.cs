@@ -42,7 +42,7 @@ public sealed class SentinelFailoverTests(SentinelFailoverApp app) : IClassFixtu
         // 3. The replica stops following; what is sold now exists on the primary (and in MySQL) only.
         await RedisHa.CutReplicaAsync(primary, first);
         var soldBeforeCut = accepted.Count;
-        await FailoverBurst.RunAsync(client, activity, shoppers[60..100], accepted, TimeSpan.Zero);
+        await FailoverBurst.RunAsync(client, activity, shoppers[60..100], accepted, FailoverBurst.ThroughRefusals);
         await app.WaitForOrdersAsync(activity, accepted.Count);
         var soldBeforeKill = accepted.Count;
         var forgottenUnits = soldBeforeKill - soldBeforeCut;

@@ -34,6 +34,7 @@ describe('the order page', () => {
     const router = createRouter({ history: createMemoryHistory(), routes: [
       { path: '/orders/:orderNo', component: OrderView },
       { path: '/orders/:orderNo/after-sale', name: 'after-sale-request', component: { template: '<div />' } },
+      { path: '/pay/:orderNo', component: { template: '<div />' } },
     ] })
     await router.push(`/orders/${pending.orderNo}`)
     const page = mount({ template: '<RouterView />' }, { global: { plugins: [router, i18n, Vant] }, attachTo: document.body })

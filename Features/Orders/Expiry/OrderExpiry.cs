@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Mall.Features.Catalog;
+using Mall.Infrastructure;
 using MySqlConnector;
 
 namespace Mall.Features.Orders.Expiry;
@@ -81,20 +82,12 @@ public sealed class OrderExpirySweeper(OrderExpiry expiry, OrderOptions options,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.ExpirySweepSeconds <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.ExpirySweepSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // Nothing is half-done by a failed sweep (one transaction per batch): the next tick tries again.
+        await PeriodicPasses.RunAsync(TimeSpan.FromSeconds(options.ExpirySweepSeconds), async ct =>
         {
-            try
-            {
-                var expired = await expiry.SweepAsync(stoppingToken);
-                if (expired > 0) logger.LogInformation("Expired {Count} unpaid orders", expired);
-                await expiry.PurgeIdempotencyKeysAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // MySQL briefly away: the next tick tries again; nothing was half-done (one transaction per batch).
-                logger.LogWarning(e, "Order expiry sweep failed");
-            }
-        }
+            var expired = await expiry.SweepAsync(ct);
+            if (expired > 0) logger.LogInformation("Expired {Count} unpaid orders", expired);
+            await expiry.PurgeIdempotencyKeysAsync(ct);
+        }, logger, "Order expiry sweep", stoppingToken);
     }
 }

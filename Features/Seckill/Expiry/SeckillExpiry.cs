@@ -100,20 +100,10 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
 public sealed class ExpiryWorker(SeckillExpiry expiry, CloseOut.SeckillCloseOut closeOut, SeckillOptions options,
     ILogger<ExpiryWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Expiry.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(options.Expiry.Interval, async ct =>
         {
-            try
-            {
-                await expiry.ExpireDueAsync(stoppingToken);
-                await closeOut.CloseEndedAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Seckill expiry pass failed; retrying on the next tick");
-            }
-        }
-    }
+            await expiry.ExpireDueAsync(ct);
+            await closeOut.CloseEndedAsync(ct);
+        }, logger, "Seckill expiry pass", stoppingToken);
 }

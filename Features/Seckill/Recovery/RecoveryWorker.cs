@@ -1,6 +1,7 @@
 using Dapper;
 using Mall.Features.Seckill.Admin.PublishActivity;
 using Mall.Features.Seckill.OrderWriter;
+using Mall.Infrastructure;
 using MySqlConnector;
 using StackExchange.Redis;
 
@@ -27,22 +28,12 @@ public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBat
     // Unique per process: XAUTOCLAIM moves entries between consumers by name.
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Recovery.Interval);
-        do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(options.Recovery.Interval, async ct =>
         {
-            try
-            {
-                await publisher.CatchUpAsync(stoppingToken);
-                await RecoverAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Seckill recovery pass failed; retrying on the next tick");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+            await publisher.CatchUpAsync(ct);
+            await RecoverAsync(ct);
+        }, logger, "Seckill recovery pass", stoppingToken, atStart: true);
 
     /// <summary>One pass over every recent activity; returns how many reservations it re-drove.</summary>
     public async Task<int> RecoverAsync(CancellationToken ct)

@@ -1,4 +1,5 @@
 using Dapper;
+using Mall.Infrastructure;
 using MySqlConnector;
 using StackExchange.Redis;
 
@@ -81,21 +82,8 @@ public sealed class ReconcileWorker(MySqlDataSource db, Reconciler reconciler, I
 {
     private const string Recent = "SELECT id FROM seckill_activities WHERE published_at IS NOT NULL AND ends_at > @Since";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.ReconcileInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PassAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Seckill reconciliation pass failed; retrying on the next tick");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(options.ReconcileInterval, PassAsync, logger, "Seckill reconciliation pass", stoppingToken);
 
     /// <summary>One pass over the recent activities; returns those deferred because too many reservations are queued.</summary>
     public async Task<IReadOnlyList<long>> PassAsync(CancellationToken ct)
