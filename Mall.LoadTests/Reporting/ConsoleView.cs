@@ -86,9 +86,9 @@ public static class ConsoleView
         if (report.Ratios.Count > 0)
         {
             var ratios = new Table().Border(TableBorder.Rounded).Title("same-run ratios")
-                .AddColumns("comparison", "shop req/s", "baseline req/s", "ratio", "shop p99 ms", "target", "met", "per-core ratio");
+                .AddColumns("comparison", "shop req/s", "baseline req/s", "ratio", "shop p99 ms", "baseline p99 ms", "target", "met", "per-core ratio");
             foreach (var r in report.Ratios)
-                ratios.AddRow(Markup.Escape(r.Label), F(r.Rps, "0"), F(r.BaselineRps, "0"), $"{F(r.Ratio * 100, "0.#")} %", F(r.P99Ms),
+                ratios.AddRow(Markup.Escape(r.Label), F(r.Rps, "0"), F(r.BaselineRps, "0"), $"{F(r.Ratio * 100, "0.#")} %", F(r.P99Ms), F(r.BaselineP99Ms),
                     Markup.Escape(r.Note), r.Met is null ? "—" : r.Met.Value ? "[green]yes[/]" : "[red]no[/]",
                     r.PerCoreRatio is { } pc ? $"{F(pc * 100, "0.#")} %" : "—");
             console.Write(ratios);

@@ -58,15 +58,17 @@ public static class ReportBuilder
             var p99 = chosen.Max(s => s.P99Ms);
             var baselineRps = measured.Average(b => b.Rps);
             var ratio = baselineRps <= 0 ? 0 : rps / baselineRps;
-            bool? met = target.MinRatio is null && target.MaxP99Ms is null
+            var baselineP99 = measured.Average(b => b.P99Ms);
+            bool? met = target.MinRatio is null && target.MaxP99Ms is null && target.MaxP99Ratio is null
                 ? null
-                : (target.MinRatio is not { } min || ratio >= min) && (target.MaxP99Ms is not { } max || p99 <= max);
+                : (target.MinRatio is not { } min || ratio >= min) && (target.MaxP99Ms is not { } max || p99 <= max)
+                  && (target.MaxP99Ratio is not { } maxRatio || p99 <= maxRatio * baselineP99);
             double? shopPerCore = null, baselinePerCore = null;
             if (shopCpuSeconds is not null && chosen.All(c => shopCpuSeconds.ContainsKey(c.Name)))
                 shopPerCore = chosen.Sum(c => c.Requests) / chosen.Sum(c => shopCpuSeconds[c.Name]);
             if (baselineCpuSeconds is not null && measuredKeys.All(baselineCpuSeconds.ContainsKey))
                 baselinePerCore = measured.Sum(b => b.Requests) / measuredKeys.Sum(k => baselineCpuSeconds[k]);
-            results.Add(new RatioResult(target.Label, target.Baseline, rps, baselineRps, ratio, target.MinRatio, p99, measured.Max(b => b.P99Ms),
+            results.Add(new RatioResult(target.Label, target.Baseline, rps, baselineRps, ratio, target.MinRatio, p99, baselineP99,
                 target.MaxP99Ms, met, target.Note, shopPerCore, baselinePerCore,
                 shopPerCore is { } shop && baselinePerCore is { } bare && bare > 0 ? shop / bare : null));
         }

@@ -45,6 +45,28 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void A_p99_bound_relative_to_the_baseline_is_judged_against_the_mean_of_its_measurements()
+    {
+        var start = Stopwatch.GetTimestamp();
+        StepSummary Step(string name, int requests, double ms)
+        {
+            var stats = new StepStats(name, start);
+            for (var i = 0; i < requests; i++) stats.Record(start, start + (long)(Stopwatch.Frequency * ms / 1000), 202, null);
+            return stats.Summarize();
+        }
+        var steps = new[] { Step("attempt", 300, 24) };
+        // Before 10 ms, after 30 ms: their mean (20 ms) bounds the shop's p99 at 25 ms, where the worse of the two would allow 37.5.
+        var baselines = new Dictionary<string, StepSummary> { ["lua (before)"] = Step("lua", 400, 10), ["lua (after)"] = Step("lua", 400, 30) };
+        RatioResult Judge(double maxRatio) => Assert.Single(ReportBuilder.Ratios(
+            [new RatioTarget("attempt vs lua", ["attempt"], "lua", null, null, "p99 ≤ × bare", MaxP99Ratio: maxRatio)], steps, baselines));
+
+        var within = Judge(1.25);
+        Assert.Equal(20, within.BaselineP99Ms, 0);
+        Assert.True(within.Met);
+        Assert.False(Judge(1.1).Met);
+    }
+
+    [Fact]
     public void A_failed_check_fails_the_report_and_all_three_files_are_written()
     {
         var folder = Directory.CreateTempSubdirectory("mall-report-").FullName;
