@@ -252,8 +252,7 @@ public sealed class RefundWorker(MySqlDataSource db, AfterSaleRefunds refunds, P
     public static readonly TimeSpan ConfirmationWait = TimeSpan.FromMinutes(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicPasses.RunAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds)), ct => RunOnceAsync(ct), logger,
-            "Refund retries", stoppingToken);
+        PeriodicPasses.RunAsync(options.WorkerInterval, ct => RunOnceAsync(ct), logger, "Refund retries", stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken ct, TimeSpan? confirmationWait = null)
     {

@@ -34,8 +34,7 @@ public sealed class PaymentWorker(MySqlDataSource db, PaymentProviders providers
     private static readonly TimeSpan RefundConfirmationWait = TimeSpan.FromMinutes(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicPasses.RunAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.WorkerIntervalSeconds)), ct => RunOnceAsync(ct), logger,
-            "Payment housekeeping", stoppingToken);
+        PeriodicPasses.RunAsync(options.WorkerInterval, RunOnceAsync, logger, "Payment housekeeping", stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken ct)
     {

@@ -14,6 +14,8 @@ public sealed class PaymentsOptions
     public double ActiveQueryAfterSeconds { get; set; } = 60;
     /// <summary>How often the worker closes payments of cancelled orders and retries refunds.</summary>
     public double WorkerIntervalSeconds { get; set; } = 30;
+    /// <summary><see cref="WorkerIntervalSeconds"/> as the payment and refund workers wait it (at least 0.1 s).</summary>
+    public TimeSpan WorkerInterval => TimeSpan.FromSeconds(Math.Max(0.1, WorkerIntervalSeconds));
     public WeChatPayOptions WeChatPay { get; set; } = new();
     public AlipayOptions Alipay { get; set; } = new();
     public SandboxOptions Sandbox { get; set; } = new();

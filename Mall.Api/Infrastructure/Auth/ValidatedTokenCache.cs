@@ -68,11 +68,10 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         if (result.IsValid && result.SecurityToken is { } securityToken && securityToken.ValidTo > DateTime.MinValue
             && Remembered.From(result, securityToken.ValidTo.Add(validationParameters.ClockSkew)) is { } remember)
         {
-            var trustedUntil = remember.TrustedUntil;
             _validated.Set(key, remember, new MemoryCacheEntryOptions
             {
                 Size = 1,
-                AbsoluteExpiration = new DateTimeOffset(trustedUntil, TimeSpan.Zero),
+                AbsoluteExpiration = new DateTimeOffset(remember.TrustedUntil, TimeSpan.Zero),
                 SlidingExpiration = TimeSpan.FromSeconds(Math.Max(1, _options.IdleSeconds)),
             });
         }
