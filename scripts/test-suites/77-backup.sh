@@ -73,7 +73,7 @@ deadline=$((SECONDS + 60))
 until [ "$(sale_sql -e "SELECT COUNT(*) FROM orders WHERE activity_id = $SALE_ACTIVITY")" -ge 40 ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
 backup=$WORK/backup
 "$ROOT/scripts/backup.sh" "$backup" >"$LOG-backup.log" 2>&1; rc=$?
-selling=no; kill -0 "$burst_pid" 2>/dev/null && selling=yes
+selling=no; pid_alive "$burst_pid" && selling=yes # a finished burst can linger as a zombie until it is waited for
 at_backup=$(sale_sql -e "SELECT COUNT(*) FROM orders WHERE activity_id = $SALE_ACTIVITY")
 check "scripts/backup.sh backs up Redis and MariaDB while the sale runs (still selling after it: $selling; $at_backup orders then)" \
   bash -c '[ "$1" = 0 ] && [ "$2" = yes ] && [ -s "$3/redis.rdb" ] && [ -s "$3/mysql.sql.gz" ] && grep -q "^redis_started_ms=" "$3/manifest"' _ "$rc" "$selling" "$backup"
