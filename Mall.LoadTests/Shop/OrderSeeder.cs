@@ -63,6 +63,8 @@ public sealed class OrderSeeder(string connectionString)
                 {
                     await connection.ExecuteAsync(new CommandDefinition(plan.Orders, transaction: tx, cancellationToken: ct));
                     await connection.ExecuteAsync(new CommandDefinition(plan.Items, transaction: tx, cancellationToken: ct));
+                    if (plan.StockMoves is not null)
+                        await connection.ExecuteAsync(new CommandDefinition(plan.StockMoves, transaction: tx, cancellationToken: ct));
                     await tx.CommitAsync(ct);
                 }
                 Interlocked.Add(ref written, count);
@@ -77,13 +79,17 @@ public sealed class OrderSeeder(string connectionString)
             byStatus.OrderByDescending(s => s.Value).ToDictionary(s => s.Key, s => s.Value));
     }
 
-    private sealed record BatchPlan(string Orders, string Items, long ItemCount, Dictionary<string, long> ByStatus);
+    /// <param name="StockMoves">The SKU counters the batch's orders account for, as the shop keeps them: an unpaid
+    /// order holds its units (locked), a paid one has sold them (sold). The expiry sweep, payments and refunds then
+    /// find the counters they move, as on a real shop.</param>
+    private sealed record BatchPlan(string Orders, string Items, string? StockMoves, long ItemCount, Dictionary<string, long> ByStatus);
 
     private static BatchPlan Plan(Random random, long firstId, int count, DateTime now, int days, long[] userIds, SeedProduct[] catalogue)
     {
         var orders = new StringBuilder(count * 330);
         var items = new StringBuilder(count * 160);
         var byStatus = new Dictionary<string, long>();
+        Dictionary<long, long> locked = [], sold = [];
         long itemCount = 0;
         orders.Append("INSERT INTO orders (id, order_no, user_id, kind, status, total_cents, address_snapshot, cancel_reason, created_at, updated_at, ")
             .Append("expires_at, paid_at, shipped_at, completed_at, cancelled_at) VALUES ");
@@ -96,6 +102,12 @@ public sealed class OrderSeeder(string connectionString)
             var seckill = random.NextDouble() < 0.08;
             var (status, paid, shipped, completed, cancelled, reason) = Lifecycle(random, created, now, seckill);
             byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+            var counter = status switch
+            {
+                "PendingPayment" => locked,
+                "Paid" or "Shipped" or "Completed" or "Refunding" => sold,
+                _ => null,
+            };
 
             var lines = seckill ? 1 : random.NextDouble() switch { < 0.65 => 1, < 0.90 => 2, _ => 3 };
             long total = 0;
@@ -105,6 +117,7 @@ public sealed class OrderSeeder(string connectionString)
                 var product = catalogue[(int)(catalogue.Length * Math.Pow(random.NextDouble(), 2.5))];
                 var quantity = seckill ? 1 : random.NextDouble() switch { < 0.80 => 1, < 0.95 => 2, _ => 3 };
                 total += product.PriceCents * quantity;
+                if (counter is not null) counter[product.SkuId] = counter.GetValueOrDefault(product.SkuId) + quantity;
                 if (itemCount++ > 0) items.Append(',');
                 items.Append('(').Append(id).Append(',').Append(product.SkuId).Append(',').Append(product.ProductId).Append(",'")
                     .Append(product.Title).Append("','{}','',").Append(product.PriceCents).Append(',').Append(quantity).Append(')');
@@ -122,7 +135,18 @@ public sealed class OrderSeeder(string connectionString)
                 .Append(',').Append(Sql(paid)).Append(',').Append(Sql(shipped)).Append(',').Append(Sql(completed)).Append(',').Append(Sql(cancelled))
                 .Append(')');
         }
-        return new BatchPlan(orders.ToString(), items.ToString(), itemCount, byStatus);
+        return new BatchPlan(orders.ToString(), items.ToString(), StockMoves(locked, sold), itemCount, byStatus);
+    }
+
+    /// <summary>One UPDATE adding the batch's held and sold units to their SKUs, in id order (as checkout locks them).</summary>
+    private static string? StockMoves(Dictionary<long, long> locked, Dictionary<long, long> sold)
+    {
+        var skus = locked.Keys.Union(sold.Keys).Order().ToList();
+        if (skus.Count == 0) return null;
+        string Case(Dictionary<long, long> by) =>
+            "CASE id " + string.Concat(by.Select(m => $"WHEN {m.Key} THEN {m.Value} ")) + "ELSE 0 END";
+        return $"UPDATE skus SET locked = locked + {(locked.Count == 0 ? "0" : Case(locked))}, " +
+               $"sold = sold + {(sold.Count == 0 ? "0" : Case(sold))} WHERE id IN ({string.Join(',', skus)}) ORDER BY id";
     }
 
     /// <summary>Where an order placed at <paramref name="created"/> would be by now, and when it got there.</summary>
@@ -137,9 +161,12 @@ public sealed class OrderSeeder(string connectionString)
         if (roll < 0.34)
         {
             // Never paid: unpaid until its deadline, then cancelled by the expiry sweep.
-            return age < window ? ("PendingPayment", null, null, null, null, null) : ("Cancelled", null, null, null, created + window, "expired");
+            // A seeded seckill order belongs to no activity, so none is left unpaid: the shop's seckill expiry would
+            // have no reservation to return its unit to.
+            return age >= window ? ("Cancelled", null, null, null, created + window, "expired")
+                : seckill ? ("Cancelled", null, null, null, now, "shopper") : ("PendingPayment", null, null, null, null, null);
         }
-        if (paysAt > now) return ("PendingPayment", null, null, null, null, null);
+        if (paysAt > now) return seckill ? ("Paid", now, null, null, null, null) : ("PendingPayment", null, null, null, null, null);
         var shipsAt = paysAt + TimeSpan.FromHours(2 + random.NextDouble() * 40);
         var completesAt = shipsAt + TimeSpan.FromDays(2 + random.NextDouble() * 5);
         var after = random.NextDouble();

@@ -208,3 +208,30 @@ public sealed class OrderSeederTests(MallApp app) : IClassFixture<MallApp>
         Assert.Equal(12, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM products WHERE subtitle = 'seed-orders'"));
     }
 }
+
+/// <summary>seed-orders keeps the SKU counters the shop's own workers move (a recent history has unpaid orders).</summary>
+public sealed class OrderSeederStockTests(MallApp app) : IClassFixture<MallApp>
+{
+    [Fact]
+    public async Task Unpaid_orders_hold_their_units_paid_ones_have_sold_them_and_no_seckill_order_is_left_unpaid()
+    {
+        // One day of 3,000 orders: about 30 are placed within the 15 minutes an unpaid order lives.
+        await new OrderSeeder(app.ConnectionString).SeedAsync(3_000, days: 1, shoppers: 50, products: 6, batch: 400, writers: 3, seed: 7,
+            _ => { }, CancellationToken.None);
+
+        await using var db = await app.OpenDbAsync();
+        Assert.InRange(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders WHERE status = 'PendingPayment'"), 5, 200);
+        // The seckill expiry would try to return such an order's unit to an activity it does not have.
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders WHERE kind = 'seckill' AND status = 'PendingPayment'"));
+        var mismatched = (await db.QueryAsync<string>("""
+            SELECT CONCAT(s.id, ': locked ', s.locked, ' vs ', COALESCE(SUM(CASE WHEN o.status = 'PendingPayment' THEN i.quantity END), 0),
+                          ', sold ', s.sold, ' vs ', COALESCE(SUM(CASE WHEN o.status IN ('Paid', 'Shipped', 'Completed', 'Refunding') THEN i.quantity END), 0))
+            FROM skus s JOIN products p ON p.id = s.product_id AND p.subtitle = 'seed-orders'
+            LEFT JOIN order_items i ON i.sku_id = s.id LEFT JOIN orders o ON o.id = i.order_id
+            GROUP BY s.id, s.locked, s.sold
+            HAVING s.locked <> COALESCE(SUM(CASE WHEN o.status = 'PendingPayment' THEN i.quantity END), 0)
+                OR s.sold <> COALESCE(SUM(CASE WHEN o.status IN ('Paid', 'Shipped', 'Completed', 'Refunding') THEN i.quantity END), 0)
+            """)).ToList();
+        Assert.True(mismatched.Count == 0, "SKU counters that disagree with the seeded orders: " + string.Join("; ", mismatched));
+    }
+}
