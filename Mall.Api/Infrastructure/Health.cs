@@ -41,8 +41,8 @@ public static class HealthExtensions
     }
 
     /// <summary>
-    /// HTTP request duration histogram by route pattern and status code (its _count is the request count, so the
-    /// separate count and in-progress middlewares are off). Of the .NET meters only those that are polled or record
+    /// HTTP request duration histogram by route pattern, method and status code, with bounded labels
+    /// (<see cref="HttpRequestDurations"/>; its _count is the request count). Of the .NET meters only those that are polled or record
     /// per connection are bridged (runtime, Kestrel connections, SignalR connections): meters that record on every
     /// request, every Kestrel buffer rental or every MySQL/Redis command cost about 6 % of the CPU of a seckill attempt
     /// in a perf profile (docs/benchmarks.md), and the histogram above already covers requests. prometheus-net's
@@ -58,12 +58,7 @@ public static class HealthExtensions
         Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate =
             instrument => BridgedMeters.Contains(instrument.Meter.Name));
         app.UseRouting();
-        app.UseHttpMetrics(http =>
-        {
-            http.InProgress.Enabled = false;
-            http.RequestCount.Enabled = false;
-            http.RequestDuration.ExemplarPredicate = _ => false;
-        });
+        app.UseHttpRequestDurations();
     }
 
     private static readonly HashSet<string> BridgedMeters =

@@ -157,6 +157,29 @@ public sealed class HostTests(HostTests.App app) : IClassFixture<HostTests.App>
         Assert.False(hosting.IsEnabled());
     }
 
+    [Fact]
+    public async Task Made_up_methods_and_paths_add_no_metric_series()
+    {
+        var client = app.CreateClient();
+        var before = await client.GetStringAsync("/metrics");
+        foreach (var method in new[] { "BREWA", "BREWB", "BREWC" })
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/api/v1/auth/login"))).StatusCode);
+        foreach (var path in new[] { "/api/v1/no-such-1", "/api/v1/no-such-2" })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);
+
+        var after = await client.GetStringAsync("/metrics");
+        // Each answer is counted under the method OTHER or the empty route, never a label of the client's choosing
+        // (a client could otherwise grow the series, and Prometheus's storage, without end).
+        Assert.DoesNotContain("BREW", after);
+        Assert.DoesNotContain("no-such", after);
+        Assert.Equal(CountOf(before, "code=\"405\"", "method=\"OTHER\"") + 3, CountOf(after, "code=\"405\"", "method=\"OTHER\""));
+        Assert.True(CountOf(after, "code=\"404\"", "endpoint=\"\"") >= CountOf(before, "code=\"404\"", "endpoint=\"\"") + 2);
+    }
+
+    private static double CountOf(string metrics, params string[] labels) => metrics.Split('\n')
+        .Where(line => line.StartsWith("http_request_duration_seconds_count{") && labels.All(line.Contains))
+        .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
     private async Task<string> MetricsAfterOneRequestAsync()
     {
         var client = app.CreateClient();
