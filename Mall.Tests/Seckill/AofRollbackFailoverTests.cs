@@ -47,7 +47,7 @@ public sealed class AofRollbackFailoverTests(AofRollbackFailoverApp app) : IClas
 
         Assert.NotEqual(before, RedisHa.RunId(node));
         await FailoverBurst.WaitForMarkerAsync(app, activity, RedisHa.RunId(node));
-        FailoverBurst.AssertRepaired(app, activity, forgottenUnits);
+        await FailoverBurst.AssertRepairedAsync(app, activity, forgottenUnits);
         await FailoverBurst.AssertTruthAsync(app, activity, stock, accepted);
         Directory.Delete(copy, recursive: true);
     }

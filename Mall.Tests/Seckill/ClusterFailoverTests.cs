@@ -39,7 +39,7 @@ public sealed class ClusterFailoverTests(ClusterFailoverApp app) : IClassFixture
 
         await FailoverBurst.WaitForMarkerAsync(app, activity, RedisHa.RunId(replica));
         Assert.Contains("role:master", RedisHa.Info(replica, "replication"));
-        FailoverBurst.AssertRepaired(app, activity, forgottenUnits);
+        await FailoverBurst.AssertRepairedAsync(app, activity, forgottenUnits);
         await FailoverBurst.AssertTruthAsync(app, activity, stock, accepted);
     }
 

@@ -185,12 +185,13 @@ public static class FailoverBurst
     }
 
     /// <summary>The repair after the forgetful failover corrected the stock by at least the units Redis forgot.</summary>
-    public static void AssertRepaired(MallApp app, long activityId, int forgottenUnits)
+    public static async Task AssertRepairedAsync(MallApp app, long activityId, int forgottenUnits)
     {
         Assert.True(forgottenUnits > 0, "the test made Redis forget sold units");
-        var repair = app.Service<FailoverRepair>().Last(activityId);
-        Assert.NotNull(repair);
-        Assert.True(repair.StockBefore - repair.StockTruth >= forgottenUnits,
+        RepairResult? repair = null;
+        await Http.EventuallyAsync(() => Task.FromResult((repair = app.Service<FailoverRepair>().Last(activityId)) is not null),
+            TimeSpan.FromSeconds(10), $"a repair of activity {activityId} on this instance");
+        Assert.True(repair!.StockBefore - repair.StockTruth >= forgottenUnits,
             $"the repair corrected the stock from {repair.StockBefore} to {repair.StockTruth}; Redis had forgotten {forgottenUnits} sold units");
     }
 

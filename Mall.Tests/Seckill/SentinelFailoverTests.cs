@@ -54,7 +54,7 @@ public sealed class SentinelFailoverTests(SentinelFailoverApp app) : IClassFixtu
         await burst;
 
         await FailoverBurst.WaitForMarkerAsync(app, activity, RedisHa.RunId(first));
-        FailoverBurst.AssertRepaired(app, activity, forgottenUnits);
+        await FailoverBurst.AssertRepairedAsync(app, activity, forgottenUnits);
         await FailoverBurst.AssertTruthAsync(app, activity, stock, accepted);
     }
 }

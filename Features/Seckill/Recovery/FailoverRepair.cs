@@ -137,6 +137,9 @@ public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer mu
             if (done.Length == 1) return null; // the fence was taken over meanwhile: the other repair decides
 
             var stockAfter = (long)done[0];
+            // Recorded as soon as Redis holds the repair (its script also moved the marker to the new process), so
+            // whoever sees the new marker finds the repair that put it there.
+            var result = _last[activityId] = new RepairResult(activityId, stockBefore, truth, stockAfter, (int)(long)done[1], (string)done[2]!);
             var state = states.Get(activityId);
             state.ObserveStock(stockAfter);
             state.ResetSoldOut();
@@ -150,7 +153,7 @@ public sealed class FailoverRepair(MySqlDataSource db, IConnectionMultiplexer mu
             FailoverMetrics.Repairs.Inc();
             FailoverMetrics.Restored.Inc((long)done[1]);
             FailoverMetrics.Corrected.Inc(Math.Abs(truth - stockBefore));
-            return _last[activityId] = new RepairResult(activityId, stockBefore, truth, stockAfter, (int)(long)done[1], (string)done[2]!);
+            return result;
         }
         catch
         {
