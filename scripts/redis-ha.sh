@@ -7,7 +7,9 @@
 #   scripts/redis-ha.sh sentinel|cluster|single down|status|env
 #   scripts/redis-ha.sh down            stop both
 #
-# Ports (MALL_REDIS_HA_BASE, default 26400): primary +1, replica +2, sentinels +11..+13, cluster nodes +21..+26, single +31.
+# Ports (MALL_REDIS_HA_BASE, default 16400): primary +1, replica +2, sentinels +11..+13, cluster nodes +21..+26, single +31.
+# A cluster node also listens on its port + 10000 (the cluster bus): every port stays below the kernel's ephemeral range
+# (32768 and up), where an outgoing connection can hold the very port a node is about to bind.
 # Every node runs as the current user's process, bound to 127.0.0.1, AOF on (appendfsync everysec, like production),
 # password $MALL_REDIS_PASSWORD (the sentinels require it too), data under $MALL_DATA_DIR/redis-ha/<port>.
 # "up" always starts from nothing: a test wants a known topology, not last run's promoted replica.
@@ -20,7 +22,7 @@ MALL_TAG=redis-ha
 DATA=${MALL_DATA_DIR:-$ROOT/.mall}
 HA_DIR=$DATA/redis-ha
 LOG_DIR=$DATA/logs
-BASE=${MALL_REDIS_HA_BASE:-26400}
+BASE=${MALL_REDIS_HA_BASE:-16400}
 SERVICE=mall
 PRIMARY=$((BASE + 1)) REPLICA=$((BASE + 2))
 SENTINELS=($((BASE + 11)) $((BASE + 12)) $((BASE + 13)))
@@ -70,6 +72,7 @@ stop_port() {
 sentinel_up() {
   install_missing
   sentinel_down
+  require_free "$PRIMARY" "$REPLICA" "${SENTINELS[@]}"
   say "starting the Sentinel group '$SERVICE': primary $PRIMARY, replica $REPLICA, sentinels ${SENTINELS[*]}"
   start_node "$PRIMARY"
   start_node "$REPLICA" --replicaof 127.0.0.1 "$PRIMARY"
@@ -112,9 +115,22 @@ sentinel_down() {
   for port in "${SENTINELS[@]}" "$PRIMARY" "$REPLICA"; do stop_port "$port"; done
 }
 
+# A port another process holds fails at once, naming it, instead of a node that never answers (a cluster node also
+# binds its port + 10000, the cluster bus).
+require_free() {
+  local port holder
+  for port in "$@"; do
+    holder=$(ss -Htlnp "sport = :$port" 2>/dev/null | head -n 1)
+    [ -z "$holder" ] || die "port $port is already in use (${holder##* }); stop that process or set MALL_REDIS_HA_BASE"
+  done
+}
+
 cluster_up() {
   install_missing
   cluster_down
+  local port bus=()
+  for port in "${CLUSTER[@]}"; do bus+=($((port + 10000))); done
+  require_free "${CLUSTER[@]}" "${bus[@]}"
   say "starting a Redis Cluster on ${CLUSTER[*]} (3 primaries, 3 replicas)"
   for port in "${CLUSTER[@]}"; do
     start_node "$port" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000 \
@@ -169,9 +185,10 @@ print_env() {
 }
 
 case "${1:-}/${2:-}" in
-  sentinel/up) sentinel_up;;
+  # A group that fails to come up is taken down again: no half-started nodes left to hold its ports.
+  sentinel/up) trap sentinel_down EXIT; sentinel_up; trap - EXIT;;
   sentinel/down) sentinel_down;;
-  cluster/up) cluster_up;;
+  cluster/up) trap cluster_down EXIT; cluster_up; trap - EXIT;;
   cluster/down) cluster_down;;
   single/up) single_up;;
   single/start) KEEP_DATA=1 single_up;;

@@ -11,12 +11,12 @@ namespace Mall.Tests.Seckill;
 
 /// <summary>
 /// Real replicated Redis processes for the failover tests, started by scripts/redis-ha.sh on loopback (ports from
-/// MALL_REDIS_HA_BASE, default 26400; the script installs redis-sentinel where missing and fails loudly otherwise).
+/// MALL_REDIS_HA_BASE, default 16400; the script installs redis-sentinel where missing and fails loudly otherwise).
 /// Each fixture starts its topology fresh and stops it when disposed.
 /// </summary>
 public static class RedisHa
 {
-    public static int Base { get; } = int.Parse(Environment.GetEnvironmentVariable("MALL_REDIS_HA_BASE") ?? "26400");
+    public static int Base { get; } = int.Parse(Environment.GetEnvironmentVariable("MALL_REDIS_HA_BASE") ?? "16400");
     public static int Primary => Base + 1;
     public static int Replica => Base + 2;
     public static int[] Sentinels => [Base + 11, Base + 12, Base + 13];
