@@ -21,7 +21,8 @@ if [ "${1:-}" = --quick ]; then QUICK=1; shift; fi
 export MALL_DATA_DIR=${MALL_DATA_DIR:-$ROOT/.mall}
 export MALL_API_PORT=${MALL_API_PORT:-5380} MALL_WEB_PORT=${MALL_WEB_PORT:-8380}
 export MALL_DB_NAME=${MALL_DB_NAME:-mall_benchall} MALL_REDIS_PREFIX=${MALL_REDIS_PREFIX:-benchall:}
-OUT=${1:-$MALL_DATA_DIR/bench-all/$(date -u +%Y%m%d-%H%M%S)$([ "$QUICK" = 1 ] && echo -quick)}
+SUFFIX=; [ "$QUICK" = 0 ] || SUFFIX=-quick
+OUT=${1:-$MALL_DATA_DIR/bench-all/$(date -u +%Y%m%d-%H%M%S)$SUFFIX}
 STARTED_SHOP=0
 mkdir -p "$OUT"
 
