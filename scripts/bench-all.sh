@@ -72,7 +72,7 @@ bench() { # name, then arguments
   echo "Redis: $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "MariaDB: $(mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  [ "$QUICK" = 1 ] && echo "QUICK run (--quick): short and small, not figures of record"
+  if [ "$QUICK" = 1 ]; then echo "QUICK run (--quick): short and small, not figures of record"; fi
 } | tee "$OUT/machine.txt"
 
 # Warm-up passes of the same scenarios, not recorded: a freshly started API spends a tenth of its CPU in the JIT
