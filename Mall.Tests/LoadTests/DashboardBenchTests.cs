@@ -224,13 +224,14 @@ public sealed class OrderSeederStockTests(MallApp app) : IClassFixture<MallApp>
         // The seckill expiry would try to return such an order's unit to an activity it does not have.
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders WHERE kind = 'seckill' AND status = 'PendingPayment'"));
         var mismatched = (await db.QueryAsync<string>("""
-            SELECT CONCAT(s.id, ': locked ', s.locked, ' vs ', COALESCE(SUM(CASE WHEN o.status = 'PendingPayment' THEN i.quantity END), 0),
-                          ', sold ', s.sold, ' vs ', COALESCE(SUM(CASE WHEN o.status IN ('Paid', 'Shipped', 'Completed', 'Refunding') THEN i.quantity END), 0))
-            FROM skus s JOIN products p ON p.id = s.product_id AND p.subtitle = 'seed-orders'
-            LEFT JOIN order_items i ON i.sku_id = s.id LEFT JOIN orders o ON o.id = i.order_id
-            GROUP BY s.id, s.locked, s.sold
-            HAVING s.locked <> COALESCE(SUM(CASE WHEN o.status = 'PendingPayment' THEN i.quantity END), 0)
-                OR s.sold <> COALESCE(SUM(CASE WHEN o.status IN ('Paid', 'Shipped', 'Completed', 'Refunding') THEN i.quantity END), 0)
+            SELECT CONCAT(id, ': locked ', locked, ' vs ', held, ', sold ', sold, ' vs ', paid_for) FROM (
+              SELECT s.id, s.locked, s.sold,
+                     COALESCE(SUM(CASE WHEN o.status = 'PendingPayment' THEN i.quantity END), 0) AS held,
+                     COALESCE(SUM(CASE WHEN o.status IN ('Paid', 'Shipped', 'Completed', 'Refunding') THEN i.quantity END), 0) AS paid_for
+              FROM skus s JOIN products p ON p.id = s.product_id AND p.subtitle = 'seed-orders'
+              LEFT JOIN order_items i ON i.sku_id = s.id LEFT JOIN orders o ON o.id = i.order_id
+              GROUP BY s.id, s.locked, s.sold) counters
+            WHERE locked <> held OR sold <> paid_for
             """)).ToList();
         Assert.True(mismatched.Count == 0, "SKU counters that disagree with the seeded orders: " + string.Join("; ", mismatched));
     }

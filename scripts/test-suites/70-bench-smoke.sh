@@ -19,6 +19,7 @@ export MALL_API_PORT=${MALL_BENCH_API_PORT:-5280} MALL_WEB_PORT=${MALL_BENCH_WEB
 export MALL_DB_NAME=${MALL_BENCH_DB_NAME:-mall_bench} MALL_REDIS_PREFIX=${MALL_BENCH_REDIS_PREFIX:-bench:}
 MALL_TAG=bench-smoke
 . "$ROOT/scripts/lib.sh"
+. "$ROOT/scripts/test-suites/lib/sale.sh" # sale_sql: the shop's database as the app user
 API=http://127.0.0.1:$MALL_API_PORT
 CLI_DLL=$ROOT/Mall.LoadTests/bin/Release/net10.0/Mall.LoadTests.dll
 OUT=$MALL_DATA_DIR/bench-smoke
@@ -110,8 +111,7 @@ if expect_status "seckill scenario: POST /api/v1/admin/seckill/activities" '401|
   run seckill seckill --shoppers 300 --stock 100 -c 32 --warmup 1 --baseline --baseline-duration 1 --challenge-bits 8 \
     --drain-timeout 20 --max-error-rate 0.01 --max-p99-ms 5000
   # Its shoppers never pay: their orders must not expire into the next measurement of a sitting (bench-all.sh).
-  lifetime=$(MYSQL_PWD=$DB_PASSWORD mariadb --no-defaults -h 127.0.0.1 -P "$DB_PORT" -u "$DB_USER" -N -B "$DB_NAME" \
-    -e "SELECT MIN(TIMESTAMPDIFF(SECOND, created_at, expires_at)) FROM orders WHERE kind = 'seckill'" 2>&1)
+  lifetime=$(sale_sql -e "SELECT MIN(TIMESTAMPDIFF(SECOND, created_at, expires_at)) FROM orders WHERE kind = 'seckill'" 2>&1)
   if [[ $lifetime =~ ^[0-9]+$ ]] && [ "$lifetime" -ge 3590 ]; then ok "the sale's unpaid orders live an hour ($lifetime s), past the sitting"
   else ko "the sale's unpaid orders live an hour, past the sitting (shortest: $lifetime s)"; fi
 fi
