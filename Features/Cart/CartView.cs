@@ -27,13 +27,23 @@ public sealed class CartView(IDatabase redis, MySqlDataSource db)
     public async Task<CartResponse> BuildAsync(long userId, CancellationToken ct)
     {
         var quantities = CartKeys.Lines(await redis.HashGetAllAsync(CartKeys.For(userId)));
-        if (quantities.Count == 0) return new CartResponse([], 0, 0, false);
-
+        if (quantities.Count == 0) return Price(quantities, new Dictionary<long, CartSku>());
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SkuRow>(new CommandDefinition(SkusByIds, new { Ids = quantities.Keys.ToArray() }, cancellationToken: ct));
-        var lines = rows.OrderBy(r => r.SkuId).Select(r =>
+        return Price(quantities, await LoadSkusAsync(connection, quantities.Keys, ct));
+    }
+
+    /// <summary>The SKUs' current data, by id; ids no longer in the catalog are absent.</summary>
+    public static async Task<Dictionary<long, CartSku>> LoadSkusAsync(MySqlConnection connection, IEnumerable<long> skuIds, CancellationToken ct) =>
+        (await connection.QueryAsync<CartSku>(new CommandDefinition(SkusByIds, new { Ids = skuIds.Distinct().ToArray() }, cancellationToken: ct)))
+        .ToDictionary(s => s.SkuId);
+
+    /// <summary>The cart priced from <paramref name="skus"/>, which must hold every line's SKU still in the catalog.</summary>
+    public static CartResponse Price(IReadOnlyDictionary<long, int> quantities, IReadOnlyDictionary<long, CartSku> skus)
+    {
+        var lines = quantities.Keys.Where(skus.ContainsKey).Order().Select(id =>
         {
-            var quantity = quantities[r.SkuId];
+            var r = skus[id];
+            var quantity = quantities[id];
             var available = (int)Math.Max(0, r.Available);
             return new CartLine(r.SkuId, r.ProductId, r.Title, CatalogRules.ParseSpecs(r.Specs),
                 CatalogRules.ParseImages(r.Images).FirstOrDefault() ?? "", r.PriceCents, quantity, r.PriceCents * quantity,
@@ -44,6 +54,7 @@ public sealed class CartView(IDatabase redis, MySqlDataSource db)
         return new CartResponse(lines, lines.Sum(l => l.Quantity), buyable.Sum(l => l.LineTotalCents),
             lines.Count > 0 && buyable.Count == lines.Count);
     }
-
-    private sealed record SkuRow(long SkuId, long ProductId, string Title, string Specs, string Images, long PriceCents, long Available, bool OnShelf);
 }
+
+/// <summary>A SKU as the cart prices it: current price, availability and shelf state.</summary>
+public sealed record CartSku(long SkuId, long ProductId, string Title, string Specs, string Images, long PriceCents, long Available, bool OnShelf);

@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using MySqlConnector;
 
@@ -25,6 +26,17 @@ public static class HeldStock
         IReadOnlyCollection<long> orderIds, DateTime now, CancellationToken ct) =>
         MoveAsync(Release, connection, tx, orderIds, now, ct);
 
+    /// <summary>Releases what one order's items hold, when the caller has already read them (no second read).</summary>
+    /// <returns>The products whose availability changed (for cache invalidation).</returns>
+    public static async Task<IReadOnlyList<long>> ReleaseAsync(MySqlConnection connection, MySqlTransaction tx,
+        IEnumerable<OrderItemView> items, DateTime now, CancellationToken ct)
+    {
+        var held = items.GroupBy(i => i.SkuId).OrderBy(g => g.Key)
+            .Select(g => new Held(g.Key, g.Min(i => i.ProductId), g.Sum(i => (long)i.Quantity))).ToList();
+        await UpdateAsync(Release, connection, tx, held, now, ct);
+        return held.Select(h => h.ProductId).Distinct().ToList();
+    }
+
     /// <returns>The products whose units were sold.</returns>
     public static Task<IReadOnlyList<long>> SellAsync(MySqlConnection connection, MySqlTransaction tx,
         long orderId, DateTime now, CancellationToken ct) =>
@@ -35,9 +47,28 @@ public static class HeldStock
     {
         if (orderIds.Count == 0) return [];
         var held = (await connection.QueryAsync<Held>(new CommandDefinition(HeldBy, new { OrderIds = orderIds }, tx, cancellationToken: ct))).ToList();
-        foreach (var sku in held)
-            await connection.ExecuteAsync(new CommandDefinition(update, new { sku.SkuId, sku.Quantity, Now = now }, tx, cancellationToken: ct));
+        await UpdateAsync(update, connection, tx, held, now, ct);
         return held.Select(h => h.ProductId).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Every SKU's update in one round trip: the statements of a batch run in order, so the rows are still locked in id
+    /// order (<paramref name="held"/> is sorted by SKU id).
+    /// </summary>
+    private static async Task UpdateAsync(string update, MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<Held> held,
+        DateTime now, CancellationToken ct)
+    {
+        if (held.Count == 0) return;
+        var sql = new StringBuilder();
+        var args = new DynamicParameters();
+        args.Add("Now", now);
+        for (var k = 0; k < held.Count; k++)
+        {
+            sql.Append(update.Replace("@SkuId", $"@SkuId{k}").Replace("@Quantity", $"@Quantity{k}")).Append(";\n");
+            args.Add($"SkuId{k}", held[k].SkuId);
+            args.Add($"Quantity{k}", held[k].Quantity);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, tx, cancellationToken: ct));
     }
 
     private sealed record Held(long SkuId, long ProductId, long Quantity);

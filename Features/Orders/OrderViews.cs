@@ -58,17 +58,16 @@ public static class OrderStatus
 /// <summary>Reads shared by the order slices (shopper and admin views differ only in the owner filter).</summary>
 public static class OrderQueries
 {
-    private const string OrderByNo = """
+    private const string OrderAndItemsByNo = """
         SELECT id AS Id, user_id AS UserId, order_no AS OrderNo, kind AS Kind, status AS Status, total_cents AS TotalCents,
                address_snapshot AS AddressSnapshot, cancel_reason AS CancelReason, cancel_note AS CancelNote, created_at AS CreatedAt, expires_at AS ExpiresAt,
                paid_at AS PaidAt, shipped_at AS ShippedAt, completed_at AS CompletedAt, cancelled_at AS CancelledAt
-        FROM orders WHERE order_no = @OrderNo AND (@UserId IS NULL OR user_id = @UserId)
-        """;
+        FROM orders WHERE order_no = @OrderNo AND (@UserId IS NULL OR user_id = @UserId);
 
-    private const string ItemsOf = """
-        SELECT sku_id AS SkuId, product_id AS ProductId, title AS Title, specs AS Specs, image AS Image,
-               price_cents AS PriceCents, quantity AS Quantity
-        FROM order_items WHERE order_id = @OrderId ORDER BY id
+        SELECT i.sku_id AS SkuId, i.product_id AS ProductId, i.title AS Title, i.specs AS Specs, i.image AS Image,
+               i.price_cents AS PriceCents, i.quantity AS Quantity
+        FROM order_items i JOIN orders o ON o.id = i.order_id
+        WHERE o.order_no = @OrderNo AND (@UserId IS NULL OR o.user_id = @UserId) ORDER BY i.id;
         """;
 
     private const string PageOf = """
@@ -88,13 +87,16 @@ public static class OrderQueries
     // camelCase like the API, Chinese unescaped; reading is case-insensitive, so snapshots other features write work too.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
+    /// <summary>The order and its items, in one round trip; inside <paramref name="tx"/> when given.</summary>
     /// <param name="ownerId">The shopper whose order it must be; null for admins (any order).</param>
-    public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct)
+    public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct,
+        MySqlTransaction? tx = null)
     {
-        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(OrderByNo,
-            new { OrderNo = orderNo, UserId = ownerId }, cancellationToken: ct));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(OrderAndItemsByNo,
+            new { OrderNo = orderNo, UserId = ownerId }, tx, cancellationToken: ct));
+        var order = await results.ReadSingleOrDefaultAsync<OrderRow>();
         if (order is null) return null;
-        var items = (await connection.QueryAsync<ItemRow>(new CommandDefinition(ItemsOf, new { OrderId = order.Id }, cancellationToken: ct)))
+        var items = (await results.ReadAsync<ItemRow>())
             .Select(i => new OrderItemView(i.SkuId, i.ProductId, i.Title, CatalogRules.ParseSpecs(i.Specs), i.Image, i.PriceCents,
                 i.Quantity, i.PriceCents * i.Quantity))
             .ToList();

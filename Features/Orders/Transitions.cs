@@ -19,8 +19,6 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
         WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'PendingPayment'
         """;
 
-    private const string IdAndKindOf = "SELECT id AS Id, kind AS Kind FROM orders WHERE order_no = @OrderNo";
-
     private const string OrderNoAndOwnerOf = "SELECT order_no, user_id, kind FROM orders WHERE id = @Id";
 
     private const string Receive = """
@@ -47,22 +45,25 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
     /// a seckill order is marked for the seckill expiry pass, which gives the unit back to the activity.
     /// </summary>
     /// <param name="note">The shopper's reason, if any.</param>
-    public async Task<bool> CancelAsync(string orderNo, long userId, CancellationToken ct, string? note = null)
+    /// <returns>Whether it applied, and the order as it is now (null when it is not the shopper's).</returns>
+    public async Task<(bool Applied, OrderDetail? Order)> CancelAsync(string orderNo, long userId, CancellationToken ct, string? note = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         IReadOnlyList<long> products;
+        OrderDetail? order;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-            if (await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Note = note, Now = now }, tx, cancellationToken: ct)) == 0)
-                return false;
-            var order = await connection.QuerySingleAsync<(long Id, string Kind)>(new CommandDefinition(IdAndKindOf, new { OrderNo = orderNo }, tx, cancellationToken: ct));
-            products = order.Kind == "normal" ? await HeldStock.ReleaseAsync(connection, tx, [order.Id], now, ct) : [];
+            var applied = await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Note = note, Now = now }, tx, cancellationToken: ct)) == 1;
+            // Read in the transaction: the answer, and what the order holds, without a second lookup or connection.
+            order = await OrderQueries.FindAsync(connection, orderNo, userId, ct, tx);
+            if (!applied || order is null) return (false, order);
+            products = order.Kind == OrderKind.Normal ? await HeldStock.ReleaseAsync(connection, tx, order.Items, now, ct) : [];
             await tx.CommitAsync(ct);
         }
         await cache.StockChangedAsync(products);
         await events.PublishAsync(userId, orderNo, OrderStatus.Cancelled, "shopper");
-        return true;
+        return (true, order);
     }
 
     /// <summary>Shipped → Completed: the shopper confirms receipt.</summary>
@@ -118,12 +119,13 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
     public sealed record Applied(long UserId, string OrderNo, string Status, string Cause, IReadOnlyList<long> Products);
 
     /// <summary>After a refused transition: 404 when the order is not the caller's, else 409 naming its status.</summary>
-    public static async Task<IResult> RefusalAsync(MySqlConnection connection, string orderNo, long? ownerId, string wanted, CancellationToken ct)
-    {
-        var order = await OrderQueries.FindAsync(connection, orderNo, ownerId, ct);
-        return order is null
+    public static async Task<IResult> RefusalAsync(MySqlConnection connection, string orderNo, long? ownerId, string wanted, CancellationToken ct) =>
+        Refusal(await OrderQueries.FindAsync(connection, orderNo, ownerId, ct), wanted);
+
+    /// <summary>The refusal for an order already read (null: not the caller's).</summary>
+    public static IResult Refusal(OrderDetail? order, string wanted) =>
+        order is null
             ? Problem.NotFound("The order", code: "order.not_found")
             : Problem.Conflict($"The order is {order.Status}{(order.Kind == "normal" ? "" : $" ({order.Kind})")}; it cannot be {wanted} now.",
                 code: "order.wrong_state", args: new Dictionary<string, object?> { ["status"] = order.Status });
-    }
 }

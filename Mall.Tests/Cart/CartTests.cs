@@ -111,3 +111,52 @@ public sealed class CartTests(MallApp app) : IClassFixture<MallApp>
         Assert.Empty((await (await other.Client.GetAsync("/api/v1/cart")).ReadAsync<CartBody>()).Lines);
     }
 }
+
+/// <summary>A shop whose carts hold at most three different SKUs.</summary>
+public sealed class SmallCartApp() : MallApp(TestHostOption.Set(("Cart:MaxLines", "3")));
+
+public sealed class CartCapTests(SmallCartApp app) : IClassFixture<SmallCartApp>
+{
+    private sealed record Line(long SkuId, int Quantity);
+    private sealed record CartBody(Line[] Lines, int TotalQuantity, long TotalCents, bool Purchasable);
+
+    [Fact]
+    public async Task Lines_added_at_once_never_pass_the_cap_and_a_full_cart_still_takes_new_quantities()
+    {
+        var shopper = await app.FastShopperAsync();
+        var skus = new List<long>();
+        for (var i = 0; i < 8; i++) skus.Add((await app.ProductAsync(stock: 10))[0].SkuId);
+
+        var responses = await Task.WhenAll(skus.Select(id => shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{id}", new { quantity = 1 })));
+        var added = new List<long>();
+        for (var i = 0; i < skus.Count; i++)
+        {
+            if (responses[i].StatusCode == HttpStatusCode.OK)
+            {
+                // Each answer is the cart as it was right after its own write: its line is in it, at most three lines.
+                var body = await responses[i].ReadAsync<CartBody>();
+                Assert.Contains(body.Lines, l => l.SkuId == skus[i]);
+                Assert.InRange(body.Lines.Length, 1, 3);
+                added.Add(skus[i]);
+                continue;
+            }
+            var problem = await responses[i].ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            Assert.Equal("cart.full", problem.GetProperty("code").GetString());
+        }
+        Assert.Equal(3, added.Count);
+
+        var cart = await (await shopper.Client.GetAsync("/api/v1/cart")).ReadAsync<CartBody>();
+        Assert.Equal(added.Order(), cart.Lines.Select(l => l.SkuId).Order());
+
+        // A line already in the full cart can still change its quantity; the answer prices every line.
+        cart = await (await shopper.Client.PutAsJsonAsync($"/api/v1/cart/items/{added[0]}", new { quantity = 4 })).ReadAsync<CartBody>();
+        Assert.Equal(4, cart.Lines.Single(l => l.SkuId == added[0]).Quantity);
+        Assert.Equal(3, cart.Lines.Length);
+        Assert.Equal(6, cart.TotalQuantity);
+
+        // Every write renews the cart's idle lifetime (Cart:IdleDays, 30).
+        var ttl = await app.Redis.KeyTimeToLiveAsync(Mall.Features.Cart.CartKeys.For(shopper.UserId));
+        Assert.InRange(ttl!.Value, TimeSpan.FromDays(29.9), TimeSpan.FromDays(30));
+    }
+}
+

@@ -1,4 +1,3 @@
-using Dapper;
 using FastEndpoints;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
@@ -8,13 +7,8 @@ using StackExchange.Redis;
 
 namespace Mall.Features.Cart.SetCartItem;
 
-public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartView cart, CartOptions options) : Endpoint<Request, CartResponse>
+public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartOptions options) : Endpoint<Request, CartResponse>
 {
-    private const string FindSku = """
-        SELECT s.stock - s.locked - s.sold AS Available, p.on_shelf AS OnShelf
-        FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = @SkuId
-        """;
-
     public override void Configure()
     {
         Put("cart/items/{skuId}");
@@ -35,38 +29,40 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartView cart,
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var userId = User.UserId();
+        var key = CartKeys.For(User.UserId());
         var quantity = req.Quantity!.Value;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        var before = CartKeys.Lines(await redis.HashGetAllAsync(key));
+        // One read prices the cart and checks the new line, which must exist, be on shelf and be available now.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var skus = await CartView.LoadSkusAsync(connection, before.Keys.Append(req.SkuId), ct);
+        if (!skus.TryGetValue(req.SkuId, out var sku))
         {
-            var sku = await connection.QuerySingleOrDefaultAsync<SkuRow>(new CommandDefinition(FindSku, new { req.SkuId }, cancellationToken: ct));
-            if (sku is null)
-            {
-                await Send.ResultAsync(Problem.NotFound("The SKU", code: "sku.not_found"));
-                return;
-            }
-            if (!sku.OnShelf)
-            {
-                await Send.ResultAsync(Problem.Conflict("This product is off shelf.", code: "product.off_shelf"));
-                return;
-            }
-            if (quantity > sku.Available)
-            {
-                await Send.ResultAsync(Problem.Conflict($"Only {Math.Max(0, sku.Available)} left in stock.", code: "sku.insufficient_stock", args: new Dictionary<string, object?> { ["available"] = Math.Max(0, sku.Available) }));
-                return;
-            }
+            await Send.ResultAsync(Problem.NotFound("The SKU", code: "sku.not_found"));
+            return;
+        }
+        if (!sku.OnShelf)
+        {
+            await Send.ResultAsync(Problem.Conflict("This product is off shelf.", code: "product.off_shelf"));
+            return;
+        }
+        if (quantity > sku.Available)
+        {
+            await Send.ResultAsync(Problem.Conflict($"Only {Math.Max(0, sku.Available)} left in stock.", code: "sku.insufficient_stock", args: new Dictionary<string, object?> { ["available"] = Math.Max(0, sku.Available) }));
+            return;
         }
 
-        var key = CartKeys.For(userId);
-        if (!await redis.HashExistsAsync(key, req.SkuId) && await redis.HashLengthAsync(key) >= options.MaxLines)
+        // The cap check and the write are one script, so two tabs adding at once cannot pass the cap together.
+        var answer = (RedisResult[])(await redis.ScriptEvaluateAsync(Resources.Text("Features/Cart/SetCartItem/SetLine.lua"), [key],
+            [req.SkuId, quantity, options.MaxLines, (long)TimeSpan.FromDays(options.IdleDays).TotalMilliseconds]))!;
+        if ((long)answer[0] == 0)
         {
             await Send.ResultAsync(Problem.Conflict($"The cart holds at most {options.MaxLines} different items.", code: "cart.full", args: new Dictionary<string, object?> { ["max"] = options.MaxLines }));
             return;
         }
-        await redis.HashSetAsync(key, req.SkuId, quantity);
-        await redis.KeyExpireAsync(key, TimeSpan.FromDays(options.IdleDays));
-        await Send.OkAsync(await cart.BuildAsync(userId, ct), ct);
+        var after = CartKeys.Lines(answer);
+        // Another request of this shopper may have added a line meanwhile: price it too.
+        if (after.Keys.Any(id => !before.ContainsKey(id) && id != req.SkuId))
+            skus = await CartView.LoadSkusAsync(connection, after.Keys, ct);
+        await Send.OkAsync(CartView.Price(after, skus), ct);
     }
-
-    private sealed record SkuRow(long Available, bool OnShelf);
 }

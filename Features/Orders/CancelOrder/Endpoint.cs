@@ -1,11 +1,10 @@
 using FastEndpoints;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
-using MySqlConnector;
 
 namespace Mall.Features.Orders.CancelOrder;
 
-public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endpoint<Request, OrderDetail>
+public sealed class Endpoint(Transitions transitions) : Endpoint<Request, OrderDetail>
 {
     public override void Configure()
     {
@@ -30,15 +29,13 @@ public sealed class Endpoint(MySqlDataSource db, Transitions transitions) : Endp
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var userId = User.UserId();
-        var applied = await transitions.CancelAsync(req.OrderNo, userId, ct, Reason(req.Reason));
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var (applied, order) = await transitions.CancelAsync(req.OrderNo, User.UserId(), ct, Reason(req.Reason));
         if (!applied)
         {
-            await Send.ResultAsync(await Transitions.RefusalAsync(connection, req.OrderNo, userId, "cancelled", ct));
+            await Send.ResultAsync(Transitions.Refusal(order, "cancelled"));
             return;
         }
-        await Send.OkAsync((await OrderQueries.FindAsync(connection, req.OrderNo, userId, ct))!, ct);
+        await Send.OkAsync(order!, ct);
     }
 
     // A blank reason is no reason: the column stays NULL as it was before reasons existed.
