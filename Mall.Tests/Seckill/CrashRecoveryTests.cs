@@ -12,6 +12,10 @@ public sealed class WriterlessApp() : MallApp(TestHost.Seckill, TestHost.Seckill
 /// <summary>A second API instance on the first one's database and Redis key prefix (the restart, or a peer).</summary>
 public sealed class SecondInstance(MallApp first) : MallApp(TestHost.Seckill, TestHost.SameDataAs(first));
 
+/// <summary>The restart, re-driving the backlog in batches of 3, two batches written at a time.</summary>
+public sealed class SmallBatchRecovery(MallApp first) : MallApp(TestHost.Seckill, TestHost.SameDataAs(first),
+    TestHostOption.Set(("Seckill:Recovery:BatchSize", "3"), ("Seckill:Recovery:WritesInFlight", "2")));
+
 public sealed class CrashRecoveryTests(WriterlessApp app) : IClassFixture<WriterlessApp>
 {
     [Fact]
@@ -26,7 +30,8 @@ public sealed class CrashRecoveryTests(WriterlessApp app) : IClassFixture<Writer
         Assert.Equal(0, await app.OrdersAsync(activity));
         Assert.Equal(20, await app.Redis.StreamLengthAsync($"sk:{{a{activity}}}:log"));
 
-        var second = new SecondInstance(app);
+        // Seven batches, written two at a time: each reservation still becomes exactly one order.
+        var second = new SmallBatchRecovery(app);
         await second.InitializeAsync();
         try
         {

@@ -59,20 +59,43 @@ public sealed class RecoveryWorker(MySqlDataSource db, IDatabase redis, OrderBat
         var graceMs = (long)options.Recovery.GracePeriod.TotalMilliseconds;
         var total = 0;
         RedisValue start = "0-0";
-        do
+        // Batches are written concurrently (up to Recovery:WritesInFlight): while MySQL commits one, the next is
+        // claimed and its statement built, so a large backlog drains at the database's pace, not at one round trip's.
+        // Their reservations are disjoint and each insert is idempotent, so the order they commit in does not matter.
+        var writes = new List<Task>();
+        try
         {
-            var claimed = await redis.StreamAutoClaimAsync(keys.Log, ActivityKeys.ConsumerGroup, _consumer, graceMs, start,
-                options.Recovery.BatchSize);
-            var batch = claimed.ClaimedEntries.Where(e => !e.IsNull).Select(e => Reservation.FromEntry(keys.ActivityId, e)).ToList();
-            if (batch.Count > 0)
+            do
             {
-                await writer.WriteAsync(batch, ct);
-                SeckillMetrics.Redriven.Inc(batch.Count);
-                total += batch.Count;
-            }
-            start = claimed.NextStartId;
-        } while (start != "0-0" && !ct.IsCancellationRequested);
+                var claimed = await redis.StreamAutoClaimAsync(keys.Log, ActivityKeys.ConsumerGroup, _consumer, graceMs, start,
+                    options.Recovery.BatchSize);
+                var batch = claimed.ClaimedEntries.Where(e => !e.IsNull).Select(e => Reservation.FromEntry(keys.ActivityId, e)).ToList();
+                if (batch.Count > 0)
+                {
+                    if (writes.Count >= Math.Max(1, options.Recovery.WritesInFlight))
+                    {
+                        var done = await Task.WhenAny(writes);
+                        writes.Remove(done);
+                        await done;
+                    }
+                    writes.Add(RedriveAsync(batch, ct));
+                    total += batch.Count;
+                }
+                start = claimed.NextStartId;
+            } while (start != "0-0" && !ct.IsCancellationRequested);
+        }
+        finally
+        {
+            // A failed write leaves its entries pending: the next pass claims them again.
+            await Task.WhenAll(writes);
+        }
         return total;
+    }
+
+    private async Task RedriveAsync(List<Reservation> batch, CancellationToken ct)
+    {
+        await writer.WriteAsync(batch, ct);
+        SeckillMetrics.Redriven.Inc(batch.Count);
     }
 
     private async Task ParkNewEntriesAsync(ActivityKeys keys)
