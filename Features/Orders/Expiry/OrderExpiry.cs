@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using System.Data;
+using System.Net.Sockets;
 using Dapper;
 using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using MySqlConnector;
+using Prometheus;
+using StackExchange.Redis;
 
 namespace Mall.Features.Orders.Expiry;
 
@@ -11,14 +15,28 @@ namespace Mall.Features.Orders.Expiry;
 /// each batch claims its rows with FOR UPDATE SKIP LOCKED (another instance skips them instead of waiting), and
 /// the status change is itself conditional, so stock is released exactly once per order. Seckill orders are left
 /// to the seckill feature, which must also return their stock to Redis.
+/// A batch the database refuses for something about one of its orders (a "poison" row: a stock counter that may not
+/// go below zero, any other error tied to that row) is run again order by order, each in its own transaction, so
+/// only that order fails; it is then left alone for a while (<see cref="PoisonedOrders"/>) and the sweep goes on
+/// past it. A database that is away or busy (<see cref="PoisonedOrders.IsTransient"/>) fails the sweep as a whole,
+/// and the next tick tries again.
 /// </summary>
-public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEvents events, OrderOptions options, TimeProvider clock)
+public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEvents events, OrderOptions options, TimeProvider clock,
+    ILogger<OrderExpiry> logger)
 {
+    // Keyset on (expires_at, id): each batch of a sweep starts after the last row the previous one claimed, so rows
+    // that stay PendingPayment (poisoned ones) cannot hold the sweep on the same rows. The range matches the
+    // (status, expires_at) index, whose entries end with the primary key, so the order needs no sort.
     private const string ClaimExpired = """
-        SELECT id AS Id, order_no AS OrderNo, user_id AS UserId FROM orders
+        SELECT id AS Id, order_no AS OrderNo, user_id AS UserId, expires_at AS ExpiresAt FROM orders
         WHERE status = 'PendingPayment' AND kind = 'normal' AND expires_at <= @Now
-        ORDER BY expires_at LIMIT @Batch
+          AND expires_at >= @AfterExpiresAt AND (expires_at > @AfterExpiresAt OR id > @AfterId)
+        ORDER BY expires_at, id LIMIT @Batch
         FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string ClaimOne = """
+        SELECT id FROM orders WHERE id = @Id AND status = 'PendingPayment' AND kind = 'normal' FOR UPDATE SKIP LOCKED
         """;
 
     private const string MarkExpired = """
@@ -27,6 +45,8 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
         """;
 
     private const string PurgeKeys = "DELETE FROM idempotency_keys WHERE created_at < @Cutoff LIMIT 1000";
+
+    private readonly PoisonedOrders _poisoned = new("normal", clock, logger);
 
     /// <summary>Forgets checkout answers older than Orders:IdempotencyKeyDays; returns how many.</summary>
     public async Task<int> PurgeIdempotencyKeysAsync(CancellationToken ct)
@@ -40,40 +60,168 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var total = 0;
+        var after = Cursor.Start;
         while (!ct.IsCancellationRequested)
         {
-            var expired = await SweepBatchAsync(ct);
-            total += expired;
-            if (expired < options.ExpiryBatchSize) break;
+            // A deadlock victim's batch was rolled back whole (nothing of it published): claiming it again is safe.
+            var batch = await Deadlocks.RetryAsync(() => SweepBatchAsync(after, ct));
+            total += batch.Cancelled;
+            if (batch.Claimed < options.ExpiryBatchSize) break;
+            after = batch.Last;
         }
         return total;
     }
 
-    private async Task<int> SweepBatchAsync(CancellationToken ct)
+    private async Task<Batch> SweepBatchAsync(Cursor after, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var cancelled = new List<Claimed>();
-        IReadOnlyList<long> products;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        var products = new HashSet<long>();
+        try
         {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            List<Claimed> claimed, due;
             // READ COMMITTED: no gap locks on the (status, expires_at) range, so checkouts inserting new orders never wait on us.
-            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var claimed = (await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimExpired,
-                new { Now = now, Batch = options.ExpiryBatchSize }, tx, cancellationToken: ct))).ToList();
-            if (claimed.Count == 0) return 0;
-            foreach (var order in claimed)
-                if (await connection.ExecuteAsync(new CommandDefinition(MarkExpired, new { order.Id, Now = now }, tx, cancellationToken: ct)) == 1)
-                    cancelled.Add(order);
-            products = await HeldStock.ReleaseAsync(connection, tx, cancelled.Select(o => o.Id).ToList(), now, ct);
-            await tx.CommitAsync(ct);
+            await using (var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct))
+            {
+                claimed = (await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimExpired, new
+                {
+                    Now = now, Batch = options.ExpiryBatchSize, AfterExpiresAt = after.ExpiresAt, AfterId = after.Id,
+                }, tx, cancellationToken: ct))).ToList();
+                if (claimed.Count == 0) return new Batch(0, 0, after);
+                // Orders that failed a moment ago are left alone until their retry time (still claimed: the cursor passes them).
+                due = claimed.Where(o => !_poisoned.IsResting(o.Id)).ToList();
+                try
+                {
+                    var batchCancelled = new List<Claimed>();
+                    foreach (var order in due)
+                        if (await connection.ExecuteAsync(new CommandDefinition(MarkExpired, new { order.Id, Now = now }, tx, cancellationToken: ct)) == 1)
+                            batchCancelled.Add(order);
+                    var released = await HeldStock.ReleaseAsync(connection, tx, batchCancelled.Select(o => o.Id).ToList(), now, ct);
+                    await tx.CommitAsync(ct);
+                    cancelled.AddRange(batchCancelled);
+                    products.UnionWith(released);
+                    foreach (var order in due) _poisoned.Forget(order.Id);
+                    return new Batch(claimed.Count, cancelled.Count, Cursor.Of(claimed[^1]));
+                }
+                catch (Exception e) when (due.Count > 0 && !PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
+                {
+                    // Something about one order made the database refuse the batch: find which, one by one (below).
+                    logger.LogWarning(e, "An expiry batch of {Count} orders failed; expiring them one by one", due.Count);
+                    await tx.RollbackAsync(ct);
+                }
+            }
+
+            foreach (var order in due)
+            {
+                try
+                {
+                    if (await Deadlocks.RetryAsync(() => ExpireOneAsync(connection, order, now, products, ct)))
+                        cancelled.Add(order);
+                    _poisoned.Forget(order.Id);
+                }
+                catch (Exception e) when (!PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
+                {
+                    _poisoned.Failed(order.Id, order.OrderNo, e);
+                }
+            }
+            return new Batch(claimed.Count, cancelled.Count, Cursor.Of(claimed[^1]));
         }
-        await cache.StockChangedAsync(products);
-        foreach (var order in cancelled)
-            await events.PublishAsync(order.UserId, order.OrderNo, OrderStatus.Cancelled, "expired");
-        return cancelled.Count;
+        finally
+        {
+            // Whatever committed is told, even when a transient error ends the sweep half way through the one-by-one pass.
+            if (products.Count > 0) await cache.StockChangedAsync(products.ToList());
+            foreach (var order in cancelled)
+                await events.PublishAsync(order.UserId, order.OrderNo, OrderStatus.Cancelled, "expired");
+        }
     }
 
-    private sealed record Claimed(long Id, string OrderNo, long UserId);
+    /// <summary>One order in its own transaction; false when it is no longer there to expire (paid, or another instance has it).</summary>
+    private async Task<bool> ExpireOneAsync(MySqlConnection connection, Claimed order, DateTime now, HashSet<long> products, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ClaimOne, new { order.Id }, tx, cancellationToken: ct)) is null)
+            return false;
+        if (await connection.ExecuteAsync(new CommandDefinition(MarkExpired, new { order.Id, Now = now }, tx, cancellationToken: ct)) != 1)
+            return false;
+        var released = await HeldStock.ReleaseAsync(connection, tx, [order.Id], now, ct);
+        await tx.CommitAsync(ct);
+        products.UnionWith(released);
+        return true;
+    }
+
+    private sealed record Claimed(long Id, string OrderNo, long UserId, DateTime ExpiresAt);
+
+    private sealed record Batch(int Claimed, int Cancelled, Cursor Last);
+
+    /// <summary>Where the next batch of a sweep starts: after this (expires_at, id).</summary>
+    private sealed record Cursor(DateTime ExpiresAt, long Id)
+    {
+        public static readonly Cursor Start = new(new DateTime(1000, 1, 1), 0); // MariaDB's earliest DATETIME
+        public static Cursor Of(Claimed order) => new(order.ExpiresAt, order.Id);
+    }
+}
+
+/// <summary>
+/// The orders an expiry pass of this instance could not finish because of something about the order itself (a
+/// "poison" row: a stock counter the database refuses to move, a seckill order without its reservation id, a Redis key
+/// of the wrong type). Each failure is counted in <c>mall_expiry_failures_total{kind}</c> and logged at Error with the
+/// order, and the order is then left alone for <see cref="RetryAfter"/> so that the passes keep expiring the others;
+/// after that it is tried again, so a fault that went away heals by itself. In memory, per instance, at most
+/// <see cref="Capacity"/> orders (past that, a failing order is simply tried again on the next pass).
+/// </summary>
+public sealed class PoisonedOrders(string kind, TimeProvider clock, ILogger logger)
+{
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(5);
+    public const int Capacity = 10_000;
+
+    private static readonly Counter Failures = Metrics.CreateCounter("mall_expiry_failures_total",
+        "Orders an expiry pass could not expire or give back because of the order itself (poison rows), by kind; each is tried again after a few minutes.",
+        "kind");
+
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _retryAt = new();
+
+    /// <summary>Whether the order failed recently and waits for its retry time.</summary>
+    public bool IsResting(long orderId) => _retryAt.TryGetValue(orderId, out var at) && clock.GetUtcNow() < at;
+
+    public void Forget(long orderId) => _retryAt.TryRemove(orderId, out _);
+
+    public void Failed(long orderId, string orderNo, Exception e)
+    {
+        Failures.WithLabels(kind).Inc();
+        logger.LogError(e, "Expiry ({Kind}) could not finish order {OrderNo} (id {OrderId}); the others go on, this one is tried again in {RetryAfter}",
+            kind, orderNo, orderId, RetryAfter);
+        var now = clock.GetUtcNow();
+        if (_retryAt.Count >= Capacity)
+            foreach (var (id, at) in _retryAt)
+                if (at <= now) _retryAt.TryRemove(id, out _);
+        if (_retryAt.Count < Capacity || _retryAt.ContainsKey(orderId)) _retryAt[orderId] = now + RetryAfter;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> says MySQL or Redis as a whole is away, busy or refusing writes (the pass fails and
+    /// the next tick tries again) rather than something about one order. Errors the server reports about a statement
+    /// (a SQLSTATE) other than these, and Redis script errors, are about the order.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        OperationCanceledException or TimeoutException or IOException or SocketException or ObjectDisposedException => true,
+        // No SQLSTATE: the client's own error (lost connection, timeout), not the server's answer to a statement.
+        MySqlException m => m.IsTransient || m.SqlState is null || TransientServerErrors.Contains(m.Number),
+        RedisConnectionException => true,
+        RedisServerException r => TransientRedisReplies.Any(p => r.Message.StartsWith(p, StringComparison.Ordinal)),
+        _ => e.InnerException is { } inner && IsTransient(inner),
+    };
+
+    // Out of memory or resources, too many connections, lock wait timeout, server shutdown, deadlock, query
+    // interrupted, read-only (--read-only, a replica), XA deadlock, connection killed, statement timeout (MariaDB, MySQL).
+    private static readonly HashSet<int> TransientServerErrors = [1021, 1037, 1040, 1041, 1203, 1205, 1053, 1213, 1290, 1317, 1614, 1927, 1969, 3024];
+
+    private static readonly string[] TransientRedisReplies =
+    [
+        "LOADING", "BUSY", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "OOM", "NOREPLICAS", "MISCONF",
+        "NOAUTH", "WRONGPASS",
+    ];
 }
 
 /// <summary>Runs <see cref="OrderExpiry"/> every Orders:ExpirySweepSeconds on every instance.</summary>

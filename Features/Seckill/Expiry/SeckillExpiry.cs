@@ -1,4 +1,6 @@
+using System.Data;
 using Dapper;
+using Mall.Features.Orders.Expiry;
 using Mall.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using MySqlConnector;
@@ -14,16 +16,25 @@ namespace Mall.Features.Seckill.Expiry;
 /// then the marker in MySQL is cleared. A crash between the steps leaves stock_return_pending = 1, which the
 /// next pass (any instance) finishes. The SKU's locked count is untouched: the unit is the activity's again.
 /// Other instances hear about the returned stock on pub/sub and drop their sold-out short-circuit.
+/// Each order is handled on its own: one that fails for something about itself (a poison row: no reservation id, a
+/// statement the database refuses, a Redis script error) is counted, logged and left alone for a while
+/// (<see cref="PoisonedOrders"/>), and the pass goes on with the others; only MySQL or Redis being away or busy
+/// (<see cref="PoisonedOrders.IsTransient"/>) ends the pass, for the next one to try again.
 /// </summary>
 public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer multiplexer, RedisKeyPrefix prefix,
-    SeckillScripts scripts, ActivityStates states, SeckillLapses lapses, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock)
+    SeckillScripts scripts, ActivityStates states, SeckillLapses lapses, IHubContext<MallHub> hub, SeckillOptions options, TimeProvider clock,
+    ILogger<SeckillExpiry> logger)
 {
     public const string StockReturnedChannel = "seckill:stock-returned";
 
+    // Both queries read one batch per pass from a cursor that the next pass continues from (and that starts again
+    // from the beginning after a short batch), so orders that keep failing (poison rows) cannot fill every batch:
+    // each due order and each pending return comes up within a bounded number of passes, however many fail.
     private const string DueOrders = """
-        SELECT id AS Id, user_id AS UserId FROM orders
+        SELECT id AS Id, order_no AS OrderNo, user_id AS UserId, expires_at AS ExpiresAt FROM orders
         WHERE status = 'PendingPayment' AND expires_at <= @Now AND kind = 'seckill'
-        ORDER BY expires_at LIMIT @Limit
+          AND expires_at >= @AfterExpiresAt AND (expires_at > @AfterExpiresAt OR id > @AfterId)
+        ORDER BY expires_at, id LIMIT @Limit
         """;
 
     private const string Cancel = """
@@ -36,38 +47,81 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         SELECT o.id AS OrderId, o.order_no AS OrderNo, o.user_id AS UserId, o.activity_id AS ActivityId,
                o.reservation_id AS ReservationId, i.quantity AS Quantity
         FROM orders o JOIN order_items i ON i.order_id = o.id
-        WHERE o.stock_return_pending = 1
+        WHERE o.stock_return_pending = 1 AND o.id > @After
+        ORDER BY o.id
         LIMIT @Limit
         """;
 
-    private sealed record DueOrder(long Id, long UserId);
+    private sealed record DueOrder(long Id, string OrderNo, long UserId, DateTime ExpiresAt);
+
+    private sealed record DueCursor(DateTime ExpiresAt, long Id)
+    {
+        public static readonly DueCursor Start = new(new DateTime(1000, 1, 1), 0); // MariaDB's earliest DATETIME
+    }
 
     private const string ReturnDone = "UPDATE orders SET stock_return_pending = 0 WHERE id = @Id";
+
+    // A failing order is left alone for a while (each failure counted and logged once), the others go on.
+    private readonly PoisonedOrders _failedCancels = new("seckill", clock, logger);
+    private readonly PoisonedOrders _failedReturns = new("seckill", clock, logger);
+    private DueCursor _dueAfter = DueCursor.Start;
+    private long _returnsAfter;
 
     /// <summary>One pass: cancels due orders, then returns the stock of every cancelled-but-not-returned one.</summary>
     public async Task<int> ExpireDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var due = await connection.QueryAsync<DueOrder>(new CommandDefinition(DueOrders,
-            new { Now = now, Limit = options.Expiry.BatchSize }, cancellationToken: ct));
+        var after = Volatile.Read(ref _dueAfter);
+        var due = (await connection.QueryAsync<DueOrder>(new CommandDefinition(DueOrders, new
+        {
+            Now = now, Limit = options.Expiry.BatchSize, AfterExpiresAt = after.ExpiresAt, AfterId = after.Id,
+        }, cancellationToken: ct))).ToList();
+        Volatile.Write(ref _dueAfter, due.Count < options.Expiry.BatchSize ? DueCursor.Start : new DueCursor(due[^1].ExpiresAt, due[^1].Id));
         // Racing passes (several instances) may deadlock on the status index; each statement is its own transaction.
         // Only the pass whose UPDATE changed the row counts the shopper's lapse.
         foreach (var order in due)
-            if (await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(Cancel, new { order.Id, Now = now }, cancellationToken: ct))) == 1)
-                await lapses.RecordAsync(order.UserId);
+        {
+            if (_failedCancels.IsResting(order.Id)) continue;
+            try
+            {
+                if (await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(Cancel, new { order.Id, Now = now }, cancellationToken: ct))) == 1)
+                    await lapses.RecordAsync(order.UserId);
+                _failedCancels.Forget(order.Id);
+            }
+            catch (Exception e) when (!PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
+            {
+                _failedCancels.Failed(order.Id, order.OrderNo, e);
+            }
+        }
         return await ReturnPendingAsync(connection, ct);
     }
 
     private async Task<int> ReturnPendingAsync(MySqlConnection connection, CancellationToken ct)
     {
-        var pending = await connection.QueryAsync<PendingReturn>(new CommandDefinition(PendingReturns,
-            new { Limit = options.Expiry.BatchSize }, cancellationToken: ct));
+        var pending = (await connection.QueryAsync<PendingReturn>(new CommandDefinition(PendingReturns,
+            new { After = Interlocked.Read(ref _returnsAfter), Limit = options.Expiry.BatchSize }, cancellationToken: ct))).ToList();
+        Interlocked.Exchange(ref _returnsAfter, pending.Count < options.Expiry.BatchSize ? 0 : pending[^1].OrderId);
         var returned = 0;
         foreach (var order in pending)
         {
-            var stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
-            await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
+            if (_failedReturns.IsResting(order.OrderId)) continue;
+            long stockLeft;
+            try
+            {
+                // Without its reservation id the return could not be marked, so it could not be made exactly once.
+                if (string.IsNullOrEmpty(order.ReservationId))
+                    throw new InvalidOperationException($"Seckill order {order.OrderNo} has no reservation_id; its stock cannot be returned exactly once.");
+                stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
+                await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
+                _failedReturns.Forget(order.OrderId);
+            }
+            catch (Exception e) when (!PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
+            {
+                // A unit given back whose flag could not be cleared is safe: the marker makes the retry a no-op (-1).
+                _failedReturns.Failed(order.OrderId, order.OrderNo, e);
+                continue;
+            }
             if (stockLeft < 0) continue;
             returned++;
             await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
@@ -90,7 +144,7 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         return result;
     }
 
-    private sealed record PendingReturn(long OrderId, string OrderNo, long UserId, long ActivityId, string ReservationId, int Quantity);
+    private sealed record PendingReturn(long OrderId, string OrderNo, long UserId, long ActivityId, string? ReservationId, int Quantity);
 }
 
 /// <summary>
