@@ -60,7 +60,7 @@ public sealed class SeckillOptions
         public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(10);
         public int BatchSize { get; set; } = 500;
         /// <summary>Batches of one activity's backlog written at once (each its own transaction).</summary>
-        public int WritesInFlight { get; set; } = 2;
+        public int WritesInFlight { get; set; } = 4;
         /// <summary>How often every live activity is checked for a Redis failover or rollback no connection event announced.</summary>
         public TimeSpan FenceInterval { get; set; } = TimeSpan.FromSeconds(1);
         /// <summary>How long an activity keeps refusing attempts after a failover repair, so that every other instance
