@@ -55,20 +55,30 @@ public static class OrderStatus
     public static readonly string[] All = [PendingPayment, Paid, Shipped, Completed, Cancelled, AfterSale, Refunding, Refunded];
 }
 
+/// <summary>An order as stored: its id and owner, and the detail its owner sees.</summary>
+public sealed record StoredOrder(long Id, long UserId, OrderDetail Detail);
+
 /// <summary>Reads shared by the order slices (shopper and admin views differ only in the owner filter).</summary>
 public static class OrderQueries
 {
-    private const string OrderAndItemsByNo = """
+    private const string OrdersByNos = """
         SELECT id AS Id, user_id AS UserId, order_no AS OrderNo, kind AS Kind, status AS Status, total_cents AS TotalCents,
                address_snapshot AS AddressSnapshot, cancel_reason AS CancelReason, cancel_note AS CancelNote, created_at AS CreatedAt, expires_at AS ExpiresAt,
                paid_at AS PaidAt, shipped_at AS ShippedAt, completed_at AS CompletedAt, cancelled_at AS CancelledAt
-        FROM orders WHERE order_no = @OrderNo AND (@UserId IS NULL OR user_id = @UserId);
+        FROM orders WHERE order_no IN @OrderNos ORDER BY id
+        """;
 
-        SELECT i.sku_id AS SkuId, i.product_id AS ProductId, i.title AS Title, i.specs AS Specs, i.image AS Image,
+    private const string ItemsByNos = """
+        SELECT i.order_id AS OrderId, i.sku_id AS SkuId, i.product_id AS ProductId, i.title AS Title, i.specs AS Specs, i.image AS Image,
                i.price_cents AS PriceCents, i.quantity AS Quantity
         FROM order_items i JOIN orders o ON o.id = i.order_id
-        WHERE o.order_no = @OrderNo AND (@UserId IS NULL OR o.user_id = @UserId) ORDER BY i.id;
+        WHERE o.order_no IN @OrderNos ORDER BY i.id
         """;
+
+    // Orders and their items in one round trip; the locking form locks the orders' rows (in id order), which also
+    // holds their items still: an order's items never change.
+    private const string Read = OrdersByNos + ";\n" + ItemsByNos + ";";
+    private const string ReadForUpdate = OrdersByNos + " FOR UPDATE;\n" + ItemsByNos + ";";
 
     private const string PageOf = """
         SELECT o.order_no AS OrderNo, o.kind AS Kind, o.status AS Status, o.total_cents AS TotalCents, o.user_id AS UserId,
@@ -88,22 +98,31 @@ public static class OrderQueries
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     /// <summary>The order and its items, in one round trip; inside <paramref name="tx"/> when given.</summary>
-    /// <param name="ownerId">The shopper whose order it must be; null for admins (any order).</param>
+    /// <param name="ownerId">The shopper whose order it must be; null for admins (any order, with its owner's id).</param>
     public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct,
         MySqlTransaction? tx = null)
     {
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(OrderAndItemsByNo,
-            new { OrderNo = orderNo, UserId = ownerId }, tx, cancellationToken: ct));
-        var order = await results.ReadSingleOrDefaultAsync<OrderRow>();
-        if (order is null) return null;
-        var items = (await results.ReadAsync<ItemRow>())
-            .Select(i => new OrderItemView(i.SkuId, i.ProductId, i.Title, CatalogRules.ParseSpecs(i.Specs), i.Image, i.PriceCents,
-                i.Quantity, i.PriceCents * i.Quantity))
-            .ToList();
-        var address = string.IsNullOrEmpty(order.AddressSnapshot) ? null : JsonSerializer.Deserialize<AddressSnapshot>(order.AddressSnapshot, Json);
-        return new OrderDetail(order.OrderNo, order.Kind, order.Status, order.TotalCents, items, address, order.CancelReason,
-            Utc(order.CreatedAt), Utc(order.ExpiresAt), Utc(order.PaidAt), Utc(order.ShippedAt), Utc(order.CompletedAt),
-            Utc(order.CancelledAt), ownerId is null ? order.UserId : null, CancelNote: order.CancelNote);
+        var order = (await ReadAsync(connection, [orderNo], tx, forUpdate: false, ct)).SingleOrDefault();
+        if (order is null || (ownerId is not null && order.UserId != ownerId)) return null;
+        return ownerId is null ? order.Detail with { UserId = order.UserId } : order.Detail;
+    }
+
+    /// <summary>
+    /// Orders with their items, in one round trip, each as its owner sees it; <paramref name="forUpdate"/> locks them
+    /// (inside <paramref name="tx"/>). Numbers that match no order are simply absent.
+    /// </summary>
+    public static async Task<List<StoredOrder>> ReadAsync(MySqlConnection connection, IReadOnlyCollection<string> orderNos,
+        MySqlTransaction? tx, bool forUpdate, CancellationToken ct)
+    {
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(forUpdate ? ReadForUpdate : Read,
+            new { OrderNos = orderNos }, tx, cancellationToken: ct));
+        var orders = (await results.ReadAsync<OrderRow>()).ToList();
+        var items = (await results.ReadAsync<ItemRow>()).ToLookup(i => i.OrderId, i => new OrderItemView(i.SkuId, i.ProductId, i.Title,
+            CatalogRules.ParseSpecs(i.Specs), i.Image, i.PriceCents, i.Quantity, i.PriceCents * i.Quantity));
+        return orders.Select(o => new StoredOrder(o.Id, o.UserId, new OrderDetail(o.OrderNo, o.Kind, o.Status, o.TotalCents, items[o.Id].ToList(),
+            string.IsNullOrEmpty(o.AddressSnapshot) ? null : JsonSerializer.Deserialize<AddressSnapshot>(o.AddressSnapshot, Json), o.CancelReason,
+            Utc(o.CreatedAt), Utc(o.ExpiresAt), Utc(o.PaidAt), Utc(o.ShippedAt), Utc(o.CompletedAt), Utc(o.CancelledAt),
+            CancelNote: o.CancelNote))).ToList();
     }
 
     public static async Task<OrderPage> PageAsync(MySqlConnection connection, long? ownerId, string? status, int page, int pageSize,
@@ -128,7 +147,7 @@ public static class OrderQueries
         string? CancelReason, string? CancelNote, DateTime CreatedAt, DateTime ExpiresAt, DateTime? PaidAt, DateTime? ShippedAt, DateTime? CompletedAt,
         DateTime? CancelledAt);
 
-    private sealed record ItemRow(long SkuId, long ProductId, string Title, string Specs, string Image, long PriceCents, int Quantity);
+    private sealed record ItemRow(long OrderId, long SkuId, long ProductId, string Title, string Specs, string Image, long PriceCents, int Quantity);
 
     private sealed record SummaryRow(string OrderNo, string Kind, string Status, long TotalCents, long UserId, DateTime CreatedAt,
         DateTime ExpiresAt, long ItemCount, string Title, string Image);

@@ -22,5 +22,7 @@ public static class OrdersFeature
         builder.Services.AddHostedService<OrderExpirySweeper>();
         builder.Services.AddSingleton<Checkout.CheckoutGroups>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Checkout.CheckoutGroups>());
+        builder.Services.AddSingleton<CancelOrder.CancelGroups>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CancelOrder.CancelGroups>());
     }
 }

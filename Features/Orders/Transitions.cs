@@ -11,14 +11,6 @@ namespace Mall.Features.Orders;
 /// </summary>
 public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEvents events, TimeProvider clock)
 {
-    // A seckill order's unit belongs to its activity, not to the SKU: the flag hands it to the seckill expiry
-    // pass, which returns it to the activity's Redis stock exactly once (see docs/seckill.md).
-    private const string Cancel = """
-        UPDATE orders SET status = 'Cancelled', cancel_reason = 'shopper', cancel_note = @Note, cancelled_at = @Now, updated_at = @Now,
-                          stock_return_pending = CASE WHEN kind = 'seckill' THEN 1 ELSE stock_return_pending END
-        WHERE order_no = @OrderNo AND user_id = @UserId AND status = 'PendingPayment'
-        """;
-
     private const string OrderNoAndOwnerOf = "SELECT order_no, user_id, kind FROM orders WHERE id = @Id";
 
     private const string Receive = """
@@ -32,39 +24,13 @@ public sealed class Transitions(MySqlDataSource db, CatalogCache cache, OrderEve
         WHERE id = @Id AND status = 'Paid'
         """;
 
-    // The operator's close is the shopper's cancel with another reason: the same stock hand-back, the same single winner.
+    // The operator's close is the shopper's cancel (CancelGroups) with another reason: the same stock hand-back, the same single winner.
     private const string Close = """
         UPDATE orders SET status = 'Cancelled', cancel_reason = 'operator', cancel_note = @Note, cancelled_by = @OperatorId,
                           cancelled_at = @Now, updated_at = @Now,
                           stock_return_pending = CASE WHEN kind = 'seckill' THEN 1 ELSE stock_return_pending END
         WHERE id = @Id AND status = 'PendingPayment'
         """;
-
-    /// <summary>
-    /// PendingPayment → Cancelled by the shopper. A normal order releases its held stock in the same transaction;
-    /// a seckill order is marked for the seckill expiry pass, which gives the unit back to the activity.
-    /// </summary>
-    /// <param name="note">The shopper's reason, if any.</param>
-    /// <returns>Whether it applied, and the order as it is now (null when it is not the shopper's).</returns>
-    public async Task<(bool Applied, OrderDetail? Order)> CancelAsync(string orderNo, long userId, CancellationToken ct, string? note = null)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        IReadOnlyList<long> products;
-        OrderDetail? order;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-            var applied = await connection.ExecuteAsync(new CommandDefinition(Cancel, new { OrderNo = orderNo, UserId = userId, Note = note, Now = now }, tx, cancellationToken: ct)) == 1;
-            // Read in the transaction: the answer, and what the order holds, without a second lookup or connection.
-            order = await OrderQueries.FindAsync(connection, orderNo, userId, ct, tx);
-            if (!applied || order is null) return (false, order);
-            products = order.Kind == OrderKind.Normal ? await HeldStock.ReleaseAsync(connection, tx, order.Items, now, ct) : [];
-            await tx.CommitAsync(ct);
-        }
-        await cache.StockChangedAsync(products);
-        await events.PublishAsync(userId, orderNo, OrderStatus.Cancelled, "shopper");
-        return (true, order);
-    }
 
     /// <summary>Shipped → Completed: the shopper confirms receipt.</summary>
     public async Task<bool> ConfirmReceiptAsync(string orderNo, long userId, CancellationToken ct)

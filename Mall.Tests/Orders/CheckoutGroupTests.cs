@@ -31,7 +31,7 @@ public sealed class CheckoutGroupTests(MallApp app) : IClassFixture<MallApp>
 
     private async Task<CheckoutOutcome[]> PlaceOneGroupAsync(params CheckoutGroups.Pending[] group)
     {
-        await Groups.PlaceGroupAsync(group, CancellationToken.None);
+        await Groups.CommitGroupAsync(group, CancellationToken.None);
         return await Task.WhenAll(group.Select(p => p.Done.Task));
     }
 
@@ -118,7 +118,7 @@ public sealed class CheckoutGroupTests(MallApp app) : IClassFixture<MallApp>
         {
             var buyers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => BuyerAsync()));
             var group = new[] { Order(buyers[0], fine.SkuId), Order(buyers[1], fine.SkuId), Order(buyers[2], sku.SkuId), Order(buyers[3], fine.SkuId) };
-            await Groups.PlaceGroupSafelyAsync([.. group], CancellationToken.None);
+            await Groups.CommitSafelyAsync([.. group], CancellationToken.None);
 
             foreach (var i in new[] { 0, 1, 3 }) Assert.NotNull((await group[i].Done.Task).Response);
             await Assert.ThrowsAnyAsync<Exception>(() => group[2].Done.Task);

@@ -4,7 +4,7 @@ using Mall.Infrastructure.OpenApi;
 
 namespace Mall.Features.Orders.CancelOrder;
 
-public sealed class Endpoint(Transitions transitions) : Endpoint<Request, OrderDetail>
+public sealed class Endpoint(CancelGroups cancels) : Endpoint<Request, OrderDetail>
 {
     public override void Configure()
     {
@@ -29,13 +29,13 @@ public sealed class Endpoint(Transitions transitions) : Endpoint<Request, OrderD
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (applied, order) = await transitions.CancelAsync(req.OrderNo, User.UserId(), ct, Reason(req.Reason));
-        if (!applied)
+        var outcome = await cancels.CancelAsync(req.OrderNo, User.UserId(), Reason(req.Reason), ct);
+        if (outcome.Refusal is { } refusal)
         {
-            await Send.ResultAsync(Transitions.Refusal(order, "cancelled"));
+            await Send.ResultAsync(refusal);
             return;
         }
-        await Send.OkAsync(order!, ct);
+        await Send.OkAsync(outcome.Order!, ct);
     }
 
     // A blank reason is no reason: the column stays NULL as it was before reasons existed.

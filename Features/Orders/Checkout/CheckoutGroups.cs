@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Dapper;
 using Mall.Features.Catalog;
 using Mall.Infrastructure;
@@ -23,7 +22,7 @@ namespace Mall.Features.Orders.Checkout;
 /// </para>
 /// </summary>
 public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, TimeProvider clock, ILogger<CheckoutGroups> logger)
-    : BackgroundService
+    : GroupCommit<CheckoutAttempt, CheckoutOutcome>(options.Checkout, logger)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -57,74 +56,19 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         DELETE FROM orders WHERE order_no IN @OrderNos;
         """;
 
-    private Channel<Pending>[] _lanes = [];
     private long _groupsCommitted;
 
     /// <summary>Transactions this instance committed with at least one order in them.</summary>
     internal long GroupsCommitted => Interlocked.Read(ref _groupsCommitted);
 
     /// <summary>Places one checkout with whatever else is queued for its lane; completes once its group committed.</summary>
-    public async Task<CheckoutOutcome> PlaceAsync(CheckoutAttempt attempt, CancellationToken ct)
-    {
-        var pending = new Pending(attempt);
-        var lanes = _lanes;
-        if (lanes.Length == 0) throw new InvalidOperationException("Checkout is not running (the host is starting or stopping).");
-        await lanes[(int)(attempt.Lines.Keys.Min() % lanes.Length)].Writer.WriteAsync(pending, ct);
-        // Not cancelled with the request: once queued, the order may be placed, and the answer must then be the truth.
-        return await pending.Done.Task.WaitAsync(ct);
-    }
+    public Task<CheckoutOutcome> PlaceAsync(CheckoutAttempt attempt, CancellationToken ct) => SubmitAsync(attempt, ct);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Checkout;
-        _lanes = Enumerable.Range(0, Math.Max(1, settings.Lanes))
-            .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(settings.QueuePerLane) { FullMode = BoundedChannelFullMode.Wait }))
-            .ToArray();
-        // Two groups in flight per lane: the next group inserts its orders while the previous one holds the hot row.
-        var loops = _lanes.SelectMany(lane => Enumerable.Range(0, Math.Max(1, settings.GroupsInFlightPerLane)).Select(_ => RunLaneAsync(lane, stoppingToken)));
-        return Task.WhenAll(loops);
-    }
-
-    private async Task RunLaneAsync(Channel<Pending> lane, CancellationToken stoppingToken)
-    {
-        var size = Math.Max(1, options.Checkout.MaxGroupSize);
-        var group = new List<Pending>(size);
-        try
-        {
-            while (await lane.Reader.WaitToReadAsync(stoppingToken))
-            {
-                group.Clear();
-                while (group.Count < size && lane.Reader.TryRead(out var pending)) group.Add(pending);
-                if (group.Count > 0) await PlaceGroupSafelyAsync(group, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            while (lane.Reader.TryRead(out var pending)) pending.Done.TrySetCanceled(stoppingToken);
-        }
-    }
-
-    internal async Task PlaceGroupSafelyAsync(List<Pending> group, CancellationToken ct)
-    {
-        try
-        {
-            await Deadlocks.RetryAsync(() => PlaceGroupAsync(group, ct));
-        }
-        catch (Exception e) when (group.Count > 1 && !ct.IsCancellationRequested)
-        {
-            // Something no check foresaw broke the whole transaction: place the orders one by one, so it fails only
-            // the order it belongs to.
-            logger.LogWarning(e, "A checkout group of {Count} failed; placing its orders one by one", group.Count);
-            foreach (var pending in group) await PlaceGroupSafelyAsync([pending], ct);
-        }
-        catch (Exception e)
-        {
-            foreach (var pending in group) pending.Done.TrySetException(e);
-        }
-    }
+    // Every order of one hot SKU meets in one lane.
+    protected override long LaneKey(CheckoutAttempt attempt) => attempt.Lines.Keys.Min();
 
     /// <summary>One transaction for the group; every pending checkout is answered after it committed (or rolled back).</summary>
-    internal async Task PlaceGroupAsync(IReadOnlyList<Pending> group, CancellationToken ct)
+    protected internal override async Task CommitGroupAsync(IReadOnlyList<Pending> group, CancellationToken ct)
     {
         var outcomes = new CheckoutOutcome?[group.Count];
         var now = clock.GetUtcNow().UtcDateTime;
@@ -135,22 +79,22 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         var echoes = new List<(int Echo, int Primary)>();
         for (var i = 0; i < group.Count; i++)
         {
-            var attempt = group[i].Attempt;
+            var attempt = group[i].Request;
             if (firstOfKey.TryGetValue((attempt.UserId, attempt.IdempotencyKey), out var first)) echoes.Add((i, first));
             else { firstOfKey[(attempt.UserId, attempt.IdempotencyKey)] = i; primaries.Add(i); }
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var skus = await OrderPricing.LoadSkusAsync(connection, null, group.SelectMany(p => p.Attempt.Lines.Keys).Distinct(), ct);
-        var userIds = group.Select(p => p.Attempt.UserId).Distinct().Order().ToArray();
+        var skus = await OrderPricing.LoadSkusAsync(connection, null, group.SelectMany(p => p.Request.Lines.Keys).Distinct(), ct);
+        var userIds = group.Select(p => p.Request.UserId).Distinct().Order().ToArray();
 
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(LockUsers, new { UserIds = userIds }, tx, cancellationToken: ct));
         ShopperRows shoppers;
         await using (var reader = await connection.QueryMultipleAsync(new CommandDefinition(ReadShoppers, new
         {
-            UserIds = userIds, Keys = group.Select(p => p.Attempt.IdempotencyKey).Distinct().ToArray(),
-            AddressIds = group.Select(p => p.Attempt.AddressId).Distinct().ToArray(),
+            UserIds = userIds, Keys = group.Select(p => p.Request.IdempotencyKey).Distinct().ToArray(),
+            AddressIds = group.Select(p => p.Request.AddressId).Distinct().ToArray(),
         }, tx, cancellationToken: ct)))
         {
             shoppers = new ShopperRows(
@@ -162,7 +106,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         var candidates = new List<Candidate>();
         foreach (var i in primaries)
         {
-            var attempt = group[i].Attempt;
+            var attempt = group[i].Request;
             var refused = Check(attempt, shoppers, skus);
             if (refused is not null) { outcomes[i] = refused; continue; }
             shoppers.Open[attempt.UserId] = shoppers.Open.GetValueOrDefault(attempt.UserId) + 1;
@@ -187,7 +131,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         foreach (var candidate in placed)
             outcomes[candidate.Index] = CheckoutOutcome.Placed(candidate.Response, candidate.Attempt.Lines.Keys.Select(id => skus[id].ProductId).Distinct().ToArray());
         foreach (var (echo, primary) in echoes)
-            outcomes[echo] = group[echo].Attempt.RequestHash != group[primary].Attempt.RequestHash ? CheckoutOutcome.KeyReused
+            outcomes[echo] = group[echo].Request.RequestHash != group[primary].Request.RequestHash ? CheckoutOutcome.KeyReused
                 : outcomes[primary]!.Response is { } answer ? CheckoutOutcome.Replay(answer) : outcomes[primary];
         for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(outcomes[i]!);
     }
@@ -312,12 +256,6 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
     {
         var specs = CatalogRules.ParseSpecs(sku.Specs);
         return specs.Count == 0 ? sku.Title : $"{sku.Title} ({string.Join(" ", specs.Values)})";
-    }
-
-    internal sealed class Pending(CheckoutAttempt attempt)
-    {
-        public CheckoutAttempt Attempt { get; } = attempt;
-        public TaskCompletionSource<CheckoutOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record Candidate(int Index, CheckoutAttempt Attempt, Response Response, string Address);
