@@ -79,6 +79,22 @@ public abstract class GroupCommit<TRequest, TOutcome>(CheckoutOptions settings, 
         }
     }
 
+    /// <summary>
+    /// Work after the commit (cache invalidation, pushes): a failure is logged, never thrown, because the group is
+    /// committed and its requests must get the true answer, not a retry one by one.
+    /// </summary>
+    protected async Task AfterCommitAsync(Func<Task> work, string what)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "{What} failed after a committed group ({Kind}); cached pages catch up when they expire", what, GetType().Name);
+        }
+    }
+
     /// <summary>A queued request and its answer.</summary>
     public sealed class Pending(TRequest request)
     {

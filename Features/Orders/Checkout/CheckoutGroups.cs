@@ -21,7 +21,7 @@ namespace Mall.Features.Orders.Checkout;
 /// commit: a crash mid-group loses no order that was answered 201.
 /// </para>
 /// </summary>
-public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, TimeProvider clock, ILogger<CheckoutGroups> logger)
+public sealed class CheckoutGroups(MySqlDataSource db, CatalogCache cache, OrderOptions options, TimeProvider clock, ILogger<CheckoutGroups> logger)
     : GroupCommit<CheckoutAttempt, CheckoutOutcome>(options.Checkout, logger)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -128,8 +128,11 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
         GroupOrders.Observe(placed.Count);
         if (placed.Count > 0) Interlocked.Increment(ref _groupsCommitted);
 
-        foreach (var candidate in placed)
-            outcomes[candidate.Index] = CheckoutOutcome.Placed(candidate.Response, candidate.Attempt.Lines.Keys.Select(id => skus[id].ProductId).Distinct().ToArray());
+        // Once per group, not per order: the products' cached pages show the new availability.
+        if (placed.Count > 0)
+            await AfterCommitAsync(() => cache.StockChangedAsync(placed.SelectMany(c => c.Attempt.Lines.Keys).Select(id => skus[id].ProductId).Distinct().ToArray()),
+                "Invalidating the products' cached pages");
+        foreach (var candidate in placed) outcomes[candidate.Index] = CheckoutOutcome.Placed(candidate.Response);
         foreach (var (echo, primary) in echoes)
             outcomes[echo] = group[echo].Request.RequestHash != group[primary].Request.RequestHash ? CheckoutOutcome.KeyReused
                 : outcomes[primary]!.Response is { } answer ? CheckoutOutcome.Replay(answer) : outcomes[primary];
@@ -272,10 +275,9 @@ public sealed class CheckoutGroups(MySqlDataSource db, OrderOptions options, Tim
 public sealed record CheckoutAttempt(long UserId, string IdempotencyKey, string RequestHash, IReadOnlyDictionary<long, int> Lines, long AddressId);
 
 /// <summary>How one checkout of a group ended: placed (201), replayed (201, Idempotent-Replayed) or a problem.</summary>
-public sealed record CheckoutOutcome(Response? Response, bool Replayed, IResult? Refusal, IReadOnlyCollection<long>? ProductIds = null)
+public sealed record CheckoutOutcome(Response? Response, bool Replayed, IResult? Refusal)
 {
-    /// <summary>A new order; <paramref name="productIds"/> are the products whose availability it changed.</summary>
-    public static CheckoutOutcome Placed(Response response, IReadOnlyCollection<long> productIds) => new(response, false, null, productIds);
+    public static CheckoutOutcome Placed(Response response) => new(response, false, null);
     public static CheckoutOutcome Replay(Response response) => new(response, true, null);
 
     /// <summary>The Idempotency-Key was used before: the same request gets the stored answer again, another one 422.</summary>

@@ -3,7 +3,6 @@ using System.Text;
 using Dapper;
 using FastEndpoints;
 using Mall.Features.Cart;
-using Mall.Features.Catalog;
 using Mall.Infrastructure;
 using Mall.Infrastructure.Auth;
 using Mall.Infrastructure.OpenApi;
@@ -12,7 +11,7 @@ using StackExchange.Redis;
 
 namespace Mall.Features.Orders.Checkout;
 
-public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache cache, OrderOptions options, OrderEvents events,
+public sealed class Endpoint(MySqlDataSource db, IDatabase redis, OrderOptions options, OrderEvents events,
     CheckoutGroups groups) : Endpoint<Request, Response>
 {
     private const string FindIdempotent = """
@@ -72,7 +71,6 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CatalogCache c
             // After the commit: Redis is not part of the transaction, and a stale cart line is harmless (it is re-validated).
             using (Tracing.Redis("HDEL", "cart"))
                 await redis.HashDeleteAsync(CartKeys.For(userId), lines.Keys.Select(id => (RedisValue)id).ToArray());
-            await cache.StockChangedAsync(outcome.ProductIds!);
             await events.PublishAsync(userId, placed.OrderNo, OrderStatus.PendingPayment, "checkout");
         }
         await SendOutcomeAsync(outcome, ct);
