@@ -33,8 +33,7 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartOptions op
         var quantity = req.Quantity!.Value;
         var before = CartKeys.Lines(await redis.HashGetAllAsync(key));
         // One read prices the cart and checks the new line, which must exist, be on shelf and be available now.
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var skus = await CartView.LoadSkusAsync(connection, before.Keys.Append(req.SkuId), ct);
+        var skus = await LoadSkusAsync(before.Keys.Append(req.SkuId), ct);
         if (!skus.TryGetValue(req.SkuId, out var sku))
         {
             await Send.ResultAsync(Problem.NotFound("The SKU", code: "sku.not_found"));
@@ -62,7 +61,14 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartOptions op
         var after = CartKeys.Lines(answer);
         // Another request of this shopper may have added a line meanwhile: price it too.
         if (after.Keys.Any(id => !before.ContainsKey(id) && id != req.SkuId))
-            skus = await CartView.LoadSkusAsync(connection, after.Keys, ct);
+            skus = await LoadSkusAsync(after.Keys, ct);
         await Send.OkAsync(CartView.Price(after, skus), ct);
+    }
+
+    // The connection goes back to the pool before the Redis call.
+    private async Task<Dictionary<long, CartSku>> LoadSkusAsync(IEnumerable<long> skuIds, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await CartView.LoadSkusAsync(connection, skuIds, ct);
     }
 }
