@@ -16,14 +16,4 @@ public static class CartKeys
                 lines[skuId] = quantity;
         return lines;
     }
-
-    /// <summary>The same from a script's flat answer, <c>[status, field, value, field, value, …]</c>: the pairs after the first element.</summary>
-    public static Dictionary<long, int> Lines(RedisResult[] answer)
-    {
-        var lines = new Dictionary<long, int>();
-        for (var i = 1; i + 1 < answer.Length; i += 2)
-            if (long.TryParse((string?)answer[i], out var skuId) && int.TryParse((string?)answer[i + 1], out var quantity) && quantity > 0)
-                lines[skuId] = quantity;
-        return lines;
-    }
 }

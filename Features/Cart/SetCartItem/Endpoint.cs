@@ -58,7 +58,8 @@ public sealed class Endpoint(MySqlDataSource db, IDatabase redis, CartOptions op
             await Send.ResultAsync(Problem.Conflict($"The cart holds at most {options.MaxLines} different items.", code: "cart.full", args: new Dictionary<string, object?> { ["max"] = options.MaxLines }));
             return;
         }
-        var after = CartKeys.Lines(answer);
+        var fields = (RedisResult[])answer[1]!; // HGETALL: field, value, field, value, …
+        var after = CartKeys.Lines(fields.Chunk(2).Select(pair => new HashEntry((RedisValue)pair[0], (RedisValue)pair[1])).ToArray());
         // Another request of this shopper may have added a line meanwhile: price it too.
         if (after.Keys.Any(id => !before.ContainsKey(id) && id != req.SkuId))
             skus = await LoadSkusAsync(after.Keys, ct);
