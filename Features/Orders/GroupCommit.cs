@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Mall.Features.Catalog;
 using Mall.Infrastructure;
 
 namespace Mall.Features.Orders;
@@ -80,18 +81,19 @@ public abstract class GroupCommit<TRequest, TOutcome>(CheckoutOptions settings, 
     }
 
     /// <summary>
-    /// Work after the commit (cache invalidation, pushes): a failure is logged, never thrown, because the group is
-    /// committed and its requests must get the true answer, not a retry one by one.
+    /// After a committed group, the products' cached pages: a failure is logged, never thrown, because the group is
+    /// committed and its requests must get the true answer, not a retry one by one (the pages catch up when they expire).
     /// </summary>
-    protected async Task AfterCommitAsync(Func<Task> work, string what)
+    protected async Task StockChangedAsync(CatalogCache cache, IReadOnlyCollection<long> productIds)
     {
+        if (productIds.Count == 0) return;
         try
         {
-            await work();
+            await cache.StockChangedAsync(productIds);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "{What} failed after a committed group ({Kind}); cached pages catch up when they expire", what, GetType().Name);
+            logger.LogWarning(e, "Invalidating the cached pages of products {ProductIds} failed after a committed group ({Kind})", productIds, GetType().Name);
         }
     }
 

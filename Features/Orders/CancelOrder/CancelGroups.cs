@@ -93,7 +93,7 @@ public sealed class CancelGroups(MySqlDataSource db, CatalogCache cache, OrderEv
             }
             await tx.CommitAsync(ct);
         }
-        if (products.Count > 0) await AfterCommitAsync(() => cache.StockChangedAsync(products), "Invalidating the products' cached pages");
+        await StockChangedAsync(cache, products);
         foreach (var order in cancelled) await events.PublishAsync(order.UserId, order.Detail.OrderNo, OrderStatus.Cancelled, "shopper");
         for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(outcomes[i]);
     }

@@ -129,9 +129,7 @@ public sealed class CheckoutGroups(MySqlDataSource db, CatalogCache cache, Order
         if (placed.Count > 0) Interlocked.Increment(ref _groupsCommitted);
 
         // Once per group, not per order: the products' cached pages show the new availability.
-        if (placed.Count > 0)
-            await AfterCommitAsync(() => cache.StockChangedAsync(placed.SelectMany(c => c.Attempt.Lines.Keys).Select(id => skus[id].ProductId).Distinct().ToArray()),
-                "Invalidating the products' cached pages");
+        await StockChangedAsync(cache, placed.SelectMany(c => c.Attempt.Lines.Keys).Select(id => skus[id].ProductId).Distinct().ToArray());
         foreach (var candidate in placed) outcomes[candidate.Index] = CheckoutOutcome.Placed(candidate.Response);
         foreach (var (echo, primary) in echoes)
             outcomes[echo] = group[echo].Request.RequestHash != group[primary].Request.RequestHash ? CheckoutOutcome.KeyReused
