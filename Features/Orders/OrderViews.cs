@@ -75,8 +75,8 @@ public static class OrderQueries
         WHERE o.order_no IN @OrderNos ORDER BY i.id
         """;
 
-    // Orders and their items in one round trip; the locking form locks the orders' rows (in id order), which also
-    // holds their items still: an order's items never change.
+    // Orders and their items in one round trip; the locking form locks the orders' rows, which also holds their items
+    // still: an order's items never change.
     private const string Read = OrdersByNos + ";\n" + ItemsByNos + ";";
     private const string ReadForUpdate = OrdersByNos + " FOR UPDATE;\n" + ItemsByNos + ";";
 
@@ -97,12 +97,11 @@ public static class OrderQueries
     // camelCase like the API, Chinese unescaped; reading is case-insensitive, so snapshots other features write work too.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
-    /// <summary>The order and its items, in one round trip; inside <paramref name="tx"/> when given.</summary>
+    /// <summary>The order and its items, in one round trip.</summary>
     /// <param name="ownerId">The shopper whose order it must be; null for admins (any order, with its owner's id).</param>
-    public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct,
-        MySqlTransaction? tx = null)
+    public static async Task<OrderDetail?> FindAsync(MySqlConnection connection, string orderNo, long? ownerId, CancellationToken ct)
     {
-        var order = (await ReadAsync(connection, [orderNo], tx, forUpdate: false, ct)).SingleOrDefault();
+        var order = (await ReadAsync(connection, [orderNo], null, forUpdate: false, ct)).SingleOrDefault();
         if (order is null || (ownerId is not null && order.UserId != ownerId)) return null;
         return ownerId is null ? order.Detail with { UserId = order.UserId } : order.Detail;
     }
