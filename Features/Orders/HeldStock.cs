@@ -17,16 +17,17 @@ public static class HeldStock
         FROM order_items i WHERE i.order_id IN @OrderIds GROUP BY i.sku_id ORDER BY i.sku_id
         """;
 
-    private const string Release = "UPDATE skus SET locked = locked - @Quantity, updated_at = @Now WHERE id = @SkuId";
+    // {0}: the SKU's place in the batch (UpdateAsync).
+    private const string Release = "UPDATE skus SET locked = locked - @Quantity{0}, updated_at = @Now WHERE id = @SkuId{0};";
 
-    private const string Sell = "UPDATE skus SET locked = locked - @Quantity, sold = sold + @Quantity, updated_at = @Now WHERE id = @SkuId";
+    private const string Sell = "UPDATE skus SET locked = locked - @Quantity{0}, sold = sold + @Quantity{0}, updated_at = @Now WHERE id = @SkuId{0};";
 
     /// <returns>The products whose availability changed (for cache invalidation).</returns>
     public static Task<IReadOnlyList<long>> ReleaseAsync(MySqlConnection connection, MySqlTransaction tx,
         IReadOnlyCollection<long> orderIds, DateTime now, CancellationToken ct) =>
         MoveAsync(Release, connection, tx, orderIds, now, ct);
 
-    /// <summary>Releases what one order's items hold, when the caller has already read them (no second read).</summary>
+    /// <summary>Releases what these order items hold (of one order or several), when the caller has already read them.</summary>
     /// <returns>The products whose availability changed (for cache invalidation).</returns>
     public static async Task<IReadOnlyList<long>> ReleaseAsync(MySqlConnection connection, MySqlTransaction tx,
         IEnumerable<OrderItemView> items, DateTime now, CancellationToken ct)
@@ -64,7 +65,7 @@ public static class HeldStock
         args.Add("Now", now);
         for (var k = 0; k < held.Count; k++)
         {
-            sql.Append(update.Replace("@SkuId", $"@SkuId{k}").Replace("@Quantity", $"@Quantity{k}")).Append(";\n");
+            sql.AppendFormat(update, k).Append('\n');
             args.Add($"SkuId{k}", held[k].SkuId);
             args.Add($"Quantity{k}", held[k].Quantity);
         }
