@@ -56,7 +56,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var total = 0;
-        var after = Cursor.Start;
+        var after = ExpiryCursor.Start;
         while (!ct.IsCancellationRequested)
         {
             // A deadlock victim's batch was rolled back whole (nothing of it published): claiming it again is safe.
@@ -68,7 +68,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
         return total;
     }
 
-    private async Task<Batch> SweepBatchAsync(Cursor after, CancellationToken ct)
+    private async Task<Batch> SweepBatchAsync(ExpiryCursor after, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var cancelled = new List<Claimed>();
@@ -98,7 +98,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
                     cancelled.AddRange(batchCancelled);
                     products.UnionWith(released);
                     foreach (var order in due) _poisoned.Forget(order.Id);
-                    return new Batch(claimed.Count, cancelled.Count, Cursor.Of(claimed[^1]));
+                    return new Batch(claimed.Count, cancelled.Count, new ExpiryCursor(claimed[^1].ExpiresAt, claimed[^1].Id));
                 }
                 catch (Exception e) when (due.Count > 0 && !PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
                 {
@@ -121,7 +121,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
                     _poisoned.Failed(order.Id, order.OrderNo, e);
                 }
             }
-            return new Batch(claimed.Count, cancelled.Count, Cursor.Of(claimed[^1]));
+            return new Batch(claimed.Count, cancelled.Count, new ExpiryCursor(claimed[^1].ExpiresAt, claimed[^1].Id));
         }
         finally
         {
@@ -148,14 +148,7 @@ public sealed class OrderExpiry(MySqlDataSource db, CatalogCache cache, OrderEve
 
     private sealed record Claimed(long Id, string OrderNo, long UserId, DateTime ExpiresAt);
 
-    private sealed record Batch(int Claimed, int Cancelled, Cursor Last);
-
-    /// <summary>Where the next batch of a sweep starts: after this (expires_at, id).</summary>
-    private sealed record Cursor(DateTime ExpiresAt, long Id)
-    {
-        public static readonly Cursor Start = new(new DateTime(1000, 1, 1), 0); // MariaDB's earliest DATETIME
-        public static Cursor Of(Claimed order) => new(order.ExpiresAt, order.Id);
-    }
+    private sealed record Batch(int Claimed, int Cancelled, ExpiryCursor Last);
 }
 
 /// <summary>Runs <see cref="OrderExpiry"/> every Orders:ExpirySweepSeconds on every instance.</summary>

@@ -54,17 +54,12 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
 
     private sealed record DueOrder(long Id, string OrderNo, long UserId, DateTime ExpiresAt);
 
-    private sealed record DueCursor(DateTime ExpiresAt, long Id)
-    {
-        public static readonly DueCursor Start = new(new DateTime(1000, 1, 1), 0); // MariaDB's earliest DATETIME
-    }
-
     private const string ReturnDone = "UPDATE orders SET stock_return_pending = 0 WHERE id = @Id";
 
     // A failing order is left alone for a while (each failure counted and logged once), the others go on.
     private readonly PoisonedOrders _failedCancels = new("seckill", clock, logger);
     private readonly PoisonedOrders _failedReturns = new("seckill", clock, logger);
-    private DueCursor _dueAfter = DueCursor.Start;
+    private ExpiryCursor _dueAfter = ExpiryCursor.Start;
     private long _returnsAfter;
 
     /// <summary>One pass: cancels due orders, then returns the stock of every cancelled-but-not-returned one.</summary>
@@ -77,7 +72,7 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         {
             Now = now, Limit = options.Expiry.BatchSize, AfterExpiresAt = after.ExpiresAt, AfterId = after.Id,
         }, cancellationToken: ct))).ToList();
-        Volatile.Write(ref _dueAfter, due.Count < options.Expiry.BatchSize ? DueCursor.Start : new DueCursor(due[^1].ExpiresAt, due[^1].Id));
+        Volatile.Write(ref _dueAfter, due.Count < options.Expiry.BatchSize ? ExpiryCursor.Start : new ExpiryCursor(due[^1].ExpiresAt, due[^1].Id));
         // Racing passes (several instances) may deadlock on the status index; each statement is its own transaction.
         // Only the pass whose UPDATE changed the row counts the shopper's lapse.
         foreach (var order in due)
