@@ -31,8 +31,8 @@ public sealed class ValidatedTokenCacheTests
             SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
         });
 
-    private CachingJsonWebTokenHandler Handler(int maxEntries = 100) =>
-        new(new ValidatedTokenCacheOptions { MaxEntries = maxEntries, IdleSeconds = 120 }, _clock);
+    private CachingJsonWebTokenHandler Handler(int maxEntries = 100, int idleSeconds = 3600) =>
+        new(new ValidatedTokenCacheOptions { MaxEntries = maxEntries, IdleSeconds = idleSeconds }, _clock);
 
     [Fact]
     public async Task The_same_token_is_verified_once_and_every_request_gets_its_own_identity()
@@ -120,6 +120,73 @@ public sealed class ValidatedTokenCacheTests
         var token = Sign(TimeSpan.FromMinutes(5), subject: "not-a-number");
         Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid); // the signature is good
         Assert.False(handler.TryGetVerified(token, out _));
+    }
+
+    [Fact]
+    public async Task A_token_idle_for_longer_than_the_idle_time_is_verified_again_and_swept_from_memory()
+    {
+        var handler = Handler(idleSeconds: 120);
+        var idle = Sign(TimeSpan.FromMinutes(15));
+        var busy = Sign(TimeSpan.FromMinutes(15));
+        await handler.ValidateTokenAsync(idle, Parameters);
+        await handler.ValidateTokenAsync(busy, Parameters);
+        Assert.Equal(2, handler.Count);
+
+        for (var i = 0; i < 5; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(30));
+            Assert.True(handler.TryGetVerified(busy, out _)); // used every 30 s: stays
+        }
+
+        // The sweep runs off the request that notices it is due; the idle token is refused at once either way.
+        Assert.False(handler.TryGetVerified(idle, out _));
+        await Http.EventuallyAsync(() => Task.FromResult(handler.Count == 1), because: "the idle token was not swept");
+        Assert.True(handler.TryGetVerified(busy, out _));
+        Assert.True((await handler.ValidateTokenAsync(idle, Parameters)).IsValid);
+        Assert.Equal(3, handler.Verifications);
+    }
+
+    [Fact]
+    public async Task A_full_cache_remembers_no_more_tokens_but_still_accepts_them()
+    {
+        var handler = Handler(maxEntries: 2);
+        var tokens = Enumerable.Range(0, 3).Select(_ => Sign(TimeSpan.FromMinutes(15))).ToArray();
+        foreach (var token in tokens) Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        Assert.Equal(2, handler.Count);
+
+        Assert.True((await handler.ValidateTokenAsync(tokens[2], Parameters)).IsValid);
+        Assert.Equal(4, handler.Verifications); // the third is verified in full each time
+        Assert.True(handler.TryGetVerified(tokens[0], out _));
+    }
+
+    [Fact]
+    public async Task A_remembered_validation_rebuilds_the_same_identity_and_token_as_a_full_one()
+    {
+        var handler = Handler();
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "mall", Audience = "mall-api", IssuedAt = DateTime.UtcNow, NotBefore = DateTime.UtcNow, Expires = DateTime.UtcNow.AddMinutes(15),
+            Claims = new Dictionary<string, object> { ["sub"] = "42", ["role"] = "shopper", ["jti"] = Guid.NewGuid().ToString("N"), ["sid"] = "fam-ü-1" },
+            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
+        });
+
+        var full = await handler.ValidateTokenAsync(token, Parameters);
+        var remembered = await handler.ValidateTokenAsync(token, Parameters);
+        Assert.Equal(1, handler.Verifications);
+
+        static string[] Described(TokenValidationResult r) => r.ClaimsIdentity.Claims
+            .Select(c => $"{c.Type}|{c.Value}|{c.ValueType}|{c.Issuer}|{c.OriginalIssuer}").ToArray();
+        Assert.Equal(Described(full), Described(remembered));
+        Assert.Equal(full.ClaimsIdentity.AuthenticationType, remembered.ClaimsIdentity.AuthenticationType);
+        Assert.Equal(full.ClaimsIdentity.NameClaimType, remembered.ClaimsIdentity.NameClaimType);
+        Assert.Equal(full.ClaimsIdentity.RoleClaimType, remembered.ClaimsIdentity.RoleClaimType);
+        Assert.Equal((full.SecurityToken.Id, full.SecurityToken.Issuer, full.SecurityToken.ValidFrom, full.SecurityToken.ValidTo),
+            (remembered.SecurityToken.Id, remembered.SecurityToken.Issuer, remembered.SecurityToken.ValidFrom, remembered.SecurityToken.ValidTo));
+        Assert.Equal((full.Issuer, full.TokenType), (remembered.Issuer, remembered.TokenType));
+
+        Assert.True(handler.TryGetVerified(token, out var verified));
+        Assert.Equal((42L, "fam-ü-1"), (verified.UserId, verified.SessionId));
+        Assert.Equal(full.SecurityToken.Id, verified.TokenId);
     }
 
     [Fact]

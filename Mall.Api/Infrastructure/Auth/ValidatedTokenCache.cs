@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Prometheus;
@@ -14,8 +14,9 @@ namespace Mall.Infrastructure.Auth;
 public sealed class ValidatedTokenCacheOptions
 {
     /// <summary>How many validated access tokens one instance remembers (0 turns the cache off). An entry of a shop
-    /// token is about 950 bytes (measured with its key and cache entry), so the default bounds the cache near 100 MB
-    /// with every slot full of active shoppers.</summary>
+    /// token is about 270 bytes (measured with its key and dictionary node), so the default bounds the cache near
+    /// 27 MB with every slot full of active shoppers. When it is full, new tokens are verified in full on each request
+    /// until idle or expired entries are swept.</summary>
     public int MaxEntries { get; set; } = 100_000;
     /// <summary>A token not used for this long is forgotten (idle shoppers do not hold memory until expiry).</summary>
     public int IdleSeconds { get; set; } = 120;
@@ -35,22 +36,38 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         "mall_auth_token_cache_lookups_total", "Access-token validations by result (hit: signature already verified).", "result");
     private static readonly Counter.Child Hits = Lookups.WithLabels("hit");
     private static readonly Counter.Child Misses = Lookups.WithLabels("miss");
+    /// <summary>Distinct token shapes kept (claim names, issuers, constant values): the shop issues two (shopper and
+    /// admin); the bound keeps a stream of odd tokens from growing the table.</summary>
+    private const int MaxShapes = 64;
 
     private readonly ValidatedTokenCacheOptions _options;
     private readonly TimeProvider _clock;
-    private readonly MemoryCache _validated;
+    // A plain dictionary, not MemoryCache: its per-entry bookkeeping (a CacheEntry with its options, a boxed key) was
+    // larger than the entry itself, and a sale puts one entry here per shopper.
+    private readonly ConcurrentDictionary<UInt128, Remembered> _validated = new();
+    private readonly ConcurrentDictionary<string, TokenShape> _shapes = new(StringComparer.Ordinal);
+    private readonly DateTime _epoch;
+    private int _count;
+    private long _nextSweep;
+    private int _sweeping;
     private long _verifications;
 
     public CachingJsonWebTokenHandler(ValidatedTokenCacheOptions options, TimeProvider clock)
     {
         _options = options;
         _clock = clock;
-        _validated = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.MaxEntries) });
+        _epoch = clock.GetUtcNow().UtcDateTime;
+        _nextSweep = _epoch.Add(SweepEvery).Ticks;
         MapInboundClaims = false; // claim types stay as issued: sub, role, jti, sid
     }
 
     /// <summary>Full validations (signature checks) this handler made; tests read it.</summary>
     public long Verifications => Interlocked.Read(ref _verifications);
+
+    /// <summary>Tokens remembered now; tests read it.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    private TimeSpan SweepEvery => TimeSpan.FromSeconds(Math.Clamp(_options.IdleSeconds / 4, 1, 30));
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -66,15 +83,8 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         Misses.Inc();
         var result = await VerifyAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } securityToken && securityToken.ValidTo > DateTime.MinValue
-            && Remembered.From(result, securityToken.ValidTo.Add(validationParameters.ClockSkew)) is { } remember)
-        {
-            _validated.Set(key, remember, new MemoryCacheEntryOptions
-            {
-                Size = 1,
-                AbsoluteExpiration = new DateTimeOffset(remember.TrustedUntil, TimeSpan.Zero),
-                SlidingExpiration = TimeSpan.FromSeconds(Math.Max(1, _options.IdleSeconds)),
-            });
-        }
+            && Remembered.From(result, securityToken.ValidTo.Add(validationParameters.ClockSkew), ShapeOf) is { } remember)
+            Remember(key, remember);
         return result;
     }
 
@@ -87,32 +97,91 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     public bool TryGetVerified(ReadOnlySpan<char> token, out VerifiedToken verified)
     {
         verified = default;
-        if (_options.MaxEntries <= 0 || !TryGetUnexpired(KeyOf(token), out var remembered) || string.IsNullOrEmpty(remembered.TokenId)
-            || remembered.UserId is not { } userId)
+        if (_options.MaxEntries <= 0 || !TryGetUnexpired(KeyOf(token), out var remembered) || remembered.UserId is not { } userId)
             return false;
+        var texts = remembered.Texts();
+        if (remembered.Shape.TokenId.Resolve(texts) is not { Length: > 0 } tokenId) return false;
         Hits.Inc();
-        verified = new VerifiedToken(remembered.NewIdentity(), remembered.TokenId, remembered.SessionId, userId);
+        verified = new VerifiedToken(remembered.Shape.NewIdentity(texts), tokenId, remembered.Shape.Session?.Resolve(texts), userId);
         return true;
     }
 
     /// <summary>Forgets a token the bearer handler's own checks refused after its signature was verified.</summary>
-    public void Forget(string token) => _validated.Remove(KeyOf(token));
+    public void Forget(string token) => Remove(KeyOf(token));
 
     /// <summary>A hit is trusted only while the token's lifetime (plus skew) lasts; past it the token goes through full
     /// validation again, so the cache can never accept what the base handler would refuse.</summary>
     private bool TryGetUnexpired(UInt128 key, [NotNullWhen(true)] out Remembered? remembered)
     {
-        if (_validated.TryGetValue(key, out remembered) && remembered is not null)
+        var now = _clock.GetUtcNow().UtcDateTime;
+        SweepIfDue(now);
+        if (_validated.TryGetValue(key, out remembered))
         {
-            if (remembered.TrustedUntil > _clock.GetUtcNow().UtcDateTime) return true;
-            _validated.Remove(key);
+            var seconds = SecondsSinceEpoch(now);
+            if (remembered.TrustedUntil > now.Ticks && !IsIdle(remembered, seconds))
+            {
+                remembered.Touch(seconds);
+                return true;
+            }
+            Remove(key);
         }
         remembered = null;
         return false;
     }
 
+    private void Remember(UInt128 key, Remembered remembered)
+    {
+        remembered.Touch(SecondsSinceEpoch(_clock.GetUtcNow().UtcDateTime));
+        // Full: the token is verified in full on each request until the sweep frees room (MemoryCache refused the same way).
+        if (Volatile.Read(ref _count) >= _options.MaxEntries) return;
+        if (_validated.TryAdd(key, remembered)) Interlocked.Increment(ref _count);
+    }
+
+    private void Remove(UInt128 key)
+    {
+        if (_validated.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
+    }
+
+    private bool IsIdle(Remembered remembered, int secondsSinceEpoch) =>
+        secondsSinceEpoch - remembered.LastUsed > Math.Max(1, _options.IdleSeconds);
+
+    private int SecondsSinceEpoch(DateTime now) => (int)Math.Min(int.MaxValue, Math.Max(0, (now - _epoch).Ticks / TimeSpan.TicksPerSecond));
+
+    /// <summary>Forgets expired tokens and tokens idle for <see cref="ValidatedTokenCacheOptions.IdleSeconds"/>, at most
+    /// every quarter of that (30 s at most), off the request that notices it is due.</summary>
+    private void SweepIfDue(DateTime now)
+    {
+        var due = Volatile.Read(ref _nextSweep);
+        if (now.Ticks < due || Interlocked.CompareExchange(ref _nextSweep, now.Add(SweepEvery).Ticks, due) != due) return;
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler.Sweep(state.now), (handler: this, now), preferLocal: false);
+    }
+
+    private void Sweep(DateTime now)
+    {
+        try
+        {
+            var seconds = SecondsSinceEpoch(now);
+            foreach (var (key, remembered) in _validated)
+                if (remembered.TrustedUntil <= now.Ticks || IsIdle(remembered, seconds)) Remove(key);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    /// <summary>The one shared shape for this key, or null when the table is full of other shapes (the token is then
+    /// verified in full each time).</summary>
+    private TokenShape? ShapeOf(string key, Func<TokenShape> create)
+    {
+        if (_shapes.TryGetValue(key, out var shape)) return shape;
+        if (_shapes.Count >= MaxShapes) return null;
+        return _shapes.GetOrAdd(key, _ => create());
+    }
+
     /// <summary>The first 128 bits of the token's SHA-256: a hit needs a second preimage of a token we verified, and the
-    /// key is 16 bytes (32 boxed) where the token is near 700 characters. The token's bytes stay on the stack (it is read
+    /// key is 16 bytes where the token is near 700 characters. The token's bytes stay on the stack (it is read
     /// on every authenticated request).</summary>
     private static UInt128 KeyOf(ReadOnlySpan<char> token)
     {
@@ -139,16 +208,31 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     }
 
     /// <summary>
-    /// What a successful validation leaves behind, kept small (about 950 bytes with its key and cache entry for a shop
-    /// token, from 2 KB when it held Claim objects; the full result with its parsed token and the token text is near 7 KB): each claim as three
-    /// strings sharing one issuer, and the token's identifying times. The Claim objects and the security token are built
-    /// per request, which the identity's constructor did anyway (it clones every claim it is given).
+    /// What a successful validation leaves behind, kept small: about 270 bytes with its key and dictionary node for a
+    /// shop token (it was 955 with a MemoryCache entry and a string per claim, 2 KB holding Claim objects; the full
+    /// result with its parsed token and the token text is near 7 KB). Everything tokens share — claim names, value types,
+    /// issuers, texts the runtime already holds such as the audience and role names — is in a <see cref="TokenShape"/>
+    /// kept once; the entry keeps only the texts of its own token (subject, times, token and session ids), each once,
+    /// packed as UTF-8. The strings, Claim objects and security token are built per request, as the identity's
+    /// constructor did anyway (it clones every claim it is given).
     /// </summary>
-    private sealed record Remembered(ClaimText[] Claims, string ClaimIssuer, string ClaimOriginalIssuer, string? AuthenticationType,
-        string NameClaimType, string RoleClaimType, string TokenId, string TokenIssuer, DateTime ValidFrom, DateTime ValidTo, string Issuer,
-        string? TokenType, DateTime TrustedUntil, string? SessionId, long? UserId)
+    private sealed class Remembered(TokenShape shape, byte[] packed, long trustedUntil, long validFrom, long validTo, long? userId)
     {
-        public static Remembered? From(TokenValidationResult result, DateTime trustedUntil)
+        private int _lastUsed;
+
+        public TokenShape Shape => shape;
+        public long TrustedUntil => trustedUntil;
+        public long? UserId => userId;
+        public int LastUsed => Volatile.Read(ref _lastUsed);
+
+        public void Touch(int secondsSinceEpoch)
+        {
+            if (_lastUsed != secondsSinceEpoch) Volatile.Write(ref _lastUsed, secondsSinceEpoch);
+        }
+
+        public string[] Texts() => Unpack(packed, shape.SlotCount);
+
+        public static Remembered? From(TokenValidationResult result, DateTime trustedUntil, Func<string, Func<TokenShape>, TokenShape?> shapeOf)
         {
             var identity = result.ClaimsIdentity;
             var token = result.SecurityToken;
@@ -158,39 +242,100 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
             // One issuer for all (a JWT's claims share the token's): a claim from elsewhere would be rebuilt wrongly, so
             // such an identity keeps its issuers by being refused here and validated in full each time instead.
             if (claims.Any(c => c.Issuer != issuer || c.OriginalIssuer != originalIssuer || c.Properties.Count > 0)) return null;
-            // A token's strings arrive as fresh copies (the claim's value, the token's Id and the result's issuer are one
-            // text three times): each text is kept once, and a text the runtime already holds (claim types, value types,
-            // the issuer and audience from configuration, role names) is not kept at all.
-            var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-            string Keep(string text) => string.IsInterned(text) ?? (kept.TryGetValue(text, out var same) ? same : kept[text] = text);
-            string? KeepOrNull(string? text) => text is null ? null : Keep(text);
-            var texts = claims.Select(c => new ClaimText(Keep(c.Type), Keep(c.Value), Keep(c.ValueType))).ToArray();
-            return new Remembered(texts, Keep(issuer), Keep(originalIssuer), KeepOrNull(identity.AuthenticationType), Keep(identity.NameClaimType),
-                Keep(identity.RoleClaimType), Keep(token.Id), Keep(token.Issuer), token.ValidFrom, token.ValidTo, Keep(result.Issuer),
-                KeepOrNull(result.TokenType), trustedUntil, KeepOrNull(identity.FindFirst(MallClaims.Session)?.Value),
+
+            // A text the runtime already holds (claim types, value types, the issuer and audience from configuration,
+            // role names) belongs to the shape; any other is this token's own and gets a slot, one per distinct text.
+            var slots = new List<string>();
+            Text TextOf(string value)
+            {
+                if (string.IsInterned(value) is { } interned) return new Text(interned, -1);
+                var slot = slots.IndexOf(value);
+                if (slot < 0) { slot = slots.Count; slots.Add(value); }
+                return new Text(null, slot);
+            }
+            var claimTexts = claims.Select(c => new ClaimShape(c.Type, c.ValueType, TextOf(c.Value))).ToArray();
+            var tokenId = TextOf(token.Id);
+            Text? session = identity.FindFirst(MallClaims.Session)?.Value is { } sid ? TextOf(sid) : null;
+
+            // Issuers, names and types are few per shop (configuration and library constants): they are the shape's key.
+            var key = new StringBuilder()
+                .AppendJoin('\u001f', claimTexts.Select(c => $"{c.Type}\u001e{c.ValueType}\u001e{c.Value}"))
+                .Append('\u001d').AppendJoin('\u001f', issuer, originalIssuer, identity.AuthenticationType ?? "\u0000", identity.NameClaimType,
+                    identity.RoleClaimType, tokenId, session?.ToString() ?? "\u0000", token.Issuer, result.Issuer ?? "\u0000", result.TokenType ?? "\u0000",
+                    slots.Count).ToString();
+            var shape = shapeOf(key, () => new TokenShape(claimTexts, issuer, originalIssuer, identity.AuthenticationType, identity.NameClaimType,
+                identity.RoleClaimType, tokenId, session, token.Issuer, result.Issuer, result.TokenType, slots.Count));
+            if (shape is null) return null;
+            return new Remembered(shape, Pack(slots), trustedUntil.Ticks, token.ValidFrom.Ticks, token.ValidTo.Ticks,
                 long.TryParse(identity.FindFirst(MallClaims.Subject)?.Value, out var userId) ? userId : null);
         }
 
+        public TokenValidationResult ToResult()
+        {
+            var texts = Texts();
+            return new TokenValidationResult
+            {
+                IsValid = true,
+                ClaimsIdentity = shape.NewIdentity(texts),
+                SecurityToken = new RememberedToken(shape.TokenId.Resolve(texts), shape.TokenIssuer,
+                    new DateTime(validFrom, DateTimeKind.Utc), new DateTime(validTo, DateTimeKind.Utc)),
+                Issuer = shape.Issuer,
+                TokenType = shape.TokenType,
+            };
+        }
+
+        /// <summary>Each text as its UTF-8 length (two bytes) then its bytes.</summary>
+        private static byte[] Pack(List<string> texts)
+        {
+            var packed = new byte[texts.Sum(t => 2 + Encoding.UTF8.GetByteCount(t))];
+            var at = 0;
+            foreach (var text in texts)
+            {
+                var length = Encoding.UTF8.GetBytes(text, packed.AsSpan(at + 2));
+                BinaryPrimitives.WriteUInt16LittleEndian(packed.AsSpan(at), checked((ushort)length));
+                at += 2 + length;
+            }
+            return packed;
+        }
+
+        private static string[] Unpack(byte[] packed, int count)
+        {
+            var texts = new string[count];
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var length = BinaryPrimitives.ReadUInt16LittleEndian(packed.AsSpan(at));
+                texts[i] = Encoding.UTF8.GetString(packed, at + 2, length);
+                at += 2 + length;
+            }
+            return texts;
+        }
+    }
+
+    /// <summary>A text of a remembered token: one the shape holds (Constant), or the token's own, by slot.</summary>
+    private readonly record struct Text(string? Constant, int Slot)
+    {
+        public string Resolve(string[] texts) => Constant ?? texts[Slot];
+        public override string ToString() => Constant is null ? $"#{Slot}" : $"={Constant}";
+    }
+
+    private readonly record struct ClaimShape(string Type, string ValueType, Text Value);
+
+    /// <summary>What the tokens of one kind share: claim names and value types in order, issuers, the identity's
+    /// types, and where each claim's value, the token id and the session id come from.</summary>
+    private sealed record TokenShape(ClaimShape[] Claims, string ClaimIssuer, string ClaimOriginalIssuer, string? AuthenticationType,
+        string NameClaimType, string RoleClaimType, Text TokenId, Text? Session, string TokenIssuer, string? Issuer, string? TokenType, int SlotCount)
+    {
         /// <summary>Each request gets its own identity and claims: code further down may add to it.</summary>
-        public ClaimsIdentity NewIdentity()
+        public ClaimsIdentity NewIdentity(string[] texts)
         {
             var identity = new CaseSensitiveClaimsIdentity(AuthenticationType, NameClaimType, RoleClaimType);
             // A claim whose subject is already the identity is added as it is, not cloned.
-            foreach (var c in Claims) identity.AddClaim(new Claim(c.Type, c.Value, c.ValueType, ClaimIssuer, ClaimOriginalIssuer, identity));
+            foreach (var c in Claims)
+                identity.AddClaim(new Claim(c.Type, c.Value.Resolve(texts), c.ValueType, ClaimIssuer, ClaimOriginalIssuer, identity));
             return identity;
         }
-
-        public TokenValidationResult ToResult() => new()
-        {
-            IsValid = true,
-            ClaimsIdentity = NewIdentity(),
-            SecurityToken = new RememberedToken(TokenId, TokenIssuer, ValidFrom, ValidTo),
-            Issuer = Issuer,
-            TokenType = TokenType,
-        };
     }
-
-    private readonly record struct ClaimText(string Type, string Value, string ValueType);
 
     /// <summary>The verified token as the authentication handler sees it on a hit: its id, issuer and lifetime.</summary>
     private sealed class RememberedToken(string id, string issuer, DateTime validFrom, DateTime validTo) : SecurityToken
