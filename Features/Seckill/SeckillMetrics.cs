@@ -23,6 +23,11 @@ public static class SeckillMetrics
     public static readonly Counter.Child RateLimited = Attempts.WithLabels("rate_limited");
     public static readonly Counter.Child Unknown = Attempts.WithLabels("unknown_activity");
     public static readonly Counter.Child Cancelled = Attempts.WithLabels("cancelled");
+    /// <summary>An accepted attempt sent again with its token: answered as the first time, nothing taken twice.</summary>
+    public static readonly Counter.Child Replayed = Attempts.WithLabels("accepted_replay");
+
+    public static readonly Counter AttemptTimeouts = Metrics.CreateCounter("mall_seckill_attempt_timeouts_total",
+        "Attempt scripts whose answer did not come in time and that were asked again (the token makes that safe).");
 
     public static readonly Gauge ChannelDepth = Metrics.CreateGauge("mall_seckill_channel_depth",
         "Reservations waiting in this instance's in-process channel.");

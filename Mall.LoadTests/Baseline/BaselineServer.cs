@@ -51,7 +51,7 @@ public sealed class BaselineServerCommand : AsyncCommand<BaselineServerSettings>
         await db.StringSetAsync(keys.Stock, long.MaxValue / 4);
         var loaded = await redis.GetServers()[0].ScriptLoadAsync(Script);
 
-        long issued = 0, used = 0;
+        long issued = 0, used = 0, cleared = 0;
         app.MapGet("/json", () => Results.Json(new Reply(true, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
         app.MapPost("/lua/tokens", async (int count) =>
         {
@@ -66,14 +66,13 @@ public sealed class BaselineServerCommand : AsyncCommand<BaselineServerSettings>
             await Task.WhenAll(sets);
             return Results.Json(new { issued = Interlocked.Read(ref issued) });
         });
-        // Tokens issued beyond the calls made would expire en masse minutes later, and Redis's expiry cycle then stalls
-        // every command for up to ~25 ms at a time, in the middle of whatever is measured next. Calls use tokens in issue
-        // order, so the unused ones are those after the last call's (a call made before its token was issued, which
-        // the baseline reports as an error, leaves that one token to expire).
+        // The tokens of a phase would expire en masse minutes later (a used token keeps how its attempt ended until then),
+        // and Redis's expiry cycle then stalls every command for up to ~25 ms at a time, in the middle of whatever is
+        // measured next: every token issued since the last clear-out is deleted, used or not.
         app.MapDelete("/lua/tokens", async () =>
         {
-            var from = Interlocked.Read(ref used) + 1;
             var to = Interlocked.Read(ref issued);
+            var from = Interlocked.Exchange(ref cleared, to) + 1;
             for (var start = from; start <= to; start += 10_000)
             {
                 var batch = Enumerable.Range(0, (int)Math.Min(10_000, to - start + 1)).Select(i => keys.Token(start + i)).ToArray();

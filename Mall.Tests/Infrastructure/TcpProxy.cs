@@ -18,6 +18,7 @@ public sealed class TcpProxy : IDisposable
     private readonly int _targetPort;
     private volatile bool _cut;
     private volatile TaskCompletionSource _flowing = Flowing();
+    private volatile TaskCompletionSource _replying = Flowing();
 
     private static TaskCompletionSource Flowing()
     {
@@ -60,6 +61,12 @@ public sealed class TcpProxy : IDisposable
 
     public void Thaw() => _flowing.TrySetResult();
 
+    /// <summary>Passes requests on but holds the server's replies until <see cref="ReleaseReplies"/>: commands run, and
+    /// their answers are late.</summary>
+    public void HoldReplies() => _replying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseReplies() => _replying.TrySetResult();
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -81,7 +88,7 @@ public sealed class TcpProxy : IDisposable
             _open[client] = 0;
             _open[server] = 0;
             if (_cut) return;
-            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream()), PumpAsync(server.GetStream(), client.GetStream()));
+            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream(), reply: false), PumpAsync(server.GetStream(), client.GetStream(), reply: true));
         }
         catch (Exception)
         {
@@ -96,13 +103,14 @@ public sealed class TcpProxy : IDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool reply)
     {
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
         {
             await _flowing.Task;
+            if (reply) await _replying.Task;
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
@@ -111,6 +119,7 @@ public sealed class TcpProxy : IDisposable
     {
         _stop.Cancel();
         Thaw();
+        ReleaseReplies();
         _listener.Stop();
         Cut();
     }

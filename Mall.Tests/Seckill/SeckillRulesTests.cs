@@ -43,7 +43,7 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
     }
 
     [Fact]
-    public async Task Unknown_token_someone_elses_token_and_a_reused_token_are_403()
+    public async Task Unknown_token_and_someone_elses_token_used_or_not_are_403()
     {
         var activity = await app.CreateActivityAsync(stock: 5, limitPerUser: 2);
         var buyer = await app.BuyerAsync();
@@ -53,9 +53,42 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
         var othersToken = await _client.TokenAsync(other, activity);
         await (await _client.AttemptAsync(buyer, activity, othersToken)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
 
+        (await _client.AttemptAsync(other, activity, othersToken)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await (await _client.AttemptAsync(buyer, activity, othersToken)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(4, await app.RedisStockAsync(activity));
+    }
+
+    [Fact]
+    public async Task The_same_attempt_sent_again_gets_the_same_reservation_and_takes_nothing_twice()
+    {
+        var activity = await app.CreateActivityAsync(stock: 5, limitPerUser: 2);
+        var buyer = await app.BuyerAsync();
         var token = await _client.TokenAsync(buyer, activity);
-        (await _client.AttemptAsync(buyer, activity, token)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await (await _client.AttemptAsync(buyer, activity, token)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        var first = await (await _client.AttemptAsync(buyer, activity, token)).ReadAsync<SeckillKit.ReservationBody>(HttpStatusCode.Accepted);
+        // A double tap, or a retry after a lost answer.
+        var again = await (await _client.AttemptAsync(buyer, activity, token)).ReadAsync<SeckillKit.ReservationBody>(HttpStatusCode.Accepted);
+        Assert.Equal(first.ReservationId, again.ReservationId);
+        Assert.Equal(4, await app.RedisStockAsync(activity));
+        await app.WaitForOrdersAsync(activity, 1);
+        Assert.Equal(1, await app.OrdersAsync(activity));
+        Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
+
+        // A token is still one attempt: the shopper's second unit needs a new one.
+        await _client.BuyAsync(buyer, activity);
+        Assert.Equal(3, await app.RedisStockAsync(activity));
+    }
+
+    [Fact]
+    public async Task A_refused_attempt_sent_again_is_refused_the_same_way()
+    {
+        var activity = await app.CreateActivityAsync(stock: 5, limitPerUser: 1);
+        var buyer = await app.BuyerAsync();
+        await _client.BuyAsync(buyer, activity);
+
+        var overLimit = await _client.TokenAsync(buyer, activity);
+        await (await _client.AttemptAsync(buyer, activity, overLimit)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await _client.AttemptAsync(buyer, activity, overLimit)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(4, await app.RedisStockAsync(activity));
     }
 

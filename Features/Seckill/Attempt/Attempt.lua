@@ -3,7 +3,7 @@
 -- KEYS: 1 meta, 2 stock, 3 buyers, 4 log (stream), 5 attempt token, 6 per-user rate counter, 7 per-IP rate counter,
 --       8 the "verified here" marker
 -- ARGV: 1 user id, 2 quantity, 3 now (ms), 4 user attempts per window, 5 IP attempts per window, 6 window (ms)
--- Returns {202, entry id, stock left, price, node} | {404} | {429, retry ms} | {425}
+-- Returns {202, entry id, stock left, price, node, accepted at (ms), 1 = a replay} | {404} | {429, retry ms} | {425}
 --         | {410, 0 = ended | 1 = sold out | 2 = cancelled, stock left} | {400} | {403} | {409}
 --         | {503, 0 = being repaired, node} | {503, 1 = another Redis process, not yet repaired}
 local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'price', 'cancelled', 'repairing', 'node')
@@ -36,6 +36,21 @@ if redis.call('EXISTS', KEYS[8]) == 0 then
   redis.set_repl(redis.REPL_ALL)
 end
 
+-- The token remembers how its attempt ended until the token expires, so the same attempt sent again (its answer was
+-- lost to a timeout, or the shopper tapped twice) gets the same answer and takes nothing twice: "ok:<user>:<entry id>:
+-- <price>:<at>" or "no:<user>:<409 | 410>". Checked before the rate counters: a replay is not a new attempt.
+local held = redis.call('GET', KEYS[5])
+if held and held ~= ARGV[1] then
+  local kind, user, rest = string.match(held, '^(%a+):(%d+):(.*)$')
+  if user ~= ARGV[1] then return {403} end
+  if kind == 'no' then
+    if rest == '410' then return {410, 1, tonumber(redis.call('GET', KEYS[2]) or 0)} end
+    return {tonumber(rest)}
+  end
+  local id, price, at = string.match(rest, '^([^:]+):(%d+):(%d+)$')
+  return {202, id, tonumber(redis.call('GET', KEYS[2]) or 0), tonumber(price), meta[7], tonumber(at), 1}
+end
+
 local window = tonumber(ARGV[6])
 local hits = redis.call('INCR', KEYS[6])
 if hits == 1 then redis.call('PEXPIRE', KEYS[6], window) end
@@ -52,16 +67,22 @@ local quantity = tonumber(ARGV[2])
 local limit = tonumber(meta[3])
 if quantity > limit then return {400} end
 
-if redis.call('GET', KEYS[5]) ~= ARGV[1] then return {403} end
-redis.call('DEL', KEYS[5])
+if held ~= ARGV[1] then return {403} end
 
 local bought = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
-if bought + quantity > limit then return {409} end
+if bought + quantity > limit then
+  redis.call('SET', KEYS[5], 'no:' .. ARGV[1] .. ':409', 'KEEPTTL')
+  return {409}
+end
 
 local stock = tonumber(redis.call('GET', KEYS[2]) or 0)
-if stock < quantity then return {410, 1, stock} end
+if stock < quantity then
+  redis.call('SET', KEYS[5], 'no:' .. ARGV[1] .. ':410', 'KEEPTTL')
+  return {410, 1, stock}
+end
 
 stock = redis.call('DECRBY', KEYS[2], quantity)
 redis.call('HINCRBY', KEYS[3], ARGV[1], quantity)
 local id = redis.call('XADD', KEYS[4], '*', 'u', ARGV[1], 'q', quantity, 'p', meta[4], 't', ARGV[3])
-return {202, id, stock, tonumber(meta[4]), meta[7]}
+redis.call('SET', KEYS[5], 'ok:' .. ARGV[1] .. ':' .. id .. ':' .. meta[4] .. ':' .. ARGV[3], 'KEEPTTL')
+return {202, id, stock, tonumber(meta[4]), meta[7], tonumber(ARGV[3]), 0}

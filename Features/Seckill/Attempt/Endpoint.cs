@@ -29,7 +29,8 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
             s.ResponseExamples[202] = new Response("42-1764059000000-0", ReservationStatus.Queued);
             s.Responses[202] = "Reserved; the order is being written.";
             s.Responses[400] = "Missing token, or a quantity below 1 or above the activity's per-user limit.";
-            s.Responses[403] = "The attempt token is unknown, expired, already used or someone else's.";
+            s.Responses[403] = "The attempt token is unknown, expired or someone else's. The same attempt sent again with its token " +
+                               "while the token lives gets the answer the first got (202 with the same reservation, 409 or 410).";
             s.Responses[404] = "No such (published) activity.";
             s.Responses[409] = "The per-user limit is reached.";
             s.Responses[410] = "Sold out, the activity has ended, or it was cancelled (code seckill.activity_cancelled).";
@@ -65,10 +66,21 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         RedisResult[] result;
         try
         {
-            result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt,
-                [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip), keys.VerifiedHere],
-                [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
-                 (long)options.RateWindow.TotalMilliseconds]))!;
+            RedisKey[] scriptKeys = [keys.Meta, keys.Stock, keys.Buyers, keys.Log, keys.Token(req.Token), keys.UserRate(userId), keys.IpRate(ip), keys.VerifiedHere];
+            RedisValue[] scriptArgs = [userId, req.Quantity, nowMs, options.UserAttemptsPerWindow, options.IpAttemptsPerWindow,
+                (long)options.RateWindow.TotalMilliseconds];
+            try
+            {
+                result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt, scriptKeys, scriptArgs))!;
+            }
+            catch (TimeoutException)
+            {
+                // The script may have run and only its answer be late: a 503 would then hide a reservation the shopper
+                // holds. The token remembers how its attempt ended, so asking again is safe and, sent after the first on
+                // the same connection, runs after it: the shopper gets the answer the first call got.
+                SeckillMetrics.AttemptTimeouts.Inc();
+                result = (RedisResult[])(await scripts.RunAsync(SeckillScripts.Attempt, scriptKeys, scriptArgs))!;
+            }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -87,12 +99,18 @@ public sealed class Endpoint(SeckillScripts scripts, ActivityStates states, Rese
         switch (status)
         {
             case 202:
-                SeckillMetrics.Accepted.Inc();
-                state.Count(AttemptResult.Accepted);
+                // A replay (the same token again) is answered as before; its reservation is queued again in case the
+                // first answer never reached this process (the writer inserts each reservation once).
+                if ((int)result[6] == 1) SeckillMetrics.Replayed.Inc();
+                else
+                {
+                    SeckillMetrics.Accepted.Inc();
+                    state.Count(AttemptResult.Accepted);
+                }
                 var stockLeft = (long)result[2];
                 state.ObserveStock(stockLeft);
                 if (stockLeft == 0) state.MarkSoldOut(generation);
-                var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], nowMs);
+                var reservation = new Reservation(req.Id, (string)result[1]!, userId, req.Quantity, (long)result[3], (long)result[5]);
                 var node = (string)result[4]!;
                 inFlight.Add(reservation, node);
                 fence.Noticed(req.Id, node);
