@@ -9,6 +9,9 @@ public sealed class RecordingHubContext : IHubContext<MallHub>
 {
     public ConcurrentQueue<(string Target, string Method, object?[] Args)> Sent { get; } = new();
 
+    /// <summary>Targets whose pushes fail (a backplane that is down, say), as "user:42".</summary>
+    public ConcurrentDictionary<string, byte> Failing { get; } = new();
+
     public IHubClients Clients => new RecordingClients(this);
     public IGroupManager Groups => throw new NotSupportedException();
 
@@ -30,6 +33,7 @@ public sealed class RecordingHubContext : IHubContext<MallHub>
     {
         public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
         {
+            if (owner.Failing.ContainsKey(target)) throw new IOException($"The test fails pushes to {target}.");
             owner.Sent.Enqueue((target, method, args));
             return Task.CompletedTask;
         }

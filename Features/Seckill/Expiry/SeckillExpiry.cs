@@ -119,8 +119,17 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
             }
             if (stockLeft < 0) continue;
             returned++;
-            await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
-                new { orderNo = order.OrderNo, status = "Cancelled" }, ct);
+            try
+            {
+                await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
+                    new { orderNo = order.OrderNo, status = "Cancelled" }, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The stock is back and the order cancelled; a missed push only means the page learns on its next poll.
+                // It must not end the pass and leave the returns after this one for the next.
+                logger.LogWarning(e, "Could not push OrderStatusChanged for {OrderNo}", order.OrderNo);
+            }
         }
         return returned;
     }
