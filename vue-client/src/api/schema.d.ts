@@ -3160,7 +3160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description The attempt token is unknown, expired, already used or someone else's. */
+            /** @description The attempt token is unknown, expired or someone else's. The same attempt sent again with its token while the token lives gets the answer the first got (202 with the same reservation, 409 or 410). */
             403: {
                 headers: {
                     [name: string]: unknown;
