@@ -38,11 +38,12 @@ end
 
 -- The token remembers how its attempt ended until the token expires, so the same attempt sent again (its answer was
 -- lost to a timeout, or the shopper tapped twice) gets the same answer and takes nothing twice: "ok:<user>:<entry id>:
--- <price>:<at>" or "no:<user>:<409 | 410>". Checked before the rate counters: a replay is not a new attempt.
+-- <price>:<at>" or "no:<user>:<409 | 410>". Checked before the rate counters: a replay is not a new attempt. (Anything
+-- else — no token, someone else's, used or not — goes on to the counters and is refused with 403 below.)
 local held = redis.call('GET', KEYS[5])
-if held and held ~= ARGV[1] then
-  local kind, user, rest = string.match(held, '^(%a+):(%d+):(.*)$')
-  if user ~= ARGV[1] then return {403} end
+local kind, user, rest
+if held then kind, user, rest = string.match(held, '^(%a+):(%d+):(.*)$') end
+if kind and user == ARGV[1] then
   if kind == 'no' then
     if rest == '410' then return {410, 1, tonumber(redis.call('GET', KEYS[2]) or 0)} end
     return {tonumber(rest)}
