@@ -83,10 +83,10 @@ public static class SeckillKit
     public static Task<HttpResponseMessage> AttemptAsync(this HttpClient client, Buyer buyer, long activityId, string token, int quantity = 1) =>
         client.SendAsync(buyer, HttpMethod.Post, $"/api/v1/seckill/activities/{activityId}/attempts", new { token, quantity });
 
-    /// <summary>Token then attempt; the reservation id of a 202.</summary>
-    public static async Task<string> BuyAsync(this HttpClient client, Buyer buyer, long activityId, int quantity = 1)
+    /// <summary>Token (a new one unless given) then attempt; the reservation id of a 202.</summary>
+    public static async Task<string> BuyAsync(this HttpClient client, Buyer buyer, long activityId, int quantity = 1, string? token = null)
     {
-        var response = await client.AttemptAsync(buyer, activityId, await client.TokenAsync(buyer, activityId), quantity);
+        var response = await client.AttemptAsync(buyer, activityId, token ?? await client.TokenAsync(buyer, activityId), quantity);
         return (await response.ReadAsync<ReservationBody>(HttpStatusCode.Accepted)).ReservationId;
     }
 

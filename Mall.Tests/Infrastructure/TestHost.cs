@@ -42,6 +42,16 @@ public static class TestHost
         ("Seckill:Writer:Enabled", "false"),
         ("Seckill:Recovery:Enabled", "false"));
 
+    /// <summary>SignalR pushes go to a <see cref="RecordingHubContext"/> singleton (<c>app.Service&lt;RecordingHubContext&gt;()</c>).</summary>
+    public static readonly TestHostOption RecordedPushes = new() { Services = (_, services) => RecordPushes(services) };
+
+    private static void RecordPushes(IServiceCollection services)
+    {
+        var hub = new RecordingHubContext();
+        services.AddSingleton(hub);
+        services.AddSingleton<IHubContext<MallHub>>(hub);
+    }
+
     /// <summary>
     /// The payments sandbox on: the shop's WeChat Pay / Alipay clients and the sandbox's notifier go through named
     /// HttpClients routed into this in-process server, so every test runs the real wire protocol. The housekeeping worker
@@ -52,9 +62,7 @@ public static class TestHost
         Settings = PaymentsSandboxSettings(),
         Services = (app, services) =>
         {
-            var hub = new RecordingHubContext();
-            services.AddSingleton(hub);
-            services.AddSingleton<IHubContext<MallHub>>(hub);
+            RecordPushes(services);
             foreach (var name in new[] { WeChatPayClient.HttpClientName, Features.Payments.Alipay.AlipayClient.HttpClientName, SandboxNotifier.HttpClientName })
                 services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => app.Server.CreateHandler());
         },

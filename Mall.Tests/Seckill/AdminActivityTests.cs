@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Mall.Infrastructure;
 using Mall.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mall.Tests.Seckill;
 
@@ -13,16 +11,7 @@ namespace Mall.Tests.Seckill;
 /// loaded test machine the 250 ms fail-fast bound answers some attempts 503 after their script ran, and these tests
 /// count every reservation (Redis outages have their own tests).
 /// </summary>
-public sealed class SeckillAdminApp() : MallApp(TestHost.Seckill, new TestHostOption
-{
-    Settings = new Dictionary<string, string?> { ["Redis:FailFastMilliseconds"] = "5000" },
-    Services = (_, services) =>
-    {
-        var hub = new RecordingHubContext();
-        services.AddSingleton(hub);
-        services.AddSingleton<IHubContext<MallHub>>(hub);
-    },
-});
+public sealed class SeckillAdminApp() : MallApp(TestHost.Seckill, TestHostOption.Set(("Redis:FailFastMilliseconds", "5000")), TestHost.RecordedPushes);
 
 /// <summary>The operator's list and detail of activities, and how update and publish refuse.</summary>
 public sealed class AdminActivityTests(SeckillAdminApp app) : IClassFixture<SeckillAdminApp>

@@ -4,27 +4,14 @@ using Dapper;
 using Mall.Features.Seckill.Expiry;
 using Mall.Infrastructure;
 using Mall.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mall.Tests.Seckill;
 
 /// <summary>Seckill with the expiry pass run by the tests themselves, three orders per batch, pushes recorded.</summary>
-public sealed class SmallBatchSeckillApp() : MallApp(TestHost.Seckill, SmallBatches)
+public sealed class SmallBatchSeckillApp() : MallApp(TestHost.Seckill, SmallBatches, TestHost.RecordedPushes)
 {
     public const int BatchSize = 3;
-    private static readonly TestHostOption SmallBatches = new()
-    {
-        Settings = new Dictionary<string, string?> { ["Seckill:Expiry:BatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture) },
-        Services = (_, services) =>
-        {
-            var hub = new RecordingHubContext();
-            services.AddSingleton(hub);
-            services.AddSingleton<IHubContext<MallHub>>(hub);
-        },
-    };
-
-    public RecordingHubContext Hub => Service<RecordingHubContext>();
+    private static readonly TestHostOption SmallBatches = TestHostOption.Set(("Seckill:Expiry:BatchSize", BatchSize.ToString(CultureInfo.InvariantCulture)));
 }
 
 /// <summary>Poison rows in the seckill expiry pass: each fails alone, the other units go back to their activity once.</summary>
@@ -155,7 +142,7 @@ public sealed class ExpiryPoisonTests(SmallBatchSeckillApp app) : IClassFixture<
         List<(string OrderNo, long UserId)> owners;
         await using (var db = await app.OpenDbAsync())
             owners = (await db.QueryAsync<(string, long)>("SELECT order_no, user_id FROM orders WHERE activity_id = @Id ORDER BY id", new { Id = activity })).ToList();
-        app.Hub.Failing[$"user:{owners[0].UserId}"] = 0;
+        app.Service<RecordingHubContext>().Failing[$"user:{owners[0].UserId}"] = 0;
 
         // Other tests' resting orders share the batches: a few passes, as the worker would make.
         for (var pass = 0; pass < 10 && await app.RedisStockAsync(activity) < SmallBatchSeckillApp.BatchSize; pass++)
@@ -163,7 +150,7 @@ public sealed class ExpiryPoisonTests(SmallBatchSeckillApp app) : IClassFixture<
 
         Assert.Equal(SmallBatchSeckillApp.BatchSize, await app.RedisStockAsync(activity));
         Assert.All(await OrdersAsync(activity), o => Assert.Equal(("Cancelled", false), (o.Status, o.StockReturnPending)));
-        var pushed = app.Hub.Sent.Where(s => s.Method == MallHub.Messages.OrderStatusChanged)
+        var pushed = app.Service<RecordingHubContext>().Sent.Where(s => s.Method == MallHub.Messages.OrderStatusChanged)
             .Select(s => (s.Target, OrderNo: s.Args[0]!.GetType().GetProperty("orderNo")!.GetValue(s.Args[0]) as string)).ToList();
         foreach (var (orderNo, userId) in owners.Skip(1)) Assert.Contains(($"user:{userId}", orderNo), pushed);
         Assert.DoesNotContain(pushed, p => p.OrderNo == owners[0].OrderNo);
