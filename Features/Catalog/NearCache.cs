@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mall.Infrastructure;
 
 namespace Mall.Features.Catalog;
 
@@ -41,7 +42,7 @@ public sealed class NearCache(CatalogCacheOptions options, TimeProvider clock)
     private readonly long _maxBytes = (long)options.NearMaxMegabytes * 1024 * 1024;
     private long _count;
     private long _bytes;
-    private long _nextSweepMs;
+    private readonly DueTime _sweep = new(0);
 
     public bool Enabled => options.NearLifetimeMilliseconds > 0 && options.NearMaxEntries > 0;
 
@@ -114,9 +115,7 @@ public sealed class NearCache(CatalogCacheOptions options, TimeProvider clock)
     /// entries does not cost every request a scan.</summary>
     private bool TrySweep(long now)
     {
-        var next = Interlocked.Read(ref _nextSweepMs);
-        if (now < next || Interlocked.CompareExchange(ref _nextSweepMs, now + Math.Max(1, options.NearLifetimeMilliseconds / 2), next) != next)
-            return false;
+        if (!_sweep.TryClaim(now, Math.Max(1, options.NearLifetimeMilliseconds / 2))) return false;
         foreach (var (key, entry) in _entries)
             if (entry.ExpiresAtMs <= now) Remove(key, entry);
         return true;

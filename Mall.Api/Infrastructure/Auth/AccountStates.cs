@@ -18,7 +18,7 @@ public sealed class AccountStates(MySqlDataSource db, TimeProvider clock)
     // previous one is dropped whole. A sale's burst of new shoppers leaves at most two periods of answers behind, each
     // a dictionary node (a MemoryCache entry with its boxed key and value was four times that).
     private ConcurrentDictionary<long, Answer> _current = new(), _previous = new();
-    private long _nextRotation = clock.GetUtcNow().Add(Remembered).UtcTicks;
+    private readonly DueTime _rotation = new(clock.GetUtcNow().Add(Remembered).UtcTicks);
 
     public async Task<bool> IsActiveAsync(long userId)
     {
@@ -42,8 +42,7 @@ public sealed class AccountStates(MySqlDataSource db, TimeProvider clock)
 
     private void RotateIfDue(long now)
     {
-        var due = Volatile.Read(ref _nextRotation);
-        if (now < due || Interlocked.CompareExchange(ref _nextRotation, now + Remembered.Ticks, due) != due) return;
+        if (!_rotation.TryClaim(now, Remembered.Ticks)) return;
         _previous = Interlocked.Exchange(ref _current, new ConcurrentDictionary<long, Answer>());
     }
 

@@ -48,7 +48,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     private readonly ConcurrentDictionary<string, TokenShape> _shapes = new(StringComparer.Ordinal);
     private readonly DateTime _epoch;
     private int _count;
-    private long _nextSweep;
+    private readonly DueTime _sweep;
     private int _sweeping;
     private long _verifications;
 
@@ -57,7 +57,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         _options = options;
         _clock = clock;
         _epoch = clock.GetUtcNow().UtcDateTime;
-        _nextSweep = _epoch.Add(SweepEvery).Ticks;
+        _sweep = new DueTime(_epoch.Add(SweepEvery).Ticks);
         MapInboundClaims = false; // claim types stay as issued: sub, role, jti, sid
     }
 
@@ -151,9 +151,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     /// every quarter of that (30 s at most), off the request that notices it is due.</summary>
     private void SweepIfDue(DateTime now)
     {
-        var due = Volatile.Read(ref _nextSweep);
-        if (now.Ticks < due || Interlocked.CompareExchange(ref _nextSweep, now.Add(SweepEvery).Ticks, due) != due) return;
-        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
+        if (!_sweep.TryClaim(now.Ticks, SweepEvery.Ticks) || Interlocked.Exchange(ref _sweeping, 1) == 1) return;
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.handler.Sweep(state.now), (handler: this, now), preferLocal: false);
     }
 
