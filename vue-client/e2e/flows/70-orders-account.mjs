@@ -209,9 +209,11 @@ test('seckill: the challenge shows its progress while preparing; a second tab of
   await page.setViewportSize(phone)
   await uiLogin(page, await newShopper())
   const { id } = await createActivity(adminToken, { startsInMs: 15_000, stock: 5, title: `E2E 进度 ${unique()}`, challengeBits: 20 })
+  // Watched from before the navigation: the page starts preparing as it boots, and a quick solve can be over before
+  // goto's 'load' (its images) — CI once waited 20 s for a progress bar that had come and gone.
+  const preparingShown = page.waitForSelector('[data-test=seckill-preparing]:has([data-test=seckill-progress])', { timeout: 20_000 })
   await page.goto(`${web}/seckill/${id}`)
-  await page.waitForSelector('[data-test=seckill-progress]', { timeout: 20_000 })
-  const preparing = await page.textContent('[data-test=seckill-preparing]')
+  const preparing = await (await preparingShown).textContent()
   assert(/\d+%/.test(preparing), `the preparation shows no percentage: ${preparing}`)
   await shot(page, 'seckill-preparing-phone')
   await page.waitForSelector('[data-test=seckill-prepared]', { timeout: 60_000 })
