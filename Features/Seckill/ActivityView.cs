@@ -69,6 +69,9 @@ public sealed class ActivityQueries(MySqlDataSource db, IDatabase redis, Seckill
     public async Task<int> ChallengeBitsAsync(long id, CancellationToken ct) => (await RowAsync(id, ct))?.ChallengeBits ?? 0;
 
     /// <summary>How long the activity's orders wait for payment (null: Seckill:OrderExpiry); from the instance's rows.</summary>
+    /// <summary>Whether the activity is published, from the instance's rows (no live stock read).</summary>
+    public async Task<bool> ExistsAsync(long id, CancellationToken ct) => await RowAsync(id, ct) is not null;
+
     public async Task<TimeSpan?> PaymentWindowAsync(long id, CancellationToken ct) =>
         (await RowAsync(id, ct))?.PaymentSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 

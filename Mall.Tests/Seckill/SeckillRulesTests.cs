@@ -144,6 +144,29 @@ public sealed class SeckillRulesTests(SeckillApp app) : IClassFixture<SeckillApp
     }
 
     [Fact]
+    public async Task After_the_sellout_a_buyer_is_answered_as_before_it_not_told_sold_out()
+    {
+        var activity = await app.CreateActivityAsync(stock: 1, limitPerUser: 1);
+        var winner = await app.BuyerAsync();
+        var loser = await app.BuyerAsync();
+        var winning = await _client.TokenAsync(winner, activity);
+        var spare = await _client.TokenAsync(winner, activity);
+        var losers = await _client.TokenAsync(loser, activity);
+        var reservation = await _client.BuyAsync(winner, activity, token: winning); // stock 0: this instance now knows it is sold out
+
+        // The winner's 202 was lost and the app asks again with the same token: the same reservation, not "sold out".
+        Assert.Equal(reservation, await _client.BuyAsync(winner, activity, token: winning));
+        // Another of the winner's tokens: the limit, as before the sell-out (the app then offers the order it holds).
+        await (await _client.AttemptAsync(winner, activity, spare)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        // Someone who holds nothing is still refused by the short-cut.
+        var soldOut = await (await _client.AttemptAsync(loser, activity, losers)).ShouldBeProblemAsync(HttpStatusCode.Gone);
+        Assert.Equal("seckill.sold_out", soldOut.GetProperty("code").GetString());
+        Assert.Equal(0, await app.RedisStockAsync(activity));
+        await app.WaitForOrdersAsync(activity, 1);
+        Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
+    }
+
+    [Fact]
     public async Task Too_many_attempts_by_one_user_are_429_with_retry_after()
     {
         var activity = await app.CreateActivityAsync(stock: 5);
