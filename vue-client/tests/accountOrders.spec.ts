@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cancelReasonKeys, cancelReasonText, MAX_CANCEL_REASON } from '@/lib/cancelReasons'
 import { pointsReasonKey } from '@/lib/pointsReason'
-import { forgetWon, parseWon, readWon, saveWon, wonAction, wonKey } from '@/lib/seckillWon'
+import { forgetWon, parseWon, readWon, saveWon, wonAction, wonFromServer, wonKey } from '@/lib/seckillWon'
 import zh from '@/i18n/zh-CN'
 import en from '@/i18n/en'
 
@@ -66,5 +66,18 @@ describe('a won seckill sale remembered across tabs', () => {
     expect(wonAction('Paid')).toBe('view')
     expect(wonAction('Cancelled')).toBeNull()
     expect(wonAction(null)).toBeNull()
+  })
+  it('takes from the server the newest order worth offering, waits for one still being written, else offers nothing', () => {
+    const unpaid = { orderNo: 'SK2', status: 'PendingPayment', reservationId: '9-2-0' }
+    const lapsed = { orderNo: 'SK1', status: 'Cancelled', reservationId: '9-1-0' }
+    expect(wonFromServer({ reserved: 2, orders: [unpaid, lapsed] })).toEqual({ orderNo: 'SK2', reservationId: '9-2-0', action: 'pay' })
+    expect(wonFromServer({ reserved: 1, orders: [{ ...unpaid, status: 'Shipped' }] })).toMatchObject({ orderNo: 'SK2', action: 'view' })
+    // Reserved, not written yet: ask again shortly.
+    expect(wonFromServer({ reserved: 1, orders: [] })).toBe('writing')
+    expect(wonFromServer({ reserved: 2, orders: [lapsed] })).toBe('writing')
+    // Nothing held, only a lapsed order, or Redis could not tell and MySQL has nothing.
+    expect(wonFromServer({ reserved: 0, orders: [] })).toBeNull()
+    expect(wonFromServer({ reserved: 1, orders: [lapsed] })).toBeNull()
+    expect(wonFromServer({ reserved: null, orders: [] })).toBeNull()
   })
 })

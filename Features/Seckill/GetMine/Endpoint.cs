@@ -26,7 +26,7 @@ public sealed class Endpoint(ActivityQueries activities, IDatabase redis, MySqlD
                             "the orders written from them, newest first; while fewer than reserved, the rest are still being " +
                             "written. Someone who reserved nothing gets reserved 0 and no orders.";
             s.ResponseExamples[200] = new Response(42, 1,
-                [new MineOrder("SK1764059000000S0A42", OrderStatus.PendingPayment, "42-1764059000000-0", new DateTime(2026, 11, 25, 12, 0, 1, DateTimeKind.Utc))]);
+                [new Order("SK1764059000000S0A42", OrderStatus.PendingPayment, "42-1764059000000-0", new DateTime(2026, 11, 25, 12, 0, 1, DateTimeKind.Utc))]);
             s.Responses[200] = "What this shopper holds in the activity.";
             s.Responses[400] = "The id is not a number.";
             s.Responses[401] = "Not signed in.";
@@ -51,7 +51,7 @@ public sealed class Endpoint(ActivityQueries activities, IDatabase redis, MySqlD
             return;
         }
         await using var connection = await db.OpenConnectionAsync(ct);
-        var orders = (await connection.QueryAsync<MineOrder>(new CommandDefinition(Resources.Text("Features/Seckill/GetMine/GetMine.sql"),
+        var orders = (await connection.QueryAsync<Order>(new CommandDefinition(Resources.Text("Features/Seckill/GetMine/GetMine.sql"),
             new { UserId = userId, ActivityId = id }, cancellationToken: ct))).ToList();
         await Send.OkAsync(new Response(id, reserved, orders), ct);
     }

@@ -7,6 +7,6 @@ namespace Mall.Features.Seckill.GetMine;
 /// limit); null when Redis did not answer and only the orders are known.</param>
 /// <param name="Orders">Their orders from the sale, newest first. Fewer units in orders than reserved: the rest is still
 /// being written (a few seconds in a burst).</param>
-public sealed record Response(long ActivityId, int? Reserved, IReadOnlyList<MineOrder> Orders);
+public sealed record Response(long ActivityId, int? Reserved, IReadOnlyList<Order> Orders);
 
-public sealed record MineOrder(string OrderNo, [ValuesOf(typeof(OrderStatus))] string Status, string? ReservationId, DateTime CreatedAt);
+public sealed record Order(string OrderNo, [ValuesOf(typeof(OrderStatus))] string Status, string? ReservationId, DateTime CreatedAt);

@@ -236,3 +236,47 @@ test('seckill: the challenge shows its progress while preparing; a second tab of
   await page.close()
   await context.clearCookies()
 })
+
+test('seckill: an attempt whose answer is lost is asked again with its token; lost twice, the next press offers the order it won', async () => {
+  const adminToken = await nativeLogin(adminAccount, adminPassword)
+  await need('POST', '/api/v1/admin/seckill/activities', 'creating seckill activities', adminToken)
+  const page = await openPage()
+  await page.setViewportSize(phone)
+  await uiLogin(page, await newShopper())
+  // The API gets each attempt and reserves the unit, but the first `lose` answers are lost on their way back (a phone
+  // between cells): the browser sees a dropped connection.
+  async function saleLosing(lose) {
+    const { id } = await createActivity(adminToken, { startsInMs: 3_000, stock: 5, title: `E2E 断网 ${unique()}` })
+    await need('GET', `/api/v1/seckill/activities/${id}/mine`, 'what a shopper holds in a sale')
+    const tokens = []
+    let left = lose
+    await page.route(`**/api/v1/seckill/activities/${id}/attempts`, async (route) => {
+      tokens.push(route.request().postDataJSON().token)
+      const answer = await route.fetch()
+      if (left-- > 0) return route.abort('connectionreset')
+      return route.fulfill({ response: answer })
+    })
+    await page.goto(`${web}/seckill/${id}`)
+    await page.waitForSelector('[data-test=seckill-button][data-state=ready]', { timeout: 30_000 })
+    await page.click('[data-test=seckill-button]')
+    return { id, tokens }
+  }
+
+  // One answer lost: the page asks again with the same token, is given the same reservation, and goes on to pay.
+  const once = await saleLosing(1)
+  await page.waitForURL(/\/pay\//, { timeout: 30_000 })
+  assert(once.tokens.length === 2 && once.tokens[0] === once.tokens[1], `not asked again with its token: ${JSON.stringify(once.tokens)}`)
+
+  // Both answers lost: the press fails; the next one (a new token, refused for the limit) finds the order the first won.
+  const twice = await saleLosing(2)
+  await page.waitForSelector('[data-test=seckill-button][data-state=failed]', { timeout: 30_000 })
+  assert(twice.tokens.length === 2 && twice.tokens[0] === twice.tokens[1], `not asked again with its token: ${JSON.stringify(twice.tokens)}`)
+  await page.click('[data-test=seckill-button]')
+  await page.waitForSelector('[data-test=seckill-button][data-state=won-pay]', { timeout: 30_000 })
+  assert(twice.tokens.length === 3 && twice.tokens[2] !== twice.tokens[0], `the second press did not use a new token: ${JSON.stringify(twice.tokens)}`)
+  await shot(page, 'seckill-answer-lost-won')
+  await page.click('[data-test=seckill-button]')
+  await page.waitForURL(/\/pay\//, { timeout: 15_000 })
+  await page.close()
+  await context.clearCookies()
+})

@@ -73,6 +73,8 @@ export function createApi(http: Http) {
         read(http.POST('/api/v1/seckill/activities/{id}/token', { params: { path: { id: String(id) } }, headers: proofHeaders(proof) })).as<T.SeckillToken>(),
       attempt: (id: number | string, token: string, quantity = 1) =>
         read(http.POST('/api/v1/seckill/activities/{id}/attempts', { params: { path: { id: Number(id) } }, body: { token, quantity } })).as<T.Attempt>(),
+      mine: (id: number | string) =>
+        read(http.GET('/api/v1/seckill/activities/{id}/mine', { params: { path: { id: String(id) } } })).as<T.HeldInSale>(),
       reservation: (reservationId: string) =>
         read(http.GET('/api/v1/seckill/reservations/{reservationId}', { params: { path: { reservationId } } })).as<T.Reservation>(),
     },

@@ -81,6 +81,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/seckill/activities/{id}/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My reservations and orders in a seckill activity
+         * @description reserved: units this shopper reserved (lapsed ones included; null if Redis is unreachable). orders: the orders written from them, newest first; while fewer than reserved, the rest are still being written. Someone who reserved nothing gets reserved 0 and no orders.
+         */
+        get: operations["MallFeaturesSeckillGetMineEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/seckill/activities/{id}": {
         parameters: {
             query?: never;
@@ -1579,6 +1599,21 @@ export interface components {
             status?: "Queued" | "OrderCreated" | "Failed";
             orderNo?: string | null;
         };
+        GetMineResponse: {
+            /** Format: int64 */
+            activityId?: number;
+            /** Format: int32 */
+            reserved?: number | null;
+            orders?: components["schemas"]["GetMineOrder"][];
+        };
+        GetMineOrder: {
+            orderNo?: string;
+            /** @enum {string} */
+            status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
+            reservationId?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+        };
         GetActivityResponse: {
             /** Format: int64 */
             id?: number;
@@ -3069,6 +3104,55 @@ export interface operations {
             };
             /** @description Redis is unreachable and no order exists yet; retry shortly (Retry-After). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    MallFeaturesSeckillGetMineEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this shopper holds in the activity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMineResponse"];
+                };
+            };
+            /** @description The id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is expired or revoked. Also: Not signed in. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such published activity. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -88,6 +88,7 @@ export type ActivityDetail = Sent<S['GetActivityResponse']>
 export type SeckillToken = Sent<S['IssueTokenResponse']>
 export type Attempt = Sent<S['AttemptResponse']>
 export type Reservation = Sent<S['GetReservationResponse']>
+export type HeldInSale = Sent<S['GetMineResponse']>
 
 // ---- payments -----------------------------------------------------------------------------------------------
 

@@ -62,3 +62,24 @@ export function wonAction(orderStatus: string | null | undefined): 'pay' | 'view
   if (!orderStatus || orderStatus === 'Cancelled') return null
   return 'view'
 }
+
+/** What GET /seckill/activities/{id}/mine says about the shopper's orders in a sale (newest first). */
+export interface HeldInSale {
+  reserved?: number | null
+  orders?: { orderNo?: string; status?: string; reservationId?: string | null }[]
+}
+
+export type WonFromServer = { orderNo: string; reservationId: string | null; action: 'pay' | 'view' }
+
+/**
+ * The order to offer for a sale the server says the shopper holds: the newest one still to pay or to view. 'writing'
+ * when more units are reserved than orders are written yet (ask again shortly); null when there is nothing to offer.
+ */
+export function wonFromServer(held: HeldInSale): WonFromServer | 'writing' | null {
+  const orders = held.orders ?? []
+  for (const order of orders) {
+    const action = wonAction(order.status)
+    if (order.orderNo && action) return { orderNo: order.orderNo, reservationId: order.reservationId ?? null, action }
+  }
+  return (held.reserved ?? 0) > orders.length ? 'writing' : null
+}
