@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Dapper;
+using Mall.Features.Seckill;
+using Mall.Features.Seckill.OrderWriter;
 using Mall.Infrastructure.Auth;
 
 namespace Mall.Tests.Infrastructure;
@@ -108,6 +110,14 @@ public static class SeckillKit
     public static Task WaitForOrdersAsync(this MallApp app, long activityId, long expected, int seconds = 20) =>
         Http.EventuallyAsync(async () => await app.OrdersAsync(activityId) == expected, TimeSpan.FromSeconds(seconds),
             $"{expected} orders for activity {activityId}");
+
+    /// <summary>Writes one queued reservation's order as the writer does, for apps that run without it; the log entry goes.</summary>
+    public static async Task WriteOrderAsync(this MallApp app, long activityId, string reservationId)
+    {
+        Assert.True(Reservation.TryParseId(reservationId, out _, out var entryId));
+        var entry = Assert.Single(await app.Redis.StreamRangeAsync(new ActivityKeys(activityId).Log, entryId, entryId));
+        await app.Service<OrderBatchWriter>().WriteAsync([Reservation.FromEntry(activityId, entry)], CancellationToken.None);
+    }
 
     public static async Task<long> RedisStockAsync(this MallApp app, long activityId) =>
         (long)await app.Redis.StringGetAsync($"sk:{{a{activityId}}}:stock");

@@ -1,6 +1,5 @@
 using System.Net;
 using Mall.Features.Seckill;
-using Mall.Features.Seckill.OrderWriter;
 using Mall.Tests.Infrastructure;
 
 namespace Mall.Tests.Seckill;
@@ -36,9 +35,8 @@ public sealed class ReservationStatusTests(WriterlessApp app) : IClassFixture<Wr
         var buyer = await app.BuyerAsync();
         var reservation = await _client.BuyAsync(buyer, activity);
         Assert.True(Reservation.TryParseId(reservation, out _, out var entryId));
-        var entry = Assert.Single(await app.Redis.StreamRangeAsync(new ActivityKeys(activity).Log, entryId, entryId));
 
-        await app.Service<OrderBatchWriter>().WriteAsync([Reservation.FromEntry(activity, entry)], CancellationToken.None);
+        await app.WriteOrderAsync(activity, reservation);
 
         Assert.Empty(await app.Redis.StreamRangeAsync(new ActivityKeys(activity).Log, entryId, entryId));
         var status = await (await PollAsync(buyer, reservation)).ReadAsync<SeckillKit.ReservationBody>();
