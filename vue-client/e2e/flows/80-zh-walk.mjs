@@ -120,6 +120,8 @@ async function walk(page, language) {
   await page.waitForSelector('[data-test=seckill-button][data-state=ready]')
   await page.click('[data-test=seckill-button]')
   await page.waitForSelector('[data-test=seckill-message]')
+  // The refusal stays, and the page, told by the server what this shopper holds, offers to pay for it.
+  await page.waitForSelector('[data-test=seckill-button][data-state=won-pay]')
   await look('limit-reached')
   return seen
 }
