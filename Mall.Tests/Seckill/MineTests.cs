@@ -18,18 +18,18 @@ public sealed class MineTests(WriterlessApp app) : IClassFixture<WriterlessApp>
     {
         var activity = await app.CreateActivityAsync(stock: 3, limitPerUser: 2);
         var buyer = await app.BuyerAsync();
-        var reservation = await _client.BuyAsync(buyer, activity);
+        var reservation = await _client.BuyAsync(buyer, activity, quantity: 2);
 
         var queued = await MineAsync(buyer, activity);
-        Assert.Equal((activity, (int?)1), (queued.ActivityId, queued.Reserved));
+        Assert.Equal((activity, (int?)2), (queued.ActivityId, queued.Reserved));
         Assert.Empty(queued.Orders);
 
         await app.WriteOrderAsync(activity, reservation);
 
         var written = await MineAsync(buyer, activity);
-        Assert.Equal((int?)1, written.Reserved);
+        Assert.Equal((int?)2, written.Reserved);
         var order = Assert.Single(written.Orders);
-        Assert.Equal(("PendingPayment", reservation), (order.Status, order.ReservationId));
+        Assert.Equal(("PendingPayment", reservation, 2), (order.Status, order.ReservationId, order.Quantity));
         Assert.StartsWith("SK", order.OrderNo);
 
         var stranger = await MineAsync(await app.BuyerAsync(), activity);
@@ -64,5 +64,5 @@ public sealed class MineTests(WriterlessApp app) : IClassFixture<WriterlessApp>
     }
 
     private sealed record MineBody(long ActivityId, int? Reserved, List<MineOrderBody> Orders);
-    private sealed record MineOrderBody(string OrderNo, string Status, string? ReservationId, DateTime CreatedAt);
+    private sealed record MineOrderBody(string OrderNo, string Status, string? ReservationId, int Quantity, DateTime CreatedAt);
 }

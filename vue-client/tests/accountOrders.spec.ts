@@ -68,8 +68,8 @@ describe('a won seckill sale remembered across tabs', () => {
     expect(wonAction(null)).toBeNull()
   })
   it('takes from the server the newest order worth offering, waits for one still being written, else offers nothing', () => {
-    const unpaid = { orderNo: 'SK2', status: 'PendingPayment', reservationId: '9-2-0' }
-    const lapsed = { orderNo: 'SK1', status: 'Cancelled', reservationId: '9-1-0' }
+    const unpaid = { orderNo: 'SK2', status: 'PendingPayment', reservationId: '9-2-0', quantity: 1 }
+    const lapsed = { orderNo: 'SK1', status: 'Cancelled', reservationId: '9-1-0', quantity: 1 }
     expect(wonFromServer({ reserved: 2, orders: [unpaid, lapsed] })).toEqual({ orderNo: 'SK2', reservationId: '9-2-0', action: 'pay' })
     expect(wonFromServer({ reserved: 1, orders: [{ ...unpaid, status: 'Shipped' }] })).toMatchObject({ orderNo: 'SK2', action: 'view' })
     // Reserved, not written yet: ask again shortly.
@@ -78,6 +78,8 @@ describe('a won seckill sale remembered across tabs', () => {
     // Nothing held, only a lapsed order, or Redis could not tell and MySQL has nothing.
     expect(wonFromServer({ reserved: 0, orders: [] })).toBeNull()
     expect(wonFromServer({ reserved: 1, orders: [lapsed] })).toBeNull()
+    // Units, not orders: two units lapsed in one order leave nothing to wait for.
+    expect(wonFromServer({ reserved: 2, orders: [{ ...lapsed, quantity: 2 }] })).toBeNull()
     expect(wonFromServer({ reserved: null, orders: [] })).toBeNull()
   })
 })

@@ -23,10 +23,10 @@ public sealed class Endpoint(ActivityQueries activities, IDatabase redis, MySqlD
         {
             s.Summary = "My reservations and orders in a seckill activity";
             s.Description = "reserved: units this shopper reserved (lapsed ones included; null if Redis is unreachable). orders: " +
-                            "the orders written from them, newest first; while fewer than reserved, the rest are still being " +
-                            "written. Someone who reserved nothing gets reserved 0 and no orders.";
+                            "the orders written from them, newest first, with their units; while they hold fewer units than " +
+                            "reserved, the rest are still being written. Someone who reserved nothing gets reserved 0 and no orders.";
             s.ResponseExamples[200] = new Response(42, 1,
-                [new Order("SK1764059000000S0A42", OrderStatus.PendingPayment, "42-1764059000000-0", new DateTime(2026, 11, 25, 12, 0, 1, DateTimeKind.Utc))]);
+                [new Order("SK1764059000000S0A42", OrderStatus.PendingPayment, "42-1764059000000-0", 1, new DateTime(2026, 11, 25, 12, 0, 1, DateTimeKind.Utc))]);
             s.Responses[200] = "What this shopper holds in the activity.";
             s.Responses[400] = "The id is not a number.";
             s.Responses[401] = "Not signed in.";
@@ -51,10 +51,14 @@ public sealed class Endpoint(ActivityQueries activities, IDatabase redis, MySqlD
             return;
         }
         await using var connection = await db.OpenConnectionAsync(ct);
-        var orders = (await connection.QueryAsync<Order>(new CommandDefinition(Resources.Text("Features/Seckill/GetMine/GetMine.sql"),
-            new { UserId = userId, ActivityId = id }, cancellationToken: ct))).ToList();
+        var orders = (await connection.QueryAsync<OrderRow>(new CommandDefinition(Resources.Text("Features/Seckill/GetMine/GetMine.sql"),
+            new { UserId = userId, ActivityId = id }, cancellationToken: ct)))
+            .Select(o => new Order(o.OrderNo, o.Status, o.ReservationId, (int)o.Quantity, o.CreatedAt)).ToList();
         await Send.OkAsync(new Response(id, reserved, orders), ct);
     }
+
+    // SUM(quantity) comes back as a BIGINT.
+    private sealed record OrderRow(string OrderNo, string Status, string? ReservationId, long Quantity, DateTime CreatedAt);
 
     /// <summary>Units reserved per the sale's buyers hash; null when Redis cannot tell (unreachable, or the sale's keys have
     /// expired after its close-out), so that MySQL decides.</summary>

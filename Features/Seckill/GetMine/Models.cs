@@ -9,4 +9,4 @@ namespace Mall.Features.Seckill.GetMine;
 /// being written (a few seconds in a burst).</param>
 public sealed record Response(long ActivityId, int? Reserved, IReadOnlyList<Order> Orders);
 
-public sealed record Order(string OrderNo, [ValuesOf(typeof(OrderStatus))] string Status, string? ReservationId, DateTime CreatedAt);
+public sealed record Order(string OrderNo, [ValuesOf(typeof(OrderStatus))] string Status, string? ReservationId, int Quantity, DateTime CreatedAt);

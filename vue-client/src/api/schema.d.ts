@@ -90,7 +90,7 @@ export interface paths {
         };
         /**
          * My reservations and orders in a seckill activity
-         * @description reserved: units this shopper reserved (lapsed ones included; null if Redis is unreachable). orders: the orders written from them, newest first; while fewer than reserved, the rest are still being written. Someone who reserved nothing gets reserved 0 and no orders.
+         * @description reserved: units this shopper reserved (lapsed ones included; null if Redis is unreachable). orders: the orders written from them, newest first, with their units; while they hold fewer units than reserved, the rest are still being written. Someone who reserved nothing gets reserved 0 and no orders.
          */
         get: operations["MallFeaturesSeckillGetMineEndpoint"];
         put?: never;
@@ -1611,6 +1611,8 @@ export interface components {
             /** @enum {string} */
             status?: "PendingPayment" | "Paid" | "Shipped" | "Completed" | "Cancelled" | "AfterSale" | "Refunding" | "Refunded";
             reservationId?: string | null;
+            /** Format: int32 */
+            quantity?: number;
             /** Format: date-time */
             createdAt?: string;
         };

@@ -66,14 +66,14 @@ export function wonAction(orderStatus: string | null | undefined): 'pay' | 'view
 /** What GET /seckill/activities/{id}/mine says about the shopper's orders in a sale (newest first). */
 export interface HeldInSale {
   reserved?: number | null
-  orders?: { orderNo?: string; status?: string; reservationId?: string | null }[]
+  orders?: { orderNo?: string; status?: string; reservationId?: string | null; quantity?: number }[]
 }
 
 export type WonFromServer = { orderNo: string; reservationId: string | null; action: 'pay' | 'view' }
 
 /**
  * The order to offer for a sale the server says the shopper holds: the newest one still to pay or to view. 'writing'
- * when more units are reserved than orders are written yet (ask again shortly); null when there is nothing to offer.
+ * when more units are reserved than its orders hold yet (ask again shortly); null when there is nothing to offer.
  */
 export function wonFromServer(held: HeldInSale): WonFromServer | 'writing' | null {
   const orders = held.orders ?? []
@@ -81,5 +81,6 @@ export function wonFromServer(held: HeldInSale): WonFromServer | 'writing' | nul
     const action = wonAction(order.status)
     if (order.orderNo && action) return { orderNo: order.orderNo, reservationId: order.reservationId ?? null, action }
   }
-  return (held.reserved ?? 0) > orders.length ? 'writing' : null
+  const written = orders.reduce((units, order) => units + (order.quantity ?? 1), 0)
+  return (held.reserved ?? 0) > written ? 'writing' : null
 }
