@@ -53,6 +53,21 @@ public sealed class ExpiryPoisonTests(SmallBatchSeckillApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task One_pass_expires_every_due_order_batch_after_batch_and_gives_every_unit_back()
+    {
+        var count = 2 * SmallBatchSeckillApp.BatchSize + 1; // a sale's unpaid orders fall due together
+        var (activity, _) = await DueOrdersAsync(count);
+
+        Assert.Equal(count, await Expiry.ExpireDueAsync(CancellationToken.None));
+
+        Assert.All(await OrdersAsync(activity), o => Assert.Equal(("Cancelled", false), (o.Status, o.StockReturnPending)));
+        Assert.Equal(count, await app.RedisStockAsync(activity));
+        Assert.Equal(count, await ReturnedMarkersAsync(activity));
+        Assert.Equal(0, await Expiry.ExpireDueAsync(CancellationToken.None));
+        Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
+    }
+
+    [Fact]
     public async Task A_return_without_reservation_id_and_a_cancel_the_database_refuses_fail_alone_in_the_same_pass()
     {
         var (activity, orders) = await DueOrdersAsync(SmallBatchSeckillApp.BatchSize);
