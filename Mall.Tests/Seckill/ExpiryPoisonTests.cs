@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
+using Mall.Features.Seckill;
 using Mall.Features.Seckill.Expiry;
 using Mall.Infrastructure;
 using Mall.Tests.Infrastructure;
@@ -65,6 +66,34 @@ public sealed class ExpiryPoisonTests(SmallBatchSeckillApp app) : IClassFixture<
         Assert.Equal(count, await ReturnedMarkersAsync(activity));
         Assert.Equal(0, await Expiry.ExpireDueAsync(CancellationToken.None));
         Assert.Equal(0, (await app.ReconcileAsync(activity)).Drift);
+    }
+
+    [Fact]
+    public async Task A_pass_over_its_budget_stops_after_a_batch_and_the_next_goes_on_where_it_stopped()
+    {
+        var count = 2 * SmallBatchSeckillApp.BatchSize + 1;
+        var (activity, _) = await DueOrdersAsync(count);
+        // This fixture's passes are run by its tests only, so its options can be changed for one test.
+        var expiry = app.Service<SeckillOptions>().Expiry;
+        var budget = expiry.PassBudget;
+        expiry.PassBudget = TimeSpan.Zero;
+        try
+        {
+            var passes = new List<int>();
+            while (passes.Sum() < count && passes.Count < 10) passes.Add(await Expiry.ExpireDueAsync(CancellationToken.None));
+
+            // Each pass did one batch of each kind, then stopped (rows of the other tests may share a batch): the units
+            // came back over three passes at least, each once.
+            Assert.All(passes, returned => Assert.InRange(returned, 0, SmallBatchSeckillApp.BatchSize));
+            Assert.Equal(count, passes.Sum());
+            Assert.True(passes.Count >= 3, $"{passes.Count} passes");
+            Assert.Equal(count, await app.RedisStockAsync(activity));
+            Assert.Equal(count, await ReturnedMarkersAsync(activity));
+        }
+        finally
+        {
+            expiry.PassBudget = budget;
+        }
     }
 
     [Fact]

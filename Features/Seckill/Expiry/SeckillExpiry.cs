@@ -64,23 +64,28 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
 
     /// <summary>
     /// One pass: cancels the due orders and returns the stock of every cancelled-but-not-returned one, a batch of each in
-    /// turn, until both are done (a sale's unpaid orders fall due together: one batch per pass would give a 60,000-unit
-    /// sale's lapsed units back over 25 minutes). Each cursor runs once to its end in a pass, so rows that keep failing
-    /// cannot keep it going. Returns how many orders' units went back.
+    /// turn, until both are done or the pass has worked <see cref="SeckillOptions.ExpiryOptions.PassBudget"/> (a sale's
+    /// unpaid orders fall due together: one batch per pass gave a 60,000-unit sale's lapsed units back over 25 minutes,
+    /// no limit takes a core for a minute). The cursors keep their place for the next pass, and each runs at most once to
+    /// its end in a pass, so rows that keep failing cannot keep it going. Returns how many orders' units went back.
     /// </summary>
     public async Task<int> ExpireDueAsync(CancellationToken ct)
     {
+        var started = clock.GetTimestamp();
         await using var connection = await db.OpenConnectionAsync(ct);
         bool cancelsLeft = true, returnsLeft = true;
         var returned = 0;
         while ((cancelsLeft || returnsLeft) && !ct.IsCancellationRequested)
         {
             if (cancelsLeft) cancelsLeft = await CancelDueBatchAsync(connection, ct) == options.Expiry.BatchSize;
-            if (!returnsLeft) continue;
-            var (read, back) = await ReturnPendingAsync(connection, ct);
-            returned += back;
-            // While cancels go on they make new returns, so the returns' cursor may start over.
-            returnsLeft = read == options.Expiry.BatchSize || cancelsLeft;
+            if (returnsLeft)
+            {
+                var (read, back) = await ReturnPendingAsync(connection, ct);
+                returned += back;
+                // While cancels go on they make new returns, so the returns' cursor may start over.
+                returnsLeft = read == options.Expiry.BatchSize || cancelsLeft;
+            }
+            if (clock.GetElapsedTime(started) >= options.Expiry.PassBudget) break;
         }
         return returned;
     }
