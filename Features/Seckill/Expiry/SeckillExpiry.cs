@@ -126,44 +126,62 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
             new { After = Interlocked.Read(ref _returnsAfter), Limit = options.Expiry.BatchSize }, cancellationToken: ct))).ToList();
         Interlocked.Exchange(ref _returnsAfter, pending.Count < options.Expiry.BatchSize ? 0 : pending[^1].OrderId);
         var returned = 0;
-        foreach (var order in pending)
+        var restocked = new HashSet<long>();
+        try
         {
-            if (_failedReturns.IsResting(order.OrderId)) continue;
-            long stockLeft;
-            try
+            foreach (var order in pending)
             {
-                // Without its reservation id the return could not be marked, so it could not be made exactly once.
-                if (string.IsNullOrEmpty(order.ReservationId))
-                    throw new InvalidOperationException($"Seckill order {order.OrderNo} has no reservation_id; its stock cannot be returned exactly once.");
-                stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
-                await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
-                _failedReturns.Forget(order.OrderId);
+                if (_failedReturns.IsResting(order.OrderId)) continue;
+                long stockLeft;
+                try
+                {
+                    // Without its reservation id the return could not be marked, so it could not be made exactly once.
+                    if (string.IsNullOrEmpty(order.ReservationId))
+                        throw new InvalidOperationException($"Seckill order {order.OrderNo} has no reservation_id; its stock cannot be returned exactly once.");
+                    stockLeft = await ReturnUnitsAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
+                    if (stockLeft >= 0) restocked.Add(order.ActivityId); // back in Redis, whatever happens to the flag below
+                    await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
+                    _failedReturns.Forget(order.OrderId);
+                }
+                catch (Exception e) when (!PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
+                {
+                    // A unit given back whose flag could not be cleared is safe: the marker makes the retry a no-op (-1).
+                    _failedReturns.Failed(order.OrderId, order.OrderNo, e);
+                    continue;
+                }
+                if (stockLeft < 0) continue;
+                returned++;
+                try
+                {
+                    await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
+                        new { orderNo = order.OrderNo, status = "Cancelled" }, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The stock is back and the order cancelled; a missed push only means the page learns on its next poll.
+                    // It must not end the pass and leave the returns after this one for the next.
+                    logger.LogWarning(e, "Could not push OrderStatusChanged for {OrderNo}", order.OrderNo);
+                }
             }
-            catch (Exception e) when (!PoisonedOrders.IsTransient(e) && connection.State == ConnectionState.Open)
-            {
-                // A unit given back whose flag could not be cleared is safe: the marker makes the retry a no-op (-1).
-                _failedReturns.Failed(order.OrderId, order.OrderNo, e);
-                continue;
-            }
-            if (stockLeft < 0) continue;
-            returned++;
-            try
-            {
-                await hub.Clients.User(order.UserId.ToString()).SendAsync(MallHub.Messages.OrderStatusChanged,
-                    new { orderNo = order.OrderNo, status = "Cancelled" }, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The stock is back and the order cancelled; a missed push only means the page learns on its next poll.
-                // It must not end the pass and leave the returns after this one for the next.
-                logger.LogWarning(e, "Could not push OrderStatusChanged for {OrderNo}", order.OrderNo);
-            }
+        }
+        finally
+        {
+            // Other instances hear once per activity and batch, not once per order; also when a failure ends the pass, for
+            // the units already back.
+            foreach (var activityId in restocked) await AnnounceRestockAsync(activityId);
         }
         return (pending.Count, returned);
     }
 
-    /// <summary>Returns the units of one reservation to Redis; -1 when they had already been returned.</summary>
+    /// <summary>Returns the units of one reservation to Redis and tells every instance; -1 when they had already been returned.</summary>
     public async Task<long> ReturnStockAsync(long activityId, string reservationId, long userId, int quantity)
+    {
+        var result = await ReturnUnitsAsync(activityId, reservationId, userId, quantity);
+        if (result >= 0) await AnnounceRestockAsync(activityId);
+        return result;
+    }
+
+    private async Task<long> ReturnUnitsAsync(long activityId, string reservationId, long userId, int quantity)
     {
         var keys = new ActivityKeys(activityId);
         var result = (long)await scripts.RunAsync(SeckillScripts.ReturnStock,
@@ -172,9 +190,12 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         SeckillMetrics.Expired.Inc();
         states.Get(activityId).ObserveStock(result);
         states.ResetSoldOut(activityId);
-        await multiplexer.GetSubscriber().PublishAsync(prefix.Channel(StockReturnedChannel), activityId);
         return result;
     }
+
+    /// <summary>Every other instance drops its sold-out short-cut for the activity (SeckillRealtime listens).</summary>
+    private Task AnnounceRestockAsync(long activityId) =>
+        multiplexer.GetSubscriber().PublishAsync(prefix.Channel(StockReturnedChannel), activityId);
 
     private sealed record PendingReturn(long OrderId, string OrderNo, long UserId, long ActivityId, string? ReservationId, int Quantity);
 }
