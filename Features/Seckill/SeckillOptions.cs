@@ -75,7 +75,7 @@ public sealed class SeckillOptions
         public int BatchSize { get; set; } = 200;
         /// <summary>How long one pass may go on taking batches; the next continues where it stopped. A sale's unpaid
         /// orders fall due together, and expiring them flat out takes about a core of this instance (per order: two
-        /// MySQL commits, three Redis calls, a push), so a pass works at most this long in each Interval.</summary>
+        /// MySQL commits, two Redis calls, a push), so a pass works at most this long in each Interval.</summary>
         public TimeSpan PassBudget { get; set; } = TimeSpan.FromSeconds(2);
     }
 }
