@@ -138,7 +138,7 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
                     // Without its reservation id the return could not be marked, so it could not be made exactly once.
                     if (string.IsNullOrEmpty(order.ReservationId))
                         throw new InvalidOperationException($"Seckill order {order.OrderNo} has no reservation_id; its stock cannot be returned exactly once.");
-                    stockLeft = await ReturnUnitsAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
+                    stockLeft = await ReturnStockAsync(order.ActivityId, order.ReservationId, order.UserId, order.Quantity);
                     if (stockLeft >= 0) restocked.Add(order.ActivityId); // back in Redis, whatever happens to the flag below
                     await Deadlocks.RetryAsync(() => connection.ExecuteAsync(new CommandDefinition(ReturnDone, new { Id = order.OrderId }, cancellationToken: ct)));
                     _failedReturns.Forget(order.OrderId);
@@ -173,15 +173,9 @@ public sealed class SeckillExpiry(MySqlDataSource db, IConnectionMultiplexer mul
         return (pending.Count, returned);
     }
 
-    /// <summary>Returns the units of one reservation to Redis and tells every instance; -1 when they had already been returned.</summary>
-    public async Task<long> ReturnStockAsync(long activityId, string reservationId, long userId, int quantity)
-    {
-        var result = await ReturnUnitsAsync(activityId, reservationId, userId, quantity);
-        if (result >= 0) await AnnounceRestockAsync(activityId);
-        return result;
-    }
-
-    private async Task<long> ReturnUnitsAsync(long activityId, string reservationId, long userId, int quantity)
+    /// <summary>Returns the units of one reservation to Redis; -1 when they had already been returned. The other instances
+    /// are told by the caller (<see cref="AnnounceRestockAsync"/>), once per activity and batch.</summary>
+    internal async Task<long> ReturnStockAsync(long activityId, string reservationId, long userId, int quantity)
     {
         var keys = new ActivityKeys(activityId);
         var result = (long)await scripts.RunAsync(SeckillScripts.ReturnStock,
