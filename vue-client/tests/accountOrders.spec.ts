@@ -68,10 +68,11 @@ describe('a won seckill sale remembered across tabs', () => {
     expect(wonAction(null)).toBeNull()
   })
   it('takes from the server the newest order worth offering, waits for one still being written, else offers nothing', () => {
-    const unpaid = { orderNo: 'SK2', status: 'PendingPayment', reservationId: '9-2-0', quantity: 1 }
-    const lapsed = { orderNo: 'SK1', status: 'Cancelled', reservationId: '9-1-0', quantity: 1 }
+    const at = '2026-12-08T04:00:00Z'
+    const unpaid = { orderNo: 'SK2', status: 'PendingPayment' as const, reservationId: '9-2-0', quantity: 1, createdAt: at }
+    const lapsed = { orderNo: 'SK1', status: 'Cancelled' as const, reservationId: '9-1-0', quantity: 1, createdAt: at }
     expect(wonFromServer({ reserved: 2, orders: [unpaid, lapsed] })).toEqual({ orderNo: 'SK2', reservationId: '9-2-0', action: 'pay' })
-    expect(wonFromServer({ reserved: 1, orders: [{ ...unpaid, status: 'Shipped' }] })).toMatchObject({ orderNo: 'SK2', action: 'view' })
+    expect(wonFromServer({ reserved: 1, orders: [{ ...unpaid, status: 'Shipped' as const }] })).toMatchObject({ orderNo: 'SK2', action: 'view' })
     // Reserved, not written yet: ask again shortly.
     expect(wonFromServer({ reserved: 1, orders: [] })).toBe('writing')
     expect(wonFromServer({ reserved: 2, orders: [lapsed] })).toBe('writing')

@@ -1,3 +1,5 @@
+import type { HeldInSale } from '@/api/types'
+
 /**
  * What this browser knows about a sale the shopper already won: the reservation and, once written, its order.
  * Kept in localStorage (shared by the tabs of one browser, per user and activity), so a second tab of the activity
@@ -63,11 +65,6 @@ export function wonAction(orderStatus: string | null | undefined): 'pay' | 'view
   return 'view'
 }
 
-/** What GET /seckill/activities/{id}/mine says about the shopper's orders in a sale (newest first). */
-export interface HeldInSale {
-  reserved?: number | null
-  orders?: { orderNo?: string; status?: string; reservationId?: string | null; quantity?: number }[]
-}
 
 export type WonFromServer = { orderNo: string; reservationId: string | null; action: 'pay' | 'view' }
 
@@ -75,12 +72,11 @@ export type WonFromServer = { orderNo: string; reservationId: string | null; act
  * The order to offer for a sale the server says the shopper holds: the newest one still to pay or to view. 'writing'
  * when more units are reserved than its orders hold yet (ask again shortly); null when there is nothing to offer.
  */
-export function wonFromServer(held: HeldInSale): WonFromServer | 'writing' | null {
-  const orders = held.orders ?? []
+export function wonFromServer({ reserved, orders }: Pick<HeldInSale, 'reserved' | 'orders'>): WonFromServer | 'writing' | null {
   for (const order of orders) {
     const action = wonAction(order.status)
-    if (order.orderNo && action) return { orderNo: order.orderNo, reservationId: order.reservationId ?? null, action }
+    if (action) return { orderNo: order.orderNo, reservationId: order.reservationId ?? null, action }
   }
-  const written = orders.reduce((units, order) => units + (order.quantity ?? 1), 0)
-  return (held.reserved ?? 0) > written ? 'writing' : null
+  const written = orders.reduce((units, order) => units + order.quantity, 0)
+  return (reserved ?? 0) > written ? 'writing' : null
 }
